@@ -1,0 +1,257 @@
+package io.barrel.p2p;
+
+import io.barrel.p2p.discovery.Discovery;
+import io.barrel.p2p.discovery.DiscoveryChain;
+import io.barrel.p2p.identity.Fingerprint;
+import io.barrel.p2p.identity.IdentityStore;
+import io.barrel.p2p.identity.NodeIdentity;
+import io.barrel.p2p.identity.TrustStore;
+import io.barrel.p2p.tls.TlsMaterial;
+import io.barrel.p2p.tls.TlsMaterialStore;
+import io.barrel.p2p.transport.AppStream;
+import io.barrel.p2p.transport.ConnectionInfo;
+import io.barrel.p2p.transport.ConnectionListener;
+import io.barrel.p2p.transport.ControlListener;
+import io.barrel.p2p.transport.StreamAcceptor;
+import io.barrel.p2p.transport.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A barrel-p2p node: build it from a {@link NodeConfig}, {@link #start()} it, talk to other nodes by
+ * name, {@link #close()} it. Usable from a plain {@code main}; the Spring Boot starter wraps it.
+ *
+ * <pre>{@code
+ * try (P2pNode node = new P2pNode(NodeConfig.builder("a@127.0.0.1").dataDirectory(Path.of("data/a")).build())) {
+ *   node.start();
+ *   node.openStream(NodeName.of("b@127.0.0.1"), "chat").join().write("hi".getBytes());
+ * }
+ * }</pre>
+ */
+public final class P2pNode implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(P2pNode.class);
+
+  private final NodeConfig config;
+  private IdentityStore identityStore;
+  private TlsMaterialStore tlsStore;
+  private TrustStore trustStore;
+  private Discovery discovery;
+  private Transport transport;
+  private ExecutorService ioExecutor;
+  private ExecutorService applicationExecutor;
+  private InetSocketAddress advertised;
+  private volatile boolean started;
+  private volatile boolean stopped;
+
+  /** Creates a node; nothing touches the disk or the network until {@link #start()}. */
+  public P2pNode(NodeConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Validates the configuration, loads or creates the identity and TLS material, binds the UDP
+   * socket and registers the node in discovery. Fails loudly on unsafe configuration.
+   */
+  public synchronized P2pNode start() {
+    if (started) {
+      throw new IllegalStateException("node " + config.name() + " is already started");
+    }
+    config.auth().validate();
+    config.auth().warnings().forEach(w -> log.warn("{}", w));
+    identityStore = new IdentityStore(config.keyDirectory());
+    NodeIdentity identity = identityStore.loadOrCreate(config.name());
+    tlsStore = new TlsMaterialStore(config.tlsDirectory());
+    TlsMaterial tls = tlsStore.loadOrCreate(config.name());
+    trustStore = new TrustStore(config.keyDirectory().resolve("trusted"), config.trustMode());
+    discovery = DiscoveryChain.build(config.discovery(), config.customDiscovery());
+    ioExecutor = boundedPool("barrel-p2p-io", 4);
+    applicationExecutor = ApplicationExecutors.create();
+    transport = new Transport(config.transport(), identity, tls, config.auth(), trustStore, discovery::lookup,
+        config.metrics(), ioExecutor, applicationExecutor);
+    try {
+      InetSocketAddress bound = transport.start();
+      advertised = new InetSocketAddress(advertisedHost(bound), bound.getPort());
+      discovery.register(config.name(), advertised);
+    } catch (RuntimeException e) {
+      shutdownExecutors();
+      throw e;
+    }
+    started = true;
+    log.info("node {} started; identity {} ; advertised at {}", config.name(), identity.fingerprint(), advertised);
+    return this;
+  }
+
+  private String advertisedHost(InetSocketAddress bound) {
+    if (config.transport().advertisedHost() != null) {
+      return config.transport().advertisedHost();
+    }
+    InetAddress a = bound.getAddress();
+    return a.isAnyLocalAddress() ? InetAddress.getLoopbackAddress().getHostAddress() : a.getHostAddress();
+  }
+
+  /** This node's name. */
+  public NodeName name() {
+    return config.name();
+  }
+
+  /** SHA-256 fingerprint of the current Ed25519 public key. */
+  public Fingerprint fingerprint() {
+    return transport().identity().fingerprint();
+  }
+
+  /** The bound UDP address. */
+  public InetSocketAddress listenAddress() {
+    return transport().boundAddress();
+  }
+
+  /** The address registered in discovery for other nodes to dial. */
+  public InetSocketAddress advertisedAddress() {
+    return advertised;
+  }
+
+  /** Peers with an established, authenticated connection. */
+  public Set<NodeName> connectedPeers() {
+    return transport().connectedPeers();
+  }
+
+  /** A snapshot of every established connection. */
+  public List<ConnectionInfo> connections() {
+    return transport().connections();
+  }
+
+  /** Connects to {@code node} if not connected (resolving it through discovery). */
+  public CompletableFuture<Void> connect(NodeName node) {
+    return transport().connect(node);
+  }
+
+  /** Sends a control frame on {@code channel} to {@code node}, connecting on demand. */
+  public CompletableFuture<Void> sendControl(NodeName node, int channel, byte[] payload) {
+    return transport().sendControl(node, channel, payload);
+  }
+
+  /** Listens to control frames on {@code channel}. */
+  public void onControl(int channel, ControlListener listener) {
+    transport().onControl(channel, listener);
+  }
+
+  /** Opens a tagged byte stream to {@code node}, connecting on demand. */
+  public CompletableFuture<AppStream> openStream(NodeName node, String tag) {
+    return transport().openStream(node, tag);
+  }
+
+  /** Registers the acceptor for inbound streams with {@code tag}. */
+  public void registerAcceptor(String tag, StreamAcceptor acceptor) {
+    transport().registerAcceptor(tag, acceptor);
+  }
+
+  /** Subscribes to connection up/down. */
+  public void addConnectionListener(ConnectionListener listener) {
+    transport().addConnectionListener(listener);
+  }
+
+  /** The trust store: pins, modes, fingerprints (operator API). */
+  public TrustStore trustStore() {
+    requireStarted();
+    return trustStore;
+  }
+
+  /** The discovery chain. */
+  public Discovery discovery() {
+    requireStarted();
+    return discovery;
+  }
+
+  /** The transport, for upper layers. */
+  public Transport transport() {
+    requireStarted();
+    return transport;
+  }
+
+  /**
+   * Replaces the Ed25519 identity without a restart: the next handshake uses the new key. Peers that
+   * pinned the old key refuse the new one until their pin is removed.
+   */
+  public synchronized IdentityStore.RotationResult rotateIdentity() {
+    requireStarted();
+    IdentityStore.RotationResult result = identityStore.rotate(config.name());
+    transport.identity(result.identity());
+    log.warn("identity of {} rotated; new fingerprint {}. Peers that pinned the old key must unpin {}",
+        config.name(), result.identity().fingerprint(), config.name());
+    return result;
+  }
+
+  /** Replaces the QUIC TLS certificate without a restart: the next inbound connection presents it. */
+  public synchronized TlsMaterialStore.RotationResult rotateCertificate() {
+    requireStarted();
+    TlsMaterialStore.RotationResult result = tlsStore.rotate(config.name());
+    transport.tlsMaterial(result.material());
+    log.info("TLS certificate of {} rotated", config.name());
+    return result;
+  }
+
+  private void requireStarted() {
+    if (!started || stopped) {
+      throw new IllegalStateException("node " + config.name() + " is " + (stopped ? "stopped" : "not started"));
+    }
+  }
+
+  /** Closes every connection, unregisters from discovery and releases the socket. Idempotent. */
+  public synchronized void stop() {
+    if (!started || stopped) {
+      return;
+    }
+    stopped = true;
+    try {
+      discovery.unregister(config.name());
+    } catch (RuntimeException e) {
+      log.debug("unregistering {} from discovery failed", config.name(), e);
+    }
+    transport.close();
+    shutdownExecutors();
+    log.info("node {} stopped", config.name());
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void shutdownExecutors() {
+    for (ExecutorService e : new ExecutorService[] {ioExecutor, applicationExecutor}) {
+      if (e != null) {
+        e.shutdown();
+        try {
+          e.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private static ExecutorService boundedPool(String name, int threads) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(10_000), daemonThreads(name));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,74 @@
+package io.barrel.p2p.metrics;
+
+/**
+ * The catalogue of every meter barrel-p2p emits. docs/metrics.md lists the same names; a meter that
+ * is not here does not exist.
+ */
+public enum MeterName {
+  /** Handshakes by role (client/server), outcome (ok/fail) and reason (ok or a failure reason). */
+  AUTH_ATTEMPTS("barrel.p2p.auth.attempts", Kind.COUNTER, "handshakes", "role", "outcome", "reason"),
+  /** Handshake duration from QUIC connected to authenticated or failed. */
+  AUTH_DURATION("barrel.p2p.auth.duration", Kind.TIMER, null, "role", "outcome"),
+  /** Authenticated connections opened, by direction (inbound/outbound). */
+  CONNECTIONS_OPENED("barrel.p2p.transport.connections.opened", Kind.COUNTER, "connections", "direction"),
+  /** Connections closed, by reason (idle, duplicate, peer, error, shutdown, auth). */
+  CONNECTIONS_CLOSED("barrel.p2p.transport.connections.closed", Kind.COUNTER, "connections", "reason"),
+  /** Authenticated connections currently open. */
+  CONNECTIONS_ACTIVE("barrel.p2p.transport.connections.active", Kind.GAUGE, "connections"),
+  /** Connections the idle reaper closed. */
+  IDLE_REAPED("barrel.p2p.transport.idle.reaped", Kind.COUNTER, "connections"),
+  /** Streams or connections ended because of malformed or forbidden input, by what (stream_header, control_frame, auth_frame, pre_auth_stream, ...). */
+  PROTOCOL_ERRORS("barrel.p2p.transport.protocol.errors", Kind.COUNTER, "errors", "what"),
+  /** Inbound streams refused, by reason (unknown_tag, no_acceptor, too_many_pending, reserved_tag). */
+  STREAMS_REFUSED("barrel.p2p.transport.streams.refused", Kind.COUNTER, "streams", "reason"),
+  /** Streams opened, by kind (control, data, app) and direction. */
+  STREAMS_OPENED("barrel.p2p.transport.streams.opened", Kind.COUNTER, "streams", "kind", "direction"),
+  /** Control frames sent and received, by direction. */
+  CONTROL_FRAMES("barrel.p2p.transport.control.frames", Kind.COUNTER, "frames", "direction"),
+  /** On-demand dials, by outcome (ok, fail). */
+  DIALS("barrel.p2p.transport.dials", Kind.COUNTER, "dials", "outcome"),
+  /** Discovery lookups, by outcome (hit, miss, error). */
+  DISCOVERY_LOOKUPS("barrel.p2p.discovery.lookups", Kind.COUNTER, "lookups", "outcome");
+
+  /** What kind of meter a name is. */
+  public enum Kind {
+    /** A monotonically increasing count. */
+    COUNTER,
+    /** A sampled current value. */
+    GAUGE,
+    /** A distribution of durations. */
+    TIMER
+  }
+
+  private final String meterName;
+  private final Kind kind;
+  private final String baseUnit;
+  private final String[] tagKeys;
+
+  MeterName(String meterName, Kind kind, String baseUnit, String... tagKeys) {
+    this.meterName = meterName;
+    this.kind = kind;
+    this.baseUnit = baseUnit;
+    this.tagKeys = tagKeys;
+  }
+
+  /** The dotted Micrometer name (Prometheus renders dots as underscores). */
+  public String meterName() {
+    return meterName;
+  }
+
+  /** Counter, gauge or timer. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The base unit, or null for timers (seconds by convention). */
+  public String baseUnit() {
+    return baseUnit;
+  }
+
+  /** The tag keys this meter carries, in order. */
+  public String[] tagKeys() {
+    return tagKeys.clone();
+  }
+}

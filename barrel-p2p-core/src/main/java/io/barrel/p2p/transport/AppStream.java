@@ -1,0 +1,250 @@
+package io.barrel.p2p.transport;
+
+import io.barrel.p2p.NodeName;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A bidirectional byte stream to a peer on that peer's QUIC connection, opened by tag with {@code
+ * P2pNode.openStream(node, tag)} or handed to a {@link StreamAcceptor}. Thread-safe: writes may come
+ * from any thread and are carried out on the connection's event loop.
+ */
+public final class AppStream {
+
+  /** Inbound bytes queued for a slow listener before reading from the peer pauses. */
+  static final int PAUSE_READ_BYTES = 1024 * 1024;
+  /** Queued bytes below which reading resumes. */
+  static final int RESUME_READ_BYTES = 256 * 1024;
+
+  private final QuicStreamChannel channel;
+  private final NodeName peer;
+  private final String tag;
+  private final boolean inbound;
+  private final Executor listenerExecutor;
+  private final PeerConnection connection;
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+  // Guarded by this: events waiting for a listener or for the listener to finish the previous one.
+  private final ArrayDeque<Object> pending = new ArrayDeque<>();
+  private StreamListener listener;
+  private boolean draining;
+  private long queuedBytes;
+  // Only touched by deliver(), which never runs twice at once (the draining flag).
+  private boolean finished;
+
+  AppStream(QuicStreamChannel channel, PeerConnection connection, String tag, boolean inbound,
+      Executor listenerExecutor) {
+    this.channel = channel;
+    this.connection = connection;
+    this.peer = connection.peer();
+    this.tag = tag;
+    this.inbound = inbound;
+    this.listenerExecutor = listenerExecutor;
+    channel.closeFuture().addListener(f -> {
+      closed.complete(null);
+      connection.streamClosed();
+    });
+  }
+
+  /** The peer at the other end. */
+  public NodeName peer() {
+    return peer;
+  }
+
+  /** The tag the stream was opened with; null for the transport's internal data streams. */
+  public String tag() {
+    return tag;
+  }
+
+  /** True when the peer opened this stream. */
+  public boolean isInbound() {
+    return inbound;
+  }
+
+  /** QUIC stream id (for logs). */
+  public long streamId() {
+    return channel.streamId();
+  }
+
+  /** Sets the listener; any bytes that arrived before are delivered to it first, in order. */
+  public void listen(StreamListener listener) {
+    synchronized (this) {
+      if (this.listener != null) {
+        throw new IllegalStateException("stream " + streamId() + " already has a listener");
+      }
+      this.listener = listener;
+    }
+    drain();
+  }
+
+  /** Writes bytes; the future completes once QUIC has taken them, fails if the stream is closed. */
+  public CompletableFuture<Void> write(byte[] data) {
+    return write(Unpooled.wrappedBuffer(data));
+  }
+
+  /** Writes the remaining bytes of {@code data}. */
+  public CompletableFuture<Void> write(ByteBuffer data) {
+    return write(Unpooled.wrappedBuffer(data));
+  }
+
+  private CompletableFuture<Void> write(ByteBuf buf) {
+    connection.touch();
+    return completion(channel.writeAndFlush(buf));
+  }
+
+  /** False while QUIC flow control or the write buffer is full; wait before writing more. */
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  /** Finishes this side (FIN); the peer may still send. */
+  public CompletableFuture<Void> finish() {
+    return completion(channel.shutdownOutput());
+  }
+
+  /** Aborts both directions with STREAM_REFUSED-free reset code 0 (cancelled). */
+  public void reset() {
+    channel.shutdown(0);
+    channel.close();
+  }
+
+  /** Closes the stream (both directions). */
+  public CompletableFuture<Void> close() {
+    channel.close();
+    return closed;
+  }
+
+  /** Completes when the stream is fully closed. */
+  public CompletableFuture<Void> closeFuture() {
+    return closed;
+  }
+
+  private static CompletableFuture<Void> completion(ChannelFuture f) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    f.addListener(x -> {
+      if (x.isSuccess()) {
+        result.complete(null);
+      } else {
+        result.completeExceptionally(x.cause());
+      }
+    });
+    return result;
+  }
+
+  /** The Netty handler that feeds this stream's inbound side; installed after the stream header. */
+  ChannelInboundHandlerAdapter inboundHandler() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+          try {
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            connection.touch();
+            enqueue(bytes, bytes.length);
+          } finally {
+            buf.release();
+          }
+        } else {
+          ctx.fireChannelRead(msg);
+        }
+      }
+
+      @Override
+      public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+          enqueue(End.INSTANCE, 0);
+        }
+        ctx.fireUserEventTriggered(evt);
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        enqueue(new Failure(cause), 0);
+        ctx.close();
+      }
+
+      @Override
+      public void channelInactive(ChannelHandlerContext ctx) {
+        enqueue(Closed.INSTANCE, 0);
+        ctx.fireChannelInactive();
+      }
+    };
+  }
+
+  private void enqueue(Object event, int size) {
+    synchronized (this) {
+      pending.add(event);
+      queuedBytes += size;
+      if (queuedBytes > PAUSE_READ_BYTES && channel.config().isAutoRead()) {
+        channel.config().setAutoRead(false);
+      }
+    }
+    drain();
+  }
+
+  private void drain() {
+    synchronized (this) {
+      if (listener == null || draining || pending.isEmpty()) {
+        return;
+      }
+      draining = true;
+    }
+    listenerExecutor.execute(this::deliver);
+  }
+
+  private void deliver() {
+    while (true) {
+      Object event;
+      StreamListener l;
+      synchronized (this) {
+        event = pending.poll();
+        if (event == null) {
+          draining = false;
+          return;
+        }
+        l = listener;
+        if (event instanceof byte[] b) {
+          queuedBytes -= b.length;
+          if (queuedBytes < RESUME_READ_BYTES && !channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+            channel.read();
+          }
+        }
+      }
+      try {
+        if (event instanceof byte[] b) {
+          l.onData(this, b);
+        } else if (event == End.INSTANCE) {
+          finished = true;
+          l.onEnd(this);
+        } else if (event instanceof Failure f && !finished) {
+          finished = true;
+          l.onError(this, f.cause);
+        } else if (event == Closed.INSTANCE && !finished) {
+          finished = true;
+          l.onError(this, new ConnectionLostException(peer, connection.closeReason()));
+        }
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(AppStream.class)
+            .warn("stream listener for tag '{}' from {} threw; resetting the stream", tag, peer, e);
+        reset();
+      }
+    }
+  }
+
+  private enum End { INSTANCE }
+
+  private enum Closed { INSTANCE }
+
+  private record Failure(Throwable cause) {}
+}

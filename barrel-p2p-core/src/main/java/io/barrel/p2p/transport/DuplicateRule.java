@@ -1,0 +1,32 @@
+package io.barrel.p2p.transport;
+
+import io.barrel.p2p.NodeName;
+
+/**
+ * Decides which of two connections between the same pair of nodes survives when both dialed at
+ * once. Both ends apply the same rule to the same facts, so they keep the same connection without
+ * talking about it: the one dialed by the node with the smaller name wins; between two connections
+ * dialed by the same node (a redial while the old one is dying), the newer wins.
+ */
+final class DuplicateRule {
+
+  private DuplicateRule() {}
+
+  /**
+   * True when {@code candidate} should replace {@code existing}.
+   *
+   * @param local this node
+   * @param peer the other node
+   * @param existingDialer who dialed the connection already in the table
+   * @param candidateDialer who dialed the newly established one
+   */
+  static boolean candidateWins(NodeName local, NodeName peer, NodeName existingDialer, NodeName candidateDialer) {
+    NodeName preferredDialer = local.compareTo(peer) <= 0 ? local : peer;
+    boolean existingPreferred = existingDialer.equals(preferredDialer);
+    boolean candidatePreferred = candidateDialer.equals(preferredDialer);
+    if (existingPreferred != candidatePreferred) {
+      return candidatePreferred;
+    }
+    return true; // same dialer: the newer connection replaces a stale one
+  }
+}

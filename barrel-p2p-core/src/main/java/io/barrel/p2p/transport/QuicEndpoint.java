@@ -1,0 +1,201 @@
+package io.barrel.p2p.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.EpollQuicUtils;
+import io.netty.handler.codec.quic.NoQuicTokenHandler;
+import io.netty.handler.codec.quic.Quic;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelBootstrap;
+import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
+import io.netty.handler.codec.quic.QuicConnectionAddress;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The node's one UDP socket, serving inbound and outbound QUIC connections at once (see {@link
+ * SocketRouter}), on one event-loop thread. It knows nothing of identity or peers: it accepts, dials
+ * and hands every QUIC connection to the handlers it was given.
+ */
+final class QuicEndpoint implements AutoCloseable {
+
+  /** ALPN protocol id; a peer speaking anything else fails the TLS handshake. */
+  static final String ALPN = "barrel-p2p/1";
+
+  private final TransportConfig config;
+  private final Supplier<QuicSslContext> serverContext;
+  private final ChannelHandler inboundConnectionHandler;
+  private final ChannelHandler streamHandler;
+  private final SocketRouter router = new SocketRouter();
+  private final SecureRandom random = new SecureRandom();
+  private final boolean epoll;
+  private EventLoopGroup group;
+  private Channel socket;
+  private QuicSslContext clientContext;
+  private SegmentedDatagramPacketAllocator gso;
+
+  /**
+   * @param serverContext consulted for every inbound connection, so a rotated certificate is used by
+   *     the next connection without a restart
+   * @param inboundConnectionHandler sharable handler installed on every accepted QUIC connection
+   * @param streamHandler sharable handler installed on every stream the remote side opens
+   */
+  QuicEndpoint(TransportConfig config, Supplier<QuicSslContext> serverContext,
+      ChannelHandler inboundConnectionHandler, ChannelHandler streamHandler) {
+    this.config = config;
+    this.serverContext = serverContext;
+    this.inboundConnectionHandler = inboundConnectionHandler;
+    this.streamHandler = streamHandler;
+    this.epoll = Epoll.isAvailable();
+  }
+
+  /** Binds the socket; returns the bound address. */
+  InetSocketAddress bind() throws InterruptedException {
+    Quic.ensureAvailability();
+    group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("barrel-p2p-quic", true),
+        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    clientContext = QuicSslContextBuilder.forClient()
+        .trustManager(AnyCertificateTrustManager.INSTANCE)
+        .applicationProtocols(ALPN)
+        .build();
+    if (config.gso() && epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
+      gso = EpollQuicUtils.newSegmentedAllocator(16);
+    }
+    QuicServerCodecBuilder serverBuilder = settings(new QuicServerCodecBuilder());
+    if (gso != null) {
+      // A QuicChannel option: set on the UDP bootstrap it would be silently ignored.
+      serverBuilder.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);
+    }
+    ChannelHandler serverCodec = serverBuilder
+        .sslEngineProvider(q -> serverContext.get().newEngine(q.alloc()))
+        .sslContext(serverContext.get())
+        // No Retry round trip: address validation costs one RTT per handshake and the anti-
+        // amplification limit still applies. See docs (transport-and-auth, "Limitations").
+        .tokenHandler(NoQuicTokenHandler.INSTANCE)
+        .handler(inboundConnectionHandler)
+        .streamHandler(streamHandler)
+        .build();
+    ChannelHandler clientCodec = settings(new QuicClientCodecBuilder()).sslContext(clientContext).build();
+    ChannelHandler clientCodecMarker = new ChannelInboundHandlerAdapter() {
+      @Override
+      public void handlerAdded(ChannelHandlerContext ctx) {
+        router.clientCodecContext(ctx);
+      }
+    };
+    Bootstrap bootstrap = new Bootstrap()
+        .group(group)
+        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+        .option(ChannelOption.SO_RCVBUF, config.socketBufferBytes())
+        .option(ChannelOption.SO_SNDBUF, config.socketBufferBytes())
+        .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            // Order matters: outbound connect() must reach the client codec first (tail side);
+            // the server codec rejects it.
+            ch.pipeline().addLast("router", router);
+            ch.pipeline().addLast("server", serverCodec);
+            ch.pipeline().addLast("client-marker", clientCodecMarker);
+            ch.pipeline().addLast("client", clientCodec);
+          }
+        });
+    socket = bootstrap.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
+    return (InetSocketAddress) socket.localAddress();
+  }
+
+  /**
+   * Starts a QUIC connection to {@code remote}; the future completes when the QUIC (TLS) handshake
+   * has finished.
+   */
+  Future<QuicChannel> dial(InetSocketAddress remote, ChannelHandler connectionHandler) {
+    byte[] scid = new byte[SocketRouter.CID_LENGTH];
+    random.nextBytes(scid);
+    router.addClientConnectionId(scid);
+    QuicChannelBootstrap bootstrap = QuicChannel.newBootstrap(socket)
+        .handler(connectionHandler)
+        .streamHandler(streamHandler)
+        .localConnectionAddress(new QuicConnectionAddress(scid))
+        .remoteAddress(remote);
+    if (gso != null) {
+      bootstrap.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);
+    }
+    Future<QuicChannel> future = bootstrap.connect();
+    future.addListener(f -> {
+      if (!f.isSuccess()) {
+        router.removeClientConnectionId(scid);
+      } else {
+        ((QuicChannel) f.getNow()).closeFuture().addListener(c -> router.removeClientConnectionId(scid));
+      }
+    });
+    return future;
+  }
+
+  /** The event loop every connection and stream of this endpoint runs on. */
+  EventLoop eventLoop() {
+    return socket.eventLoop();
+  }
+
+  /** Outbound connections currently routed by connection id. */
+  int routedClientConnections() {
+    return router.clientConnectionCount();
+  }
+
+  /** True when the socket runs on epoll (Linux) rather than NIO. */
+  boolean usesEpoll() {
+    return epoll;
+  }
+
+  /** True when UDP segmentation offload is in use. */
+  boolean usesGso() {
+    return gso != null;
+  }
+
+  private <B extends QuicCodecBuilder<B>> B settings(B builder) {
+    // Every limit explicitly: quiche's defaults are 0 (nothing can be sent) and an infinite idle timeout.
+    builder.maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .initialMaxData(config.initialMaxData())
+        .initialMaxStreamDataBidirectionalLocal(config.initialMaxStreamData())
+        .initialMaxStreamDataBidirectionalRemote(config.initialMaxStreamData())
+        .initialMaxStreamDataUnidirectional(config.initialMaxStreamData())
+        .initialMaxStreamsBidirectional(config.maxStreams())
+        .initialMaxStreamsUnidirectional(16)
+        .maxSendUdpPayloadSize(config.maxUdpPayload())
+        .maxRecvUdpPayloadSize(65527)
+        .congestionControlAlgorithm(QuicCongestionControlAlgorithm.CUBIC)
+        .localConnectionIdLength(SocketRouter.CID_LENGTH)
+        .activeMigration(true);
+    return builder;
+  }
+
+  @Override
+  public void close() {
+    if (socket != null) {
+      socket.close().syncUninterruptibly();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+}

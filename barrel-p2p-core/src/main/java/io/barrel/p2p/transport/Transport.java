@@ -1,0 +1,684 @@
+package io.barrel.p2p.transport;
+
+import io.barrel.p2p.NodeName;
+import io.barrel.p2p.identity.NodeIdentity;
+import io.barrel.p2p.identity.TrustMode;
+import io.barrel.p2p.identity.TrustPolicy;
+import io.barrel.p2p.identity.TrustStore;
+import io.barrel.p2p.identity.TrustVerdict;
+import io.barrel.p2p.metrics.MeterName;
+import io.barrel.p2p.metrics.Metrics;
+import io.barrel.p2p.tls.TlsMaterial;
+import io.barrel.p2p.transport.auth.AuthConfig;
+import io.barrel.p2p.transport.auth.AuthFailure;
+import io.barrel.p2p.transport.auth.AuthFailureReason;
+import io.barrel.p2p.transport.auth.AuthenticationException;
+import io.barrel.p2p.transport.auth.HandshakeRole;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamPriority;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's authenticated QUIC transport: one UDP socket, at most one connection per peer, the
+ * Ed25519 handshake on every connection, control frames by channel, data and tagged application
+ * streams, on-demand dialing through an {@link AddressResolver}, keep-alives and the idle reaper.
+ *
+ * <p>Connection state changes on the endpoint's single event loop. Public methods are thread-safe.
+ */
+public final class Transport implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
+  private final TransportConfig config;
+  private final AuthConfig authConfig;
+  private final TrustStore trustStore;
+  private final AddressResolver resolver;
+  private final Metrics metrics;
+  private final Executor ioExecutor;
+  private final Executor applicationExecutor;
+  private final IdlePolicy idlePolicy;
+
+  private final Map<NodeName, PeerConnection> table = new ConcurrentHashMap<>();
+  private final Set<PeerConnection> all = ConcurrentHashMap.newKeySet();
+  private final Map<NodeName, CompletableFuture<PeerConnection>> pending = new ConcurrentHashMap<>();
+  private final Map<Integer, ControlListener> controlListeners = new ConcurrentHashMap<>();
+  private final Map<String, StreamAcceptor> acceptors = new ConcurrentHashMap<>();
+  private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+
+  private volatile NodeIdentity identity;
+  private volatile QuicSslContext serverContext;
+  private volatile Predicate<NodeName> activeView = peer -> false;
+  private volatile StreamAcceptor dataAcceptor;
+  private QuicEndpoint endpoint;
+  private InetSocketAddress boundAddress;
+  private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+  private volatile boolean closed;
+
+  /**
+   * @param ioExecutor runs blocking work: address resolution and trust-pin writes
+   * @param applicationExecutor runs stream acceptors and listeners (user code)
+   */
+  public Transport(TransportConfig config, NodeIdentity identity, TlsMaterial tls, AuthConfig authConfig,
+      TrustStore trustStore, AddressResolver resolver, Metrics metrics, Executor ioExecutor,
+      Executor applicationExecutor) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.identity = Objects.requireNonNull(identity, "identity");
+    this.authConfig = Objects.requireNonNull(authConfig, "authConfig");
+    this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.ioExecutor = Objects.requireNonNull(ioExecutor, "ioExecutor");
+    this.applicationExecutor = Objects.requireNonNull(applicationExecutor, "applicationExecutor");
+    this.idlePolicy = new IdlePolicy(config.gcMinIdle());
+    this.serverContext = serverContext(tls);
+  }
+
+  /** Binds the UDP socket and starts the keep-alive and idle-reaper timers. */
+  public InetSocketAddress start() {
+    endpoint = new QuicEndpoint(config, () -> serverContext, ConnectionHandler.inbound(this),
+        InboundStreamHandler.initializer(this));
+    try {
+      boundAddress = endpoint.bind();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted while binding " + config.bindHost() + ":" + config.port());
+    } catch (RuntimeException e) {
+      endpoint.close();
+      throw new TransportException("could not bind UDP " + config.bindHost() + ":" + config.port()
+          + " (is the port in use? set transport.port to a free port or 0): " + e.getMessage(), e);
+    }
+    long keepAlive = Math.max(1, config.keepAliveInterval().toMillis() / 2);
+    timers.add(endpoint.eventLoop().scheduleAtFixedRate(this::keepAlive, keepAlive, keepAlive, TimeUnit.MILLISECONDS));
+    long sweep = config.gcSweepPeriod().toMillis();
+    timers.add(endpoint.eventLoop().scheduleAtFixedRate(this::reapIdle, sweep, sweep, TimeUnit.MILLISECONDS));
+    metrics.gauge(MeterName.CONNECTIONS_ACTIVE, table::size);
+    log.info("node {} listening on udp {} ({}{})", identity.name(), boundAddress,
+        endpoint.usesEpoll() ? "epoll" : "nio", endpoint.usesGso() ? ", gso" : "");
+    return boundAddress;
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /** The address the socket is bound to. */
+  public InetSocketAddress boundAddress() {
+    return boundAddress;
+  }
+
+  /** This node's name. */
+  public NodeName localName() {
+    return identity.name();
+  }
+
+  /** The identity the next handshake will use. */
+  public NodeIdentity identity() {
+    return identity;
+  }
+
+  /** Switches to a rotated identity; the next handshake uses it, open connections are untouched. */
+  public void identity(NodeIdentity rotated) {
+    if (!rotated.name().equals(identity.name())) {
+      throw new IllegalArgumentException("a rotated identity keeps the node name " + identity.name());
+    }
+    this.identity = rotated;
+  }
+
+  /** Switches to a rotated TLS certificate; the next inbound connection presents it. */
+  public void tlsMaterial(TlsMaterial rotated) {
+    this.serverContext = serverContext(rotated);
+  }
+
+  /** Peers with an established connection, sorted. */
+  public Set<NodeName> connectedPeers() {
+    Set<NodeName> out = new TreeSet<>();
+    table.forEach((peer, c) -> {
+      if (c.phase() == PeerConnection.Phase.ESTABLISHED) {
+        out.add(peer);
+      }
+    });
+    return out;
+  }
+
+  /** QUIC connections open in any phase (handshaking included); for leak checks and metrics. */
+  public int openQuicConnections() {
+    return all.size();
+  }
+
+  /** A snapshot of every established connection. */
+  public List<ConnectionInfo> connections() {
+    return PeerConnection.infos(table.values());
+  }
+
+  /** The connection to {@code peer}, dialing it through the resolver if there is none. */
+  CompletableFuture<PeerConnection> connection(NodeName peer) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new TransportException("transport is closed"));
+    }
+    if (peer.equals(localName())) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("a node does not connect to itself"));
+    }
+    PeerConnection existing = table.get(peer);
+    if (existing != null && existing.phase() == PeerConnection.Phase.ESTABLISHED) {
+      return CompletableFuture.completedFuture(existing);
+    }
+    CompletableFuture<PeerConnection> created = new CompletableFuture<>();
+    CompletableFuture<PeerConnection> shared = pending.putIfAbsent(peer, created);
+    if (shared != null) {
+      return shared; // concurrent callers share one attempt
+    }
+    created.whenComplete((c, e) -> pending.remove(peer, created));
+    // Whatever happens below, the attempt ends: a hung resolver or handshake cannot pin callers.
+    long limit = config.connectTimeout().toNanos() + authConfig.handshakeTimeout().toNanos();
+    endpoint.eventLoop().schedule(() -> created.completeExceptionally(new PeerUnreachableException(peer,
+        "could not connect to " + peer + " within " + Duration.ofNanos(limit), null)), limit, TimeUnit.NANOSECONDS);
+    ioExecutor.execute(() -> dial(peer, created));
+    return created;
+  }
+
+  /** Ensures a connection to {@code peer} exists (dialing if needed). */
+  public CompletableFuture<Void> connect(NodeName peer) {
+    return connection(peer).thenApply(c -> null);
+  }
+
+  /** Dials {@code peer} at a known address, bypassing the resolver (bootstrap, tests). */
+  public CompletableFuture<Void> connect(NodeName peer, InetSocketAddress address) {
+    PeerConnection existing = table.get(peer);
+    if (existing != null && existing.phase() == PeerConnection.Phase.ESTABLISHED) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<PeerConnection> result = new CompletableFuture<>();
+    dialAddress(peer, address, result);
+    return result.thenApply(c -> null);
+  }
+
+  /** Sends a control frame to {@code peer}, connecting on demand. */
+  public CompletableFuture<Void> sendControl(NodeName peer, int channel, byte[] payload) {
+    if (channel == ControlFrame.KEEP_ALIVE) {
+      throw new IllegalArgumentException("control channel 0 is the transport's keep-alive");
+    }
+    ControlFrame frame = new ControlFrame(channel, payload);
+    return connection(peer).thenCompose(c -> {
+      metrics.increment(MeterName.CONTROL_FRAMES, "out");
+      return c.sendControl(frame);
+    });
+  }
+
+  /** Listens to one control channel (1..65535); replaces any previous listener of that channel. */
+  public void onControl(int channel, ControlListener listener) {
+    if (channel <= ControlFrame.KEEP_ALIVE || channel > ControlFrame.MAX_CHANNEL) {
+      throw new IllegalArgumentException("control channel must be 1.." + ControlFrame.MAX_CHANNEL);
+    }
+    controlListeners.put(channel, listener);
+  }
+
+  /** Opens a tagged application stream to {@code peer}, connecting on demand. */
+  public CompletableFuture<AppStream> openStream(NodeName peer, String tag) {
+    StreamHeader.App header = new StreamHeader.App(tag);
+    if (tag.startsWith(StreamHeader.RESERVED_TAG_PREFIX)) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "stream tags starting with '" + StreamHeader.RESERVED_TAG_PREFIX + "' are reserved for barrel-p2p"));
+    }
+    return connection(peer).thenCompose(c -> c.openStream(header));
+  }
+
+  /** Opens an internal data stream (RPC) to {@code peer}. */
+  public CompletableFuture<AppStream> openDataStream(NodeName peer) {
+    return connection(peer).thenCompose(c -> c.openStream(new StreamHeader.Data()));
+  }
+
+  /** Takes inbound data streams (the RPC layer); without one they are refused. */
+  public void onDataStream(StreamAcceptor acceptor) {
+    this.dataAcceptor = acceptor;
+  }
+
+  /** Registers the one acceptor for {@code tag}; throws if the tag is taken or reserved. */
+  public void registerAcceptor(String tag, StreamAcceptor acceptor) {
+    new StreamHeader.App(tag); // validates the tag's charset and length
+    if (tag.startsWith(StreamHeader.RESERVED_TAG_PREFIX)) {
+      throw new IllegalArgumentException("stream tag '" + tag + "' uses the reserved prefix '"
+          + StreamHeader.RESERVED_TAG_PREFIX + "'");
+    }
+    if (acceptors.putIfAbsent(tag, acceptor) != null) {
+      throw new IllegalStateException("stream tag '" + tag + "' already has an acceptor");
+    }
+  }
+
+  /** Removes the acceptor for {@code tag}; later streams with it are refused. */
+  public boolean unregisterAcceptor(String tag) {
+    return acceptors.remove(tag) != null;
+  }
+
+  /** Tells the idle reaper which peers the membership layer keeps in its active view. */
+  public void activeView(Predicate<NodeName> inActiveView) {
+    this.activeView = Objects.requireNonNull(inActiveView);
+  }
+
+  /** Subscribes to connection up/down. */
+  public void addConnectionListener(ConnectionListener listener) {
+    connectionListeners.add(listener);
+  }
+
+  /** Closes the connection to {@code peer}, if any. */
+  public void disconnect(NodeName peer) {
+    PeerConnection c = table.get(peer);
+    if (c != null) {
+      c.close(CloseReason.REQUESTED);
+    }
+  }
+
+  /** Runs one idle-reaper sweep now (operators and tests); returns the peers reaped. */
+  public CompletableFuture<List<NodeName>> sweepIdleNow() {
+    CompletableFuture<List<NodeName>> result = new CompletableFuture<>();
+    endpoint.eventLoop().execute(() -> result.complete(reapIdle()));
+    return result;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timers.forEach(t -> t.cancel(false));
+    for (PeerConnection c : all) {
+      c.close(CloseReason.SHUTDOWN);
+    }
+    pending.values().forEach(f -> f.completeExceptionally(new TransportException("transport is closed")));
+    if (endpoint != null) {
+      // Give CONNECTION_CLOSE frames a moment to leave before the socket goes.
+      try {
+        endpoint.eventLoop().submit(() -> { }).get(1, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // closing anyway
+      }
+      endpoint.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- dialing
+
+  private void dial(NodeName peer, CompletableFuture<PeerConnection> result) {
+    Optional<InetSocketAddress> address;
+    try {
+      address = resolver.resolve(peer);
+    } catch (RuntimeException e) {
+      metrics.increment(MeterName.DIALS, "fail");
+      result.completeExceptionally(new PeerUnreachableException(peer, "resolving " + peer + " failed: " + e, e));
+      return;
+    }
+    if (address.isEmpty()) {
+      metrics.increment(MeterName.DIALS, "fail");
+      result.completeExceptionally(new PeerUnreachableException(peer,
+          "no address known for " + peer + "; add it to static discovery, the discovery directory or DNS", null));
+      return;
+    }
+    dialAddress(peer, address.get(), result);
+  }
+
+  private void dialAddress(NodeName peer, InetSocketAddress address, CompletableFuture<PeerConnection> result) {
+    ConnectionHandler handler = new ConnectionHandler(this, PeerConnection.Direction.OUTBOUND, peer);
+    endpoint.eventLoop().execute(() -> endpoint.dial(address, handler).addListener(f -> {
+      if (!f.isSuccess()) {
+        metrics.increment(MeterName.DIALS, "fail");
+        result.completeExceptionally(new PeerUnreachableException(peer,
+            "QUIC connection to " + peer + " at " + address + " failed: " + f.cause(), f.cause()));
+        return;
+      }
+      PeerConnection conn = handler.connection();
+      conn.established().whenComplete((winner, error) -> {
+        if (winner != null) {
+          metrics.increment(MeterName.DIALS, "ok");
+          result.complete(winner);
+        } else if (error instanceof ConnectionLostException lost && lost.reason() == CloseReason.DUPLICATE) {
+          // The peer kept the connection it dialed; it is being admitted, wait for it.
+          CompletableFuture<PeerConnection> other = pending.get(peer);
+          PeerConnection current = table.get(peer);
+          if (current != null && current.phase() == PeerConnection.Phase.ESTABLISHED) {
+            result.complete(current);
+          } else if (other != null && other != result) {
+            other.whenComplete((c, e) -> { if (c != null) result.complete(c); else result.completeExceptionally(e); });
+          }
+        } else {
+          metrics.increment(MeterName.DIALS, "fail");
+          result.completeExceptionally(error);
+        }
+      });
+      startClientHandshake(conn);
+    }));
+  }
+
+  private void startClientHandshake(PeerConnection conn) {
+    AuthExchange exchange = new AuthExchange(conn, this, HandshakeRole.CLIENT);
+    conn.channel().createStream(io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL, exchange)
+        .addListener(f -> {
+          if (!f.isSuccess()) {
+            authFailed(conn, exchange, new AuthFailure(AuthFailureReason.STREAM_CLOSED,
+                "could not open the handshake stream: " + f.cause()));
+            return;
+          }
+          QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+          stream.updatePriority(new QuicStreamPriority(PeerConnection.CONTROL_URGENCY, false));
+          exchange.start(stream, null);
+        });
+  }
+
+  // ---------------------------------------------------------------- callbacks from connections
+
+  TransportConfig config() {
+    return config;
+  }
+
+  AuthConfig authConfig() {
+    return authConfig;
+  }
+
+  Executor applicationExecutor() {
+    return applicationExecutor;
+  }
+
+  long nanoTime() {
+    return System.nanoTime();
+  }
+
+  long wallMillis() {
+    return System.currentTimeMillis();
+  }
+
+  /** The trust policy with the mode in force when a handshake starts; later switches apply to the next. */
+  TrustPolicy trustSnapshot() {
+    TrustMode mode = trustStore.mode();
+    return (peer, key) -> trustStore.check(peer, key, mode);
+  }
+
+  void connectionCreated(PeerConnection conn) {
+    all.add(conn);
+    // One deadline for the whole handshake, whichever side is slow or silent.
+    long limit = authConfig.handshakeTimeout().toNanos();
+    conn.channel().eventLoop().schedule(() -> {
+      if (conn.phase() == PeerConnection.Phase.HANDSHAKING || conn.phase() == PeerConnection.Phase.AUTHENTICATED) {
+        recordAuth(conn.direction() == PeerConnection.Direction.OUTBOUND ? HandshakeRole.CLIENT : HandshakeRole.SERVER,
+            "fail", AuthFailureReason.TIMEOUT.metricTag(), nanoTime() - conn.createdNanos());
+        log.warn("handshake with {} at {} did not finish within {}; closing",
+            conn.peer() != null ? conn.peer() : conn.expectedPeer(), conn.remoteAddress(), authConfig.handshakeTimeout());
+        conn.failEstablished(new AuthenticationException(new AuthFailure(AuthFailureReason.TIMEOUT,
+            "handshake did not finish within " + authConfig.handshakeTimeout())));
+        conn.close(CloseReason.AUTH_FAILED);
+      }
+    }, limit, TimeUnit.NANOSECONDS);
+  }
+
+  void authenticated(PeerConnection conn, AuthExchange exchange, NodeName peer, byte[] key, TrustVerdict verdict) {
+    ioExecutor.execute(() -> {
+      TrustVerdict recorded = verdict == TrustVerdict.EXEMPT ? verdict : trustStore.recordSuccess(peer, key);
+      conn.channel().eventLoop().execute(() -> {
+        if (!recorded.accepted()) {
+          authFailed(conn, exchange, new AuthFailure(AuthFailureReason.KEY_MISMATCH, trustStore.explain(peer, recorded)));
+          return;
+        }
+        if (conn.phase() != PeerConnection.Phase.HANDSHAKING) {
+          return; // closed meanwhile
+        }
+        recordAuth(exchange.role(), "ok", "ok", nanoTime() - exchange.startedNanos());
+        conn.authenticated(peer, key);
+        if (verdict == TrustVerdict.FIRST_USE) {
+          log.info("pinned the key of {} on first use ({})", peer, io.barrel.p2p.identity.Fingerprint.of(key));
+        }
+        if (conn.direction() == PeerConnection.Direction.OUTBOUND) {
+          conn.openControlStream(config.maxControlFrameBytes());
+        }
+      });
+    });
+  }
+
+  void authFailed(PeerConnection conn, AuthExchange exchange, AuthFailure failure) {
+    recordAuth(exchange.role(), "fail", failure.reason().metricTag(), nanoTime() - exchange.startedNanos());
+    NodeName who = conn.peer() != null ? conn.peer() : conn.expectedPeer();
+    log.warn("authentication {} {} at {} failed: {}", exchange.role() == HandshakeRole.CLIENT ? "of" : "from",
+        who != null ? who : "unknown peer", conn.remoteAddress(), failure.message());
+    conn.failEstablished(new AuthenticationException(failure));
+    conn.close(CloseReason.AUTH_FAILED);
+  }
+
+  private void recordAuth(HandshakeRole role, String outcome, String reason, long nanos) {
+    String r = role == HandshakeRole.CLIENT ? "client" : "server";
+    metrics.increment(MeterName.AUTH_ATTEMPTS, r, outcome, reason);
+    metrics.record(MeterName.AUTH_DURATION, Duration.ofNanos(nanos), r, outcome);
+  }
+
+  void inboundStream(PeerConnection conn, QuicStreamChannel stream, StreamHeader header, ByteBuf leftover) {
+    PeerConnection.Phase phase = conn.phase();
+    if (header instanceof StreamHeader.Auth) {
+      if (phase == PeerConnection.Phase.HANDSHAKING && conn.direction() == PeerConnection.Direction.INBOUND
+          && conn.claimAuthStream()) {
+        AuthExchange exchange = new AuthExchange(conn, this, HandshakeRole.SERVER);
+        stream.pipeline().addLast(exchange);
+        exchange.start(stream, leftover);
+        return;
+      }
+      release(leftover);
+      protocolFailure(conn, "auth_stream", "unexpected handshake stream in phase " + phase);
+      return;
+    }
+    if (phase == PeerConnection.Phase.HANDSHAKING) {
+      release(leftover);
+      protocolFailure(conn, "pre_auth_stream", "the peer opened a " + header.getClass().getSimpleName()
+          + " stream before authenticating");
+      return;
+    }
+    if (header instanceof StreamHeader.Control) {
+      if (phase == PeerConnection.Phase.AUTHENTICATED && conn.direction() == PeerConnection.Direction.INBOUND) {
+        conn.installControlHandlers(stream, config.maxControlFrameBytes());
+        stream.updatePriority(new QuicStreamPriority(PeerConnection.CONTROL_URGENCY, false));
+        conn.controlOpened(stream);
+        if (leftover != null) {
+          stream.pipeline().fireChannelRead(leftover);
+        }
+        return;
+      }
+      release(leftover);
+      protocolFailure(conn, "control_stream", "unexpected control stream in phase " + phase);
+      return;
+    }
+    if (phase != PeerConnection.Phase.ESTABLISHED) {
+      release(leftover);
+      protocolFailure(conn, "early_stream", "stream before the control stream");
+      return;
+    }
+    StreamAcceptor acceptor;
+    String tag = null;
+    if (header instanceof StreamHeader.App app) {
+      tag = app.tag();
+      acceptor = acceptors.get(tag);
+      if (acceptor == null) {
+        release(leftover);
+        refuseStream(stream, "unknown_tag");
+        return;
+      }
+    } else {
+      acceptor = dataAcceptor;
+      if (acceptor == null) {
+        release(leftover);
+        refuseStream(stream, "no_acceptor");
+        return;
+      }
+    }
+    AppStream appStream = conn.acceptStream(stream, tag);
+    stream.pipeline().addLast(appStream.inboundHandler());
+    metrics.increment(MeterName.STREAMS_OPENED, header instanceof StreamHeader.App ? "app" : "data", "inbound");
+    StreamAcceptor chosen = acceptor;
+    applicationExecutor.execute(() -> {
+      try {
+        chosen.accept(appStream);
+      } catch (RuntimeException e) {
+        log.warn("stream acceptor for tag '{}' threw; resetting the stream from {}", appStream.tag(), conn.peer(), e);
+        appStream.reset();
+      }
+    });
+    if (leftover != null) {
+      stream.pipeline().fireChannelRead(leftover);
+    }
+  }
+
+  private static void release(ByteBuf buf) {
+    if (buf != null) {
+      buf.release();
+    }
+  }
+
+  void refuseStream(QuicStreamChannel stream, String reason) {
+    metrics.increment(MeterName.STREAMS_REFUSED, reason);
+    stream.shutdown(StreamRefusedException.STREAM_REFUSED);
+    stream.close();
+  }
+
+  void streamOpened(StreamHeader header, String direction) {
+    metrics.increment(MeterName.STREAMS_OPENED, header instanceof StreamHeader.App ? "app" : "data", direction);
+  }
+
+  void connectionEstablished(PeerConnection conn) {
+    NodeName peer = conn.peer();
+    PeerConnection winner;
+    PeerConnection loser = null;
+    boolean newPeer;
+    synchronized (table) {
+      PeerConnection existing = table.get(peer);
+      newPeer = existing == null;
+      if (existing == null || existing == conn
+          || DuplicateRule.candidateWins(localName(), peer, existing.dialer(), conn.dialer())) {
+        table.put(peer, conn);
+        winner = conn;
+        loser = existing == conn ? null : existing;
+      } else {
+        winner = existing;
+        loser = conn;
+      }
+    }
+    metrics.increment(MeterName.CONNECTIONS_OPENED,
+        conn.direction() == PeerConnection.Direction.OUTBOUND ? "outbound" : "inbound");
+    if (loser != null) {
+      log.debug("duplicate connection to {}: keeping the one dialed by {}", peer, winner.dialer());
+      loser.close(CloseReason.DUPLICATE);
+    }
+    conn.markEstablishedFuture(winner);
+    CompletableFuture<PeerConnection> waiting = pending.get(peer);
+    if (waiting != null) {
+      waiting.complete(winner);
+    }
+    if (newPeer) {
+      for (ConnectionListener l : connectionListeners) {
+        l.peerConnected(peer);
+      }
+    }
+  }
+
+  void connectionClosed(PeerConnection conn, CloseReason peerReason) {
+    if (conn == null) {
+      return;
+    }
+    conn.closed(peerReason);
+    all.remove(conn);
+    NodeName peer = conn.peer();
+    metrics.increment(MeterName.CONNECTIONS_CLOSED, conn.closeReason().tag());
+    if (peer != null && table.remove(peer, conn)) {
+      log.debug("connection to {} closed ({})", peer, conn.closeReason().tag());
+      for (ConnectionListener l : connectionListeners) {
+        l.peerDisconnected(peer, conn.closeReason());
+      }
+    }
+  }
+
+  void connectionError(PeerConnection conn, Throwable cause) {
+    log.debug("QUIC connection error on {}: {}", conn, cause.toString());
+  }
+
+  void controlFrameReceived(PeerConnection conn, ControlFrame frame) {
+    if (frame.channel() == ControlFrame.KEEP_ALIVE) {
+      return; // keeps QUIC's idle timer alive; not activity for the reaper
+    }
+    conn.touch();
+    metrics.increment(MeterName.CONTROL_FRAMES, "in");
+    ControlListener listener = controlListeners.get(frame.channel());
+    if (listener == null) {
+      log.debug("control frame on channel {} from {} has no listener; dropped", frame.channel(), conn.peer());
+      return;
+    }
+    try {
+      listener.onControl(conn.peer(), frame.payload());
+    } catch (RuntimeException e) {
+      log.warn("control listener for channel {} threw on a frame from {}", frame.channel(), conn.peer(), e);
+    }
+  }
+
+  void protocolFailure(PeerConnection conn, String what, String detail) {
+    countProtocolError(what);
+    log.warn("protocol error from {} at {} ({}): {}; closing the connection",
+        conn.peer() != null ? conn.peer() : "unauthenticated peer", conn.remoteAddress(), what, detail);
+    conn.failEstablished(new TransportException("protocol error (" + what + "): " + detail));
+    conn.close(CloseReason.PROTOCOL_ERROR);
+  }
+
+  void countProtocolError(String what) {
+    metrics.increment(MeterName.PROTOCOL_ERRORS, what);
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private void keepAlive() {
+    long now = nanoTime();
+    long interval = config.keepAliveInterval().toNanos();
+    for (PeerConnection c : table.values()) {
+      if (c.phase() == PeerConnection.Phase.ESTABLISHED && now - c.lastSentNanos() >= interval) {
+        c.sendControl(new ControlFrame(ControlFrame.KEEP_ALIVE, new byte[0]));
+      }
+    }
+  }
+
+  private List<NodeName> reapIdle() {
+    long now = nanoTime();
+    List<NodeName> reaped = new ArrayList<>();
+    Predicate<NodeName> view = activeView;
+    for (PeerConnection c : table.values()) {
+      if (c.phase() != PeerConnection.Phase.ESTABLISHED) {
+        continue;
+      }
+      boolean inView;
+      try {
+        inView = view.test(c.peer());
+      } catch (RuntimeException e) {
+        inView = true; // when in doubt, keep the connection
+      }
+      if (idlePolicy.shouldReap(inView, c.openStreams(), now - c.lastActivityNanos())) {
+        reaped.add(c.peer());
+        metrics.increment(MeterName.IDLE_REAPED);
+        log.debug("reaping idle connection to {}", c.peer());
+        c.close(CloseReason.IDLE);
+      }
+    }
+    return reaped;
+  }
+
+  private static QuicSslContext serverContext(TlsMaterial tls) {
+    return QuicSslContextBuilder.forServer(tls.privateKey(), null, tls.certificate())
+        .applicationProtocols(QuicEndpoint.ALPN)
+        .build();
+  }
+}

@@ -1,0 +1,121 @@
+package io.barrel.p2p.transport;
+
+import java.time.Duration;
+
+/**
+ * QUIC and stream settings for one node. Defaults are chosen for a P2P node on a LAN or data-centre
+ * network (see docs/concepts/transport-and-auth.md, "QUIC settings"); every quiche limit is set
+ * explicitly because quiche defaults all flow-control and stream limits to zero and the idle
+ * timeout to infinity.
+ *
+ * @param bindHost address the UDP socket binds to
+ * @param port UDP port, 0 for an ephemeral one
+ * @param advertisedHost host peers should dial (registered in discovery); null means the bind host,
+ *     or 127.0.0.1 when bound to the wildcard address
+ * @param idleTimeout QUIC idle timeout: a peer silent this long is considered gone
+ * @param keepAliveInterval how often an idle connection sends a keep-alive on its control stream;
+ *     must be well below the idle timeout
+ * @param connectTimeout limit on dial + QUIC handshake
+ * @param initialMaxData connection-level flow-control window, bytes
+ * @param initialMaxStreamData per-stream flow-control window, bytes
+ * @param maxStreams concurrent bidirectional streams a peer may open
+ * @param maxUdpPayload largest UDP payload sent; 1350 is safe on most internet paths
+ * @param socketBufferBytes SO_RCVBUF / SO_SNDBUF of the UDP socket
+ * @param gso use UDP generic segmentation offload when the platform has it (Linux epoll)
+ * @param maxControlFrameBytes largest control-stream frame accepted or sent
+ * @param maxPendingStreams inbound streams whose header has not arrived yet, per connection
+ * @param gcMinIdle a connection outside the active view with no open stream is closed after
+ *     being idle (no frames either way, keep-alives excluded) this long
+ * @param gcSweepPeriod how often the idle reaper looks
+ */
+public record TransportConfig(
+    String bindHost,
+    int port,
+    String advertisedHost,
+    Duration idleTimeout,
+    Duration keepAliveInterval,
+    Duration connectTimeout,
+    long initialMaxData,
+    long initialMaxStreamData,
+    long maxStreams,
+    int maxUdpPayload,
+    int socketBufferBytes,
+    boolean gso,
+    int maxControlFrameBytes,
+    int maxPendingStreams,
+    Duration gcMinIdle,
+    Duration gcSweepPeriod) {
+
+  /** Validates every field; messages name the setting and the allowed range. */
+  public TransportConfig {
+    require(bindHost != null && !bindHost.isBlank(), "transport.bind-host must be set");
+    require(port >= 0 && port <= 65535, "transport.port must be 0..65535, got " + port);
+    positive(idleTimeout, "transport.idle-timeout");
+    positive(keepAliveInterval, "transport.keep-alive-interval");
+    require(keepAliveInterval.compareTo(idleTimeout.dividedBy(2)) <= 0,
+        "transport.keep-alive-interval (" + keepAliveInterval + ") must be at most half of transport.idle-timeout ("
+            + idleTimeout + ") or idle connections time out between keep-alives");
+    positive(connectTimeout, "transport.connect-timeout");
+    require(initialMaxData >= 64 * 1024, "transport.initial-max-data must be at least 64 KiB");
+    require(initialMaxStreamData >= 16 * 1024 && initialMaxStreamData <= initialMaxData,
+        "transport.initial-max-stream-data must be between 16 KiB and transport.initial-max-data");
+    require(maxStreams >= 8 && maxStreams <= 100_000, "transport.max-streams must be 8..100000");
+    require(maxUdpPayload >= 1200 && maxUdpPayload <= 65527,
+        "transport.max-udp-payload must be 1200..65527 (QUIC needs at least 1200)");
+    require(socketBufferBytes >= 64 * 1024, "transport.socket-buffer must be at least 64 KiB");
+    require(maxControlFrameBytes >= 1024 && maxControlFrameBytes <= 64 * 1024 * 1024,
+        "transport.max-control-frame must be 1 KiB..64 MiB");
+    require(maxPendingStreams >= 1, "transport.max-pending-streams must be at least 1");
+    positive(gcMinIdle, "gc.min-idle");
+    positive(gcSweepPeriod, "gc.sweep-period");
+  }
+
+  /** The defaults: ephemeral port on all interfaces. */
+  public static TransportConfig defaults() {
+    return new TransportConfig(
+        "0.0.0.0", 0, null,
+        Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10),
+        32L * 1024 * 1024, 8L * 1024 * 1024, 1024,
+        1350, 4 * 1024 * 1024, true,
+        1024 * 1024, 64,
+        Duration.ofMinutes(5), Duration.ofSeconds(60));
+  }
+
+  /** A copy bound to {@code host:port}. */
+  public TransportConfig withBind(String host, int port) {
+    return new TransportConfig(host, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
+        initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
+        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod);
+  }
+
+  /** A copy with other idle-reaper settings. */
+  public TransportConfig withGc(Duration minIdle, Duration sweepPeriod) {
+    return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
+        initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
+        maxControlFrameBytes, maxPendingStreams, minIdle, sweepPeriod);
+  }
+
+  /** A copy with another QUIC idle timeout and keep-alive interval. */
+  public TransportConfig withIdleTimeout(Duration idle, Duration keepAlive) {
+    return new TransportConfig(bindHost, port, advertisedHost, idle, keepAlive, connectTimeout,
+        initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
+        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod);
+  }
+
+  /** A copy with another control-frame size limit. */
+  public TransportConfig withMaxControlFrameBytes(int max) {
+    return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
+        initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
+        max, maxPendingStreams, gcMinIdle, gcSweepPeriod);
+  }
+
+  private static void positive(Duration d, String name) {
+    require(d != null && !d.isNegative() && !d.isZero(), name + " must be a positive duration, got " + d);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,330 @@
+package io.barrel.p2p.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.barrel.p2p.NodeName;
+import io.barrel.p2p.P2pNode;
+import io.barrel.p2p.identity.Ed25519;
+import io.barrel.p2p.identity.NodeIdentity;
+import io.barrel.p2p.metrics.MeterName;
+import io.barrel.p2p.testing.RawHandshake;
+import io.barrel.p2p.testing.RawQuic;
+import io.barrel.p2p.testing.RecordingMetrics;
+import io.barrel.p2p.testing.TestNodes;
+import io.barrel.p2p.transport.auth.AuthFailureReason;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Connections, streams and the rules around them, over real QUIC on 127.0.0.1. */
+class ConnectionsOverQuicTest {
+
+  @TempDir Path dir;
+  TestNodes nodes;
+
+  @BeforeEach
+  void setUp() {
+    nodes = new TestNodes(dir);
+  }
+
+  @AfterEach
+  void tearDown() {
+    nodes.close();
+  }
+
+  private static NodeIdentity freshIdentity(String name) {
+    byte[] seed = Ed25519.generateSeed(new SecureRandom());
+    return new NodeIdentity(NodeName.of(name), seed);
+  }
+
+  @Test
+  void simultaneousDialsFromBothSidesEndWithOneConnection() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      P2pNode a = nodes.start("a" + round + "@127.0.0.1");
+      P2pNode b = nodes.start("b" + round + "@127.0.0.1");
+      CountDownLatch go = new CountDownLatch(1);
+      CompletableFuture<Void> ab = CompletableFuture.runAsync(() -> { await(go); a.connect(b.name()).join(); });
+      CompletableFuture<Void> ba = CompletableFuture.runAsync(() -> { await(go); b.connect(a.name()).join(); });
+      go.countDown();
+      ab.get(15, TimeUnit.SECONDS);
+      ba.get(15, TimeUnit.SECONDS);
+
+      // Both ends settle on the same single connection: the one dialed by the smaller name (a).
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(a.connections()).hasSize(1);
+        assertThat(b.connections()).hasSize(1);
+        assertThat(a.connections().get(0).outbound()).isTrue();
+        assertThat(b.connections().get(0).outbound()).isFalse();
+        assertThat(a.transport().openQuicConnections()).isEqualTo(1);
+        assertThat(b.transport().openQuicConnections()).isEqualTo(1);
+      });
+      a.sendControl(b.name(), 7, new byte[] {1}).get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void await(CountDownLatch l) {
+    try {
+      l.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void concurrentCallersShareOneDial() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    P2pNode a = nodes.start("a@127.0.0.1", c -> c.metrics(metrics));
+    P2pNode b = nodes.start("b@127.0.0.1");
+    List<CompletableFuture<Void>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(CompletableFuture.runAsync(() -> a.connect(b.name()).join()));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
+
+    assertThat(metrics.count(MeterName.DIALS, "ok")).isEqualTo(1);
+    assertThat(metrics.count(MeterName.CONNECTIONS_OPENED, "outbound")).isEqualTo(1);
+    assertThat(a.connections()).hasSize(1);
+  }
+
+  @Test
+  void controlFramesReachTheListenerOfTheirChannelWithTheAuthenticatedSender() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1");
+    BlockingQueue<String> got = new LinkedBlockingQueue<>();
+    b.onControl(3, (from, payload) -> got.add(from + ":" + new String(payload, StandardCharsets.UTF_8)));
+
+    a.sendControl(b.name(), 3, "hello".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+    a.sendControl(b.name(), 4, "nobody listens".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+    a.sendControl(b.name(), 3, "again".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+
+    assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("a@127.0.0.1:hello");
+    assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("a@127.0.0.1:again");
+  }
+
+  @Test
+  void oversizedControlFrameIsRefusedLocallyWithAClearError() {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1");
+    byte[] big = new byte[a.transport().config().maxControlFrameBytes() + 1];
+
+    assertThatThrownBy(() -> a.sendControl(b.name(), 3, big).get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(FrameTooLargeException.class)
+        .hasMessageContaining("transport.max-control-frame");
+  }
+
+  @Test
+  void applicationStreamEchoesBothWaysAndEndsCleanly() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1");
+    b.registerAcceptor("echo", stream -> stream.listen(new StreamListener() {
+      @Override
+      public void onData(AppStream s, byte[] data) {
+        s.write(data);
+      }
+
+      @Override
+      public void onEnd(AppStream s) {
+        s.finish();
+      }
+    }));
+    ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    AppStream stream = a.openStream(b.name(), "echo").get(10, TimeUnit.SECONDS);
+    stream.listen(new StreamListener() {
+      @Override
+      public synchronized void onData(AppStream s, byte[] data) {
+        echoed.writeBytes(data);
+      }
+
+      @Override
+      public void onEnd(AppStream s) {
+        ended.complete(null);
+      }
+    });
+    byte[] payload = new byte[300_000];
+    new SecureRandom().nextBytes(payload);
+    stream.write(payload).get(10, TimeUnit.SECONDS);
+    stream.finish();
+
+    ended.get(15, TimeUnit.SECONDS);
+    synchronized (stream) {
+      assertThat(echoed.toByteArray()).isEqualTo(payload);
+    }
+    assertThat(stream.peer()).isEqualTo(b.name());
+    assertThat(stream.tag()).isEqualTo("echo");
+  }
+
+  @Test
+  void streamWithAnUnknownTagIsRefusedAndCounted() throws Exception {
+    RecordingMetrics bMetrics = new RecordingMetrics();
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1", c -> c.metrics(bMetrics));
+    CompletableFuture<Throwable> error = new CompletableFuture<>();
+
+    AppStream stream = a.openStream(b.name(), "nobody-here").get(10, TimeUnit.SECONDS);
+    stream.listen(new StreamListener() {
+      @Override
+      public void onData(AppStream s, byte[] data) {}
+
+      @Override
+      public void onEnd(AppStream s) {
+        error.complete(null);
+      }
+
+      @Override
+      public void onError(AppStream s, Throwable cause) {
+        error.complete(cause);
+      }
+    });
+
+    stream.closeFuture().get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> bMetrics.count(MeterName.STREAMS_REFUSED, "unknown_tag") == 1);
+    assertThat(a.connectedPeers()).as("a refused stream does not cost the connection").contains(b.name());
+  }
+
+  @Test
+  void reservedTagPrefixIsEnforcedOnBothEnds() {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    nodes.start("b@127.0.0.1");
+    assertThatThrownBy(() -> a.registerAcceptor("barrel.rpc", s -> {}))
+        .hasMessageContaining("reserved");
+    assertThatThrownBy(() -> a.openStream(NodeName.of("b@127.0.0.1"), "barrel.rpc").get(5, TimeUnit.SECONDS))
+        .hasMessageContaining("reserved");
+    a.registerAcceptor("chat", s -> {});
+    assertThatThrownBy(() -> a.registerAcceptor("chat", s -> {})).hasMessageContaining("already");
+  }
+
+  @Test
+  void sendingToAnUnknownNodeFailsWithPeerUnreachable() {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    assertThatThrownBy(() -> a.connect(NodeName.of("ghost@127.0.0.1")).get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(PeerUnreachableException.class)
+        .hasMessageContaining("no address known");
+  }
+
+  @Test
+  void streamsOpenedBeforeAuthenticationCloseTheConnectionAndTheNodeKeepsServing() throws Exception {
+    RecordingMetrics bMetrics = new RecordingMetrics();
+    P2pNode b = nodes.start("b@127.0.0.1", c -> c.metrics(bMetrics));
+    try (RawQuic raw = RawQuic.connect(b.listenAddress())) {
+      byte[] control = StreamHeaderCodec.encode(new StreamHeader.Control());
+      byte[] frame = {0, 0, 0, 3, 0, 5, 42}; // a well-formed control frame: channel 5, one byte
+      byte[] bytes = new byte[control.length + frame.length];
+      System.arraycopy(control, 0, bytes, 0, control.length);
+      System.arraycopy(frame, 0, bytes, control.length, frame.length);
+      raw.openStream(bytes);
+
+      assertThat(raw.applicationCloseCode().get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.PROTOCOL_ERROR.code());
+    }
+    assertThat(bMetrics.count(MeterName.PROTOCOL_ERRORS, "pre_auth_stream")).isEqualTo(1);
+    P2pNode a = nodes.start("a@127.0.0.1");
+    a.connect(b.name()).get(10, TimeUnit.SECONDS);
+    assertThat(a.connectedPeers()).contains(b.name());
+  }
+
+  @Test
+  void replayedHandshakeIsRefused() throws Exception {
+    RecordingMetrics bMetrics = new RecordingMetrics();
+    P2pNode b = nodes.start("b@127.0.0.1", c -> c.metrics(bMetrics));
+    NodeIdentity mallory = freshIdentity("m@127.0.0.1");
+    byte[] recorded;
+    try (RawQuic raw = RawQuic.connect(b.listenAddress())) {
+      RawHandshake.Result genuine = RawHandshake.run(raw, mallory, b.name());
+      assertThat(genuine.authenticated()).as("the genuine handshake succeeds").isTrue();
+      recorded = genuine.sentBytes();
+    }
+
+    try (RawQuic replay = RawQuic.connect(b.listenAddress())) {
+      replay.openStream(recorded);
+      assertThat(replay.applicationCloseCode().get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.AUTH_FAILED.code());
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> bMetrics.count(MeterName.AUTH_ATTEMPTS, "server", "fail",
+        AuthFailureReason.SIGNATURE_INVALID.metricTag()) == 1);
+  }
+
+  @Test
+  void malformedControlFrameAfterAuthenticationClosesOnlyThatConnection() throws Exception {
+    RecordingMetrics bMetrics = new RecordingMetrics();
+    P2pNode b = nodes.start("b@127.0.0.1", c -> c.metrics(bMetrics));
+    P2pNode a = nodes.start("a@127.0.0.1");
+    a.connect(b.name()).get(10, TimeUnit.SECONDS);
+    try (RawQuic raw = RawQuic.connect(b.listenAddress())) {
+      assertThat(RawHandshake.run(raw, freshIdentity("m@127.0.0.1"), b.name()).authenticated()).isTrue();
+      byte[] header = StreamHeaderCodec.encode(new StreamHeader.Control());
+      byte[] hostile = {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 1}; // declares a 2 GiB frame
+      byte[] bytes = new byte[header.length + hostile.length];
+      System.arraycopy(header, 0, bytes, 0, header.length);
+      System.arraycopy(hostile, 0, bytes, header.length, hostile.length);
+      raw.openStream(bytes);
+
+      assertThat(raw.applicationCloseCode().get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.PROTOCOL_ERROR.code());
+    }
+    assertThat(bMetrics.count(MeterName.PROTOCOL_ERRORS, "control_frame")).isEqualTo(1);
+    assertThat(b.connectedPeers()).as("other connections are untouched").contains(a.name());
+    a.sendControl(b.name(), 9, new byte[] {1}).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void idleConnectionOutsideTheActiveViewIsReapedButOneWithAnOpenStreamIsNot() throws Exception {
+    RecordingMetrics aMetrics = new RecordingMetrics();
+    java.util.function.UnaryOperator<io.barrel.p2p.NodeConfig.Builder> shortGc = c -> c.transport(
+        TransportConfig.defaults().withBind("127.0.0.1", 0).withGc(Duration.ofMillis(300), Duration.ofHours(1)));
+    P2pNode a = nodes.start("a@127.0.0.1", c -> shortGc.apply(c).metrics(aMetrics));
+    P2pNode b = nodes.start("b@127.0.0.1", shortGc);
+    P2pNode c = nodes.start("c@127.0.0.1", shortGc);
+    P2pNode d = nodes.start("d@127.0.0.1", shortGc);
+    c.registerAcceptor("hold", s -> s.listen((st, data) -> {}));
+    a.transport().activeView(peer -> peer.equals(d.name()));
+
+    a.connect(b.name()).get(10, TimeUnit.SECONDS);
+    AppStream open = a.openStream(c.name(), "hold").get(10, TimeUnit.SECONDS);
+    a.connect(d.name()).get(10, TimeUnit.SECONDS);
+    List<NodeName> reaped = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      reaped.addAll(a.transport().sweepIdleNow().get(5, TimeUnit.SECONDS));
+      return !reaped.isEmpty();
+    });
+
+    assertThat(reaped).containsExactly(b.name());
+    await().atMost(Duration.ofSeconds(5)).until(() -> !a.connectedPeers().contains(b.name()));
+    assertThat(a.connectedPeers()).contains(c.name(), d.name());
+    assertThat(aMetrics.total(MeterName.IDLE_REAPED)).isEqualTo(1);
+
+    open.close().get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> a.transport().sweepIdleNow().get(5, TimeUnit.SECONDS).contains(c.name()));
+    assertThat(a.connectedPeers()).as("in the active view: never reaped").contains(d.name());
+  }
+
+  @Test
+  void trafficResetsIdleTime() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1", c -> c.transport(
+        TransportConfig.defaults().withBind("127.0.0.1", 0).withGc(Duration.ofMillis(800), Duration.ofHours(1))));
+    P2pNode b = nodes.start("b@127.0.0.1");
+    a.connect(b.name()).get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 6; i++) {
+      Thread.sleep(200);
+      a.sendControl(b.name(), 5, new byte[] {1}).get(5, TimeUnit.SECONDS);
+      assertThat(a.transport().sweepIdleNow().get(5, TimeUnit.SECONDS)).isEmpty();
+    }
+    assertThat(a.connectedPeers()).contains(b.name());
+  }
+}
