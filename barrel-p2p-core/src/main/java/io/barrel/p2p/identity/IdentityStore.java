@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -14,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +80,7 @@ public final class IdentityStore {
     }
     byte[] seed = readKeyFile(keyFile, "private key");
     try {
-      warnIfReadableByOthers(keyFile);
+      SecretFile.warnIfReadableByOthers(keyFile);
       NodeIdentity identity = new NodeIdentity(name, seed);
       if (!hasPub) {
         writeOrFail(pubFile, identity.publicKey(), "rewrite the missing public key");
@@ -182,18 +179,6 @@ public final class IdentityStore {
     } catch (IOException e) {
       throw new IdentityException("could not read " + file + " (" + e.getMessage() + "); make it readable by "
           + "this process", e);
-    }
-  }
-
-  private static void warnIfReadableByOthers(Path file) {
-    try {
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-        LOG.warn("{} is accessible to group or others ({}); run 'chmod 600 {}' so only this account can read "
-            + "the node's private key", file, PosixFilePermissions.toString(mode), file);
-      }
-    } catch (UnsupportedOperationException | IOException e) {
-      // No POSIX modes on this file system: SecretFile already warned about it.
     }
   }
 }

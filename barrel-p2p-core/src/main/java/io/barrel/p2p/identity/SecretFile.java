@@ -184,6 +184,22 @@ public final class SecretFile {
     return removed;
   }
 
+  /**
+   * Logs a warning when an existing secret file can be read by group or others, as happens when an
+   * operator restores one with a plain copy; the file is left as it is, the warning says how to fix it.
+   */
+  public static void warnIfReadableByOthers(Path file) {
+    try {
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+      if (!FILE_MODE.containsAll(mode)) {
+        LOG.warn("{} is accessible to group or others ({}); run 'chmod 600 {}' so only this account can read it",
+            file, PosixFilePermissions.toString(mode), file);
+      }
+    } catch (UnsupportedOperationException | IOException e) {
+      // No POSIX modes here: the write path already warned once about that file system.
+    }
+  }
+
   /** True when {@code name} is one of the temp file names this class generates. */
   static boolean isTempName(String name) {
     return TEMP_NAME.matcher(name).matches();
