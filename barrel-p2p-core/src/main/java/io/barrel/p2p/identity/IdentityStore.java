@@ -101,8 +101,9 @@ public final class IdentityStore {
 
   /**
    * Replaces the key pair with a new one, after backing up the current files into
-   * {@code backups/<UTC timestamp>/}. The new key is used from the next handshake; peers that pinned
-   * the old key refuse the new one until their pin is removed.
+   * {@code backups/<UTC timestamp>/}. Handshakes that start after the caller switches to the returned
+   * identity use the new key; peers that pinned the old key refuse it, in TOFU mode too, until their
+   * pin is removed (the reason a rotation is never done silently).
    *
    * @throws IdentityException when the backup or the new files cannot be written; the previous files
    *     are then left (or put back) in place

@@ -63,9 +63,8 @@ public final class SecretFile {
    * @throws IOException naming {@code target}; the old content, if any, is left untouched
    */
   public static void write(Path target, byte[] content) throws IOException {
-    byte[] copy = content.clone();
     write(target, channel -> {
-      ByteBuffer buffer = ByteBuffer.wrap(copy);
+      ByteBuffer buffer = ByteBuffer.wrap(content);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
@@ -78,15 +77,18 @@ public final class SecretFile {
     ensurePrivateDirectory(dir);
     boolean posix = isPosix(dir);
     Path temp = dir.resolve(tempName(absolute.getFileName().toString()));
+    boolean created = false;
     boolean moved = false;
     try {
       if (posix) {
         Files.createFile(temp, PosixFilePermissions.asFileAttribute(FILE_MODE));
+        created = true;
         // The mode given at creation is reduced by the umask; set it again so it is exactly 0600.
         Files.setPosixFilePermissions(temp, FILE_MODE);
       } else {
         warnNonPosix(dir);
         Files.createFile(temp);
+        created = true;
       }
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         body.writeTo(channel);
@@ -99,7 +101,7 @@ public final class SecretFile {
       throw new IOException("could not write " + target + ": " + describe(e)
           + "; check that " + dir + " exists, is writable by this process and has free space", e);
     } finally {
-      if (!moved) {
+      if (created && !moved) {
         deleteQuietly(temp);
       }
     }
