@@ -304,7 +304,12 @@ public final class AuthHandshake {
     if (!tellPeer) {
       return List.of(failed);
     }
-    return List.of(new AuthEffect.Send(AuthFrame.Fail.of(why.reason(), why.detail())), failed);
+    return List.of(new AuthEffect.Send(AuthFrame.Fail.of(why.reason(), textForPeer(why))), failed);
+  }
+
+  /** The peer's logs get the detail, except our own internals, which an unauthenticated peer must not learn. */
+  private static String textForPeer(AuthFailure why) {
+    return why.reason() == AuthFailureReason.INTERNAL ? "internal error on the peer; see its logs" : why.detail();
   }
 
   private String peerLabel() {

@@ -151,6 +151,10 @@ class AuthHandshakeTrustTest {
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.INTERNAL);
     assertThat(server.failed().detail()).contains("store is corrupt");
+    assertThat(server.sentFails()).singleElement().satisfies(fail -> {
+      assertThat(fail.reason()).isEqualTo(AuthFailureReason.INTERNAL);
+      assertThat(fail.text()).doesNotContain("corrupt");
+    });
   }
 
   @Test
