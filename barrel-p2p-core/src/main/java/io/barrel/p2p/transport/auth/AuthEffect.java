@@ -1,0 +1,84 @@
+package io.barrel.p2p.transport.auth;
+
+import io.barrel.p2p.NodeName;
+import io.barrel.p2p.identity.Fingerprint;
+import io.barrel.p2p.identity.TrustVerdict;
+import java.util.Arrays;
+import java.util.Objects;
+
+/** What the handshake asks its driver to do; the driver carries effects out in list order. */
+public sealed interface AuthEffect
+    permits AuthEffect.Send, AuthEffect.ArmDeadline, AuthEffect.Authenticated, AuthEffect.Failed {
+
+  /**
+   * Write a frame to the handshake stream.
+   *
+   * @param frame the frame to encode and write
+   */
+  record Send(AuthFrame frame) implements AuthEffect {
+    /** Checks the frame is present. */
+    public Send {
+      Objects.requireNonNull(frame, "frame");
+    }
+  }
+
+  /**
+   * Call {@link AuthHandshake#onDeadline(long)} once the monotonic clock reaches this value.
+   *
+   * @param deadlineNanos the monotonic time, in the same clock as the {@code nowNanos} arguments
+   */
+  record ArmDeadline(long deadlineNanos) implements AuthEffect {}
+
+  /**
+   * The peer proved its identity: the connection now belongs to {@code peer}. With verdict
+   * {@link TrustVerdict#FIRST_USE} the driver pins the key now that the handshake succeeded.
+   *
+   * @param peer the authenticated node name
+   * @param publicKey the peer's 32-byte Ed25519 key
+   * @param verdict what the trust policy said (EXEMPT when the peer is exempt or identity checks are off)
+   */
+  record Authenticated(NodeName peer, byte[] publicKey, TrustVerdict verdict) implements AuthEffect {
+    /** Checks and copies the fields. */
+    public Authenticated {
+      Objects.requireNonNull(peer, "peer");
+      Objects.requireNonNull(verdict, "verdict");
+      publicKey = Objects.requireNonNull(publicKey, "publicKey").clone();
+    }
+
+    /** A copy of the peer's public key. */
+    @Override
+    public byte[] publicKey() {
+      return publicKey.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Authenticated a && a.peer.equals(peer) && a.verdict == verdict
+          && Arrays.equals(a.publicKey, publicKey);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(peer, verdict, Arrays.hashCode(publicKey));
+    }
+
+    @Override
+    public String toString() {
+      String key = publicKey.length == 32 ? Fingerprint.of(publicKey).toString() : publicKey.length + " bytes";
+      return "Authenticated[peer=" + peer + ", key=" + key + ", verdict=" + verdict + "]";
+    }
+  }
+
+  /**
+   * The handshake failed: close the connection. Any FAIL frame to tell the peer comes first as a
+   * {@link Send}.
+   *
+   * @param failure why
+   */
+  record Failed(AuthFailure failure) implements AuthEffect {
+    /** Checks the failure is present. */
+    public Failed {
+      Objects.requireNonNull(failure, "failure");
+    }
+  }
+}
