@@ -5,6 +5,8 @@ import io.barrel.p2p.discovery.DiscoveryChain;
 import io.barrel.p2p.identity.Fingerprint;
 import io.barrel.p2p.identity.IdentityStore;
 import io.barrel.p2p.identity.NodeIdentity;
+import io.barrel.p2p.identity.RotationResult;
+import io.barrel.p2p.tls.CertificateRotation;
 import io.barrel.p2p.identity.TrustStore;
 import io.barrel.p2p.tls.TlsMaterial;
 import io.barrel.p2p.tls.TlsMaterialStore;
@@ -181,9 +183,9 @@ public final class P2pNode implements AutoCloseable {
    * Replaces the Ed25519 identity without a restart: the next handshake uses the new key. Peers that
    * pinned the old key refuse the new one until their pin is removed.
    */
-  public synchronized IdentityStore.RotationResult rotateIdentity() {
+  public synchronized RotationResult rotateIdentity() {
     requireStarted();
-    IdentityStore.RotationResult result = identityStore.rotate(config.name());
+    RotationResult result = identityStore.rotate(config.name());
     transport.identity(result.identity());
     log.warn("identity of {} rotated; new fingerprint {}. Peers that pinned the old key must unpin {}",
         config.name(), result.identity().fingerprint(), config.name());
@@ -191,9 +193,9 @@ public final class P2pNode implements AutoCloseable {
   }
 
   /** Replaces the QUIC TLS certificate without a restart: the next inbound connection presents it. */
-  public synchronized TlsMaterialStore.RotationResult rotateCertificate() {
+  public synchronized CertificateRotation rotateCertificate() {
     requireStarted();
-    TlsMaterialStore.RotationResult result = tlsStore.rotate(config.name());
+    CertificateRotation result = tlsStore.rotate(config.name());
     transport.tlsMaterial(result.material());
     log.info("TLS certificate of {} rotated", config.name());
     return result;

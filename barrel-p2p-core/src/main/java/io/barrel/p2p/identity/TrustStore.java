@@ -69,6 +69,14 @@ public final class TrustStore implements TrustPolicy {
 
   @Override
   public TrustVerdict check(NodeName peer, byte[] publicKey) {
+    return check(peer, publicKey, mode);
+  }
+
+  /**
+   * The verdict as if the store were in {@code asMode}: a handshake takes the mode once when it
+   * starts, so a runtime switch applies cleanly to the next handshake and never to half of one.
+   */
+  public TrustVerdict check(NodeName peer, byte[] publicKey, TrustMode asMode) {
     TrustPin pin = pins.get(peer);
     if (pin != null) {
       return pin.matches(publicKey) ? TrustVerdict.PINNED : TrustVerdict.KEY_MISMATCH;
@@ -76,7 +84,7 @@ public final class TrustStore implements TrustPolicy {
     if (publicKey == null || publicKey.length != Ed25519.KEY_SIZE) {
       return TrustVerdict.UNTRUSTED; // could never be pinned, so never a first use
     }
-    return mode == TrustMode.TOFU ? TrustVerdict.FIRST_USE : TrustVerdict.UNTRUSTED;
+    return asMode == TrustMode.TOFU ? TrustVerdict.FIRST_USE : TrustVerdict.UNTRUSTED;
   }
 
   /**

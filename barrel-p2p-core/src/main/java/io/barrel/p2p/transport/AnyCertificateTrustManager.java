@@ -2,7 +2,9 @@ package io.barrel.p2p.transport;
 
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.X509TrustManager;
+import java.net.Socket;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Accepts any TLS certificate. This is safe here, and only here, because TLS provides encryption but
@@ -11,7 +13,7 @@ import javax.net.ssl.X509TrustManager;
  * certificate as each side sees it. A relay that terminates TLS with its own certificate therefore
  * makes the two hashes differ and the handshake fail (see AuthTranscript and the MITM test).
  */
-final class AnyCertificateTrustManager implements X509TrustManager {
+final class AnyCertificateTrustManager extends X509ExtendedTrustManager {
 
   static final AnyCertificateTrustManager INSTANCE = new AnyCertificateTrustManager();
 
@@ -24,6 +26,26 @@ final class AnyCertificateTrustManager implements X509TrustManager {
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    requireChain(chain);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    requireChain(chain);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    requireChain(chain);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    requireChain(chain);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
     requireChain(chain);
   }
 

@@ -15,7 +15,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
 
   private final Transport transport;
-  private final byte[] headerBytes = new byte[StreamHeaderCodec.MAX_HEADER_BYTES];
+  private final byte[] headerBytes = new byte[StreamHeaderCodec.MAX_HEADER_LENGTH];
   private int headerLength;
   private PeerConnection connection;
   private boolean reserved;
@@ -65,9 +65,12 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
       buf.getBytes(buf.readerIndex(), headerBytes, headerLength, take);
       int before = headerLength;
       headerLength += take;
-      StreamHeaderCodec.Decoded decoded = StreamHeaderCodec.decode(headerBytes, 0, headerLength);
-      if (decoded == null) {
+      StreamHeaderCodec.Progress progress = StreamHeaderCodec.decode(headerBytes, 0, headerLength);
+      if (!(progress instanceof StreamHeaderCodec.Complete decoded)) {
         buf.skipBytes(take);
+        if (headerLength == headerBytes.length) {
+          throw new StreamHeaderException(StreamHeaderException.Problem.INVALID_TAG, "stream header too long");
+        }
         return; // need more
       }
       buf.skipBytes(decoded.consumed() - before);

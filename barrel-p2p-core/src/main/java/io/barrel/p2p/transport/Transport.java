@@ -104,8 +104,8 @@ public final class Transport implements AutoCloseable {
       throw new TransportException("interrupted while binding " + config.bindHost() + ":" + config.port());
     } catch (RuntimeException e) {
       endpoint.close();
-      throw new TransportException("could not bind UDP " + config.bindHost() + ":" + config.port()
-          + " (is the port in use? set transport.port to a free port or 0): " + e.getMessage(), e);
+      throw new TransportException("could not start the QUIC endpoint on udp " + config.bindHost() + ":"
+          + config.port() + " (if the port is in use, set transport.port to a free port or 0): " + e.getMessage(), e);
     }
     long keepAlive = Math.max(1, config.keepAliveInterval().toMillis() / 2);
     timers.add(endpoint.eventLoop().scheduleAtFixedRate(this::keepAlive, keepAlive, keepAlive, TimeUnit.MILLISECONDS));
@@ -431,7 +431,7 @@ public final class Transport implements AutoCloseable {
       TrustVerdict recorded = verdict == TrustVerdict.EXEMPT ? verdict : trustStore.recordSuccess(peer, key);
       conn.channel().eventLoop().execute(() -> {
         if (!recorded.accepted()) {
-          authFailed(conn, exchange, new AuthFailure(AuthFailureReason.KEY_MISMATCH, trustStore.explain(peer, recorded)));
+          authFailed(conn, exchange, new AuthFailure(AuthFailureReason.KEY_MISMATCH, trustStore.explain(peer, key, recorded)));
           return;
         }
         if (conn.phase() != PeerConnection.Phase.HANDSHAKING) {

@@ -44,7 +44,7 @@ public final class RawQuic implements AutoCloseable {
       @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
     };
     ChannelHandler codec = limits(new QuicClientCodecBuilder())
-        .sslContext(QuicSslContextBuilder.forClient().trustManager(any).applicationProtocols("barrel-p2p/1").build())
+        .sslContext(QuicSslContextBuilder.forClient().trustManager(any).endpointIdentificationAlgorithm(null).applicationProtocols("barrel-p2p/1").build())
         .build();
     socket = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();

@@ -13,7 +13,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.handler.codec.quic.NoQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
@@ -55,13 +54,13 @@ public final class TlsTerminatingRelay implements AutoCloseable {
     };
     clientSocket = new Bootstrap().group(group).channel(NioDatagramChannel.class)
         .handler(RawQuic.limits(new QuicClientCodecBuilder())
-            .sslContext(QuicSslContextBuilder.forClient().trustManager(any).applicationProtocols("barrel-p2p/1").build())
+            .sslContext(QuicSslContextBuilder.forClient().trustManager(any).endpointIdentificationAlgorithm(null).applicationProtocols("barrel-p2p/1").build())
             .build())
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     var serverCodec = RawQuic.limits(new QuicServerCodecBuilder())
         .sslContext(QuicSslContextBuilder.forServer(own.privateKey(), null, own.certificate())
             .applicationProtocols("barrel-p2p/1").build())
-        .tokenHandler(NoQuicTokenHandler.INSTANCE)
+        .tokenHandler(null)
         .handler(new ChannelInitializer<QuicChannel>() {
           @Override
           protected void initChannel(QuicChannel victim) {

@@ -59,8 +59,8 @@ class ConnectionsOverQuicTest {
       P2pNode a = nodes.start("a" + round + "@127.0.0.1");
       P2pNode b = nodes.start("b" + round + "@127.0.0.1");
       CountDownLatch go = new CountDownLatch(1);
-      CompletableFuture<Void> ab = CompletableFuture.runAsync(() -> { await(go); a.connect(b.name()).join(); });
-      CompletableFuture<Void> ba = CompletableFuture.runAsync(() -> { await(go); b.connect(a.name()).join(); });
+      CompletableFuture<Void> ab = CompletableFuture.runAsync(() -> { awaitLatch(go); a.connect(b.name()).join(); });
+      CompletableFuture<Void> ba = CompletableFuture.runAsync(() -> { awaitLatch(go); b.connect(a.name()).join(); });
       go.countDown();
       ab.get(15, TimeUnit.SECONDS);
       ba.get(15, TimeUnit.SECONDS);
@@ -78,7 +78,7 @@ class ConnectionsOverQuicTest {
     }
   }
 
-  private static void await(CountDownLatch l) {
+  private static void awaitLatch(CountDownLatch l) {
     try {
       l.await();
     } catch (InterruptedException e) {

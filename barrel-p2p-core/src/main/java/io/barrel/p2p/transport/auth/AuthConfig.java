@@ -46,6 +46,31 @@ public record AuthConfig(
         Duration.ofSeconds(10), List.of());
   }
 
+  /** A copy with another cluster secret. */
+  public AuthConfig withClusterSecret(String secret) {
+    return new AuthConfig(verifyIdentity, allowUnauthenticated, secret, timestampWindow, handshakeTimeout, exemptNodes);
+  }
+
+  /** A copy with identity verification switched on or off (off needs {@link #withAllowUnauthenticated}). */
+  public AuthConfig withVerifyIdentity(boolean verify) {
+    return new AuthConfig(verify, allowUnauthenticated, clusterSecret, timestampWindow, handshakeTimeout, exemptNodes);
+  }
+
+  /** A copy with the explicit opt-out that allows running without identity verification. */
+  public AuthConfig withAllowUnauthenticated(boolean allow) {
+    return new AuthConfig(verifyIdentity, allow, clusterSecret, timestampWindow, handshakeTimeout, exemptNodes);
+  }
+
+  /** A copy with other exempt-node patterns. */
+  public AuthConfig withExemptNodes(List<ExemptNodePattern> patterns) {
+    return new AuthConfig(verifyIdentity, allowUnauthenticated, clusterSecret, timestampWindow, handshakeTimeout, patterns);
+  }
+
+  /** A copy with another handshake deadline. */
+  public AuthConfig withHandshakeTimeout(Duration timeout) {
+    return new AuthConfig(verifyIdentity, allowUnauthenticated, clusterSecret, timestampWindow, timeout, exemptNodes);
+  }
+
   /** True when the cluster secret is still the public placeholder. */
   public boolean usesDefaultSecret() {
     return DEFAULT_CLUSTER_SECRET.equals(clusterSecret);
