@@ -91,8 +91,9 @@ final class QuicEndpoint implements AutoCloseable {
       serverBuilder.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);
     }
     ChannelHandler serverCodec = serverBuilder
+        // A provider, not a fixed context (sslContext() would replace the provider): each inbound
+        // connection takes the current certificate, so rotation needs no restart.
         .sslEngineProvider(q -> serverContext.get().newEngine(q.alloc()))
-        .sslContext(serverContext.get())
         .tokenHandler(new RetryTokens())
         .handler(inboundConnectionHandler)
         .streamHandler(streamHandler)

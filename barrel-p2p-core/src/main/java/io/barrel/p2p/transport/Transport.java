@@ -427,25 +427,33 @@ public final class Transport implements AutoCloseable {
   }
 
   void authenticated(PeerConnection conn, AuthExchange exchange, NodeName peer, byte[] key, TrustVerdict verdict) {
+    if (conn.phase() != PeerConnection.Phase.HANDSHAKING) {
+      return; // closed meanwhile
+    }
+    // Take the name at once, on the event loop: the server has already sent OK, and the dialer's
+    // control stream may arrive before a pin write on the I/O executor would finish.
+    recordAuth(exchange.role(), "ok", "ok", nanoTime() - exchange.startedNanos());
+    conn.authenticated(peer, key);
+    if (conn.direction() == PeerConnection.Direction.OUTBOUND) {
+      conn.openControlStream(config.maxControlFrameBytes());
+    }
+    if (verdict == TrustVerdict.EXEMPT) {
+      return; // exempt peers are admitted by the cluster secret and never pinned
+    }
     ioExecutor.execute(() -> {
-      TrustVerdict recorded = verdict == TrustVerdict.EXEMPT ? verdict : trustStore.recordSuccess(peer, key);
-      conn.channel().eventLoop().execute(() -> {
-        if (!recorded.accepted()) {
-          authFailed(conn, exchange, new AuthFailure(AuthFailureReason.KEY_MISMATCH, trustStore.explain(peer, key, recorded)));
-          return;
-        }
-        if (conn.phase() != PeerConnection.Phase.HANDSHAKING) {
-          return; // closed meanwhile
-        }
-        recordAuth(exchange.role(), "ok", "ok", nanoTime() - exchange.startedNanos());
-        conn.authenticated(peer, key);
-        if (verdict == TrustVerdict.FIRST_USE) {
-          log.info("pinned the key of {} on first use ({})", peer, io.barrel.p2p.identity.Fingerprint.of(key));
-        }
-        if (conn.direction() == PeerConnection.Direction.OUTBOUND) {
-          conn.openControlStream(config.maxControlFrameBytes());
-        }
-      });
+      TrustVerdict recorded = trustStore.recordSuccess(peer, key);
+      if (recorded == TrustVerdict.FIRST_USE) {
+        log.info("pinned the key of {} on first use ({})", peer, io.barrel.p2p.identity.Fingerprint.of(key));
+      } else if (!recorded.accepted()) {
+        // Another connection pinned a different key for this name between check and record.
+        String why = trustStore.explain(peer, key, recorded);
+        conn.channel().eventLoop().execute(() -> {
+          countProtocolError("pin_race");
+          log.warn("closing the connection to {}: {}", peer, why);
+          conn.failEstablished(new AuthenticationException(new AuthFailure(AuthFailureReason.KEY_MISMATCH, why)));
+          conn.close(CloseReason.AUTH_FAILED);
+        });
+      }
     });
   }
 
