@@ -321,10 +321,12 @@ public final class Transport implements AutoCloseable {
     try {
       address = resolver.resolve(peer);
     } catch (RuntimeException e) {
+      metrics.increment(MeterName.DISCOVERY_LOOKUPS, "error");
       metrics.increment(MeterName.DIALS, "fail");
       result.completeExceptionally(new PeerUnreachableException(peer, "resolving " + peer + " failed: " + e, e));
       return;
     }
+    metrics.increment(MeterName.DISCOVERY_LOOKUPS, address.isPresent() ? "hit" : "miss");
     if (address.isEmpty()) {
       metrics.increment(MeterName.DIALS, "fail");
       result.completeExceptionally(new PeerUnreachableException(peer,

@@ -75,6 +75,31 @@ class AuthenticationOverQuicTest {
   }
 
   @Test
+  void threeNodesAuthenticateInTofuModeEachFromItsOneUdpPort() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1");
+    P2pNode c = nodes.start("c@127.0.0.1");
+
+    a.connect(b.name()).get(10, TimeUnit.SECONDS);
+    a.connect(c.name()).get(10, TimeUnit.SECONDS);
+    b.connect(c.name()).get(10, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(a.connectedPeers()).containsExactlyInAnyOrder(b.name(), c.name());
+      assertThat(b.connectedPeers()).containsExactlyInAnyOrder(a.name(), c.name());
+      assertThat(c.connectedPeers()).containsExactlyInAnyOrder(a.name(), b.name());
+    });
+    // Outbound connections leave from the node's listening socket: peers see the listen port.
+    for (P2pNode x : new P2pNode[] {b, c}) {
+      assertThat(x.connections()).filteredOn(i -> i.peer().equals(a.name()))
+          .singleElement().satisfies(i -> assertThat(i.remoteAddress()).isEqualTo(a.listenAddress()));
+    }
+    assertThat(c.connections()).filteredOn(i -> i.peer().equals(b.name()))
+        .singleElement().satisfies(i -> assertThat(i.remoteAddress()).isEqualTo(b.listenAddress()));
+    assertThat(a.trustStore().list()).hasSize(2);
+  }
+
+  @Test
   void threeNodesAuthenticateInStrictModeWithPrePinnedKeys() throws Exception {
     P2pNode a = nodes.start("a@127.0.0.1", c -> c.trustMode(TrustMode.STRICT));
     P2pNode b = nodes.start("b@127.0.0.1", c -> c.trustMode(TrustMode.STRICT));
