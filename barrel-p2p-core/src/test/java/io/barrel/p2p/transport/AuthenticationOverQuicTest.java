@@ -139,6 +139,19 @@ class AuthenticationOverQuicTest {
   }
 
   @Test
+  void aTrustModeSwitchAtRuntimeAppliesToTheNextHandshake() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1", c -> c.trustMode(TrustMode.STRICT));
+    assertThat(reasonOf(failureOf(a.connect(b.name())))).isEqualTo(AuthFailureReason.REJECTED_BY_PEER);
+
+    b.trustStore().setMode(TrustMode.TOFU);
+
+    a.connect(b.name()).get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.connectedPeers().contains(a.name()));
+    assertThat(b.trustStore().lookup(a.name())).as("pinned on first use after the switch").isPresent();
+  }
+
+  @Test
   void pinnedButDifferentKeyIsRefusedInTofuAndInStrictMode() throws Exception {
     for (TrustMode mode : TrustMode.values()) {
       String suffix = mode.name().toLowerCase();
