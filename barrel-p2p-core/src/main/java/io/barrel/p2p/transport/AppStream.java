@@ -111,7 +111,7 @@ public final class AppStream {
     return completion(channel.shutdownOutput());
   }
 
-  /** Aborts both directions with STREAM_REFUSED-free reset code 0 (cancelled). */
+  /** Aborts both directions (RESET_STREAM and STOP_SENDING with application code 0, cancelled). */
   public void reset() {
     channel.shutdown(0);
     channel.close();

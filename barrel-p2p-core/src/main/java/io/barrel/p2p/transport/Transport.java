@@ -170,6 +170,15 @@ public final class Transport implements AutoCloseable {
 
   /** The connection to {@code peer}, dialing it through the resolver if there is none. */
   CompletableFuture<PeerConnection> connection(NodeName peer) {
+    return connection(peer, null);
+  }
+
+  /**
+   * The connection to {@code peer}; without one, dials {@code address} or, when null, whatever the
+   * resolver says. Concurrent callers share one attempt, which always ends: with the connection
+   * (whichever side's dial won), or a failure after connect + handshake timeouts at the latest.
+   */
+  private CompletableFuture<PeerConnection> connection(NodeName peer, InetSocketAddress address) {
     if (closed) {
       return CompletableFuture.failedFuture(new TransportException("transport is closed"));
     }
@@ -183,14 +192,17 @@ public final class Transport implements AutoCloseable {
     CompletableFuture<PeerConnection> created = new CompletableFuture<>();
     CompletableFuture<PeerConnection> shared = pending.putIfAbsent(peer, created);
     if (shared != null) {
-      return shared; // concurrent callers share one attempt
+      return shared;
     }
     created.whenComplete((c, e) -> pending.remove(peer, created));
-    // Whatever happens below, the attempt ends: a hung resolver or handshake cannot pin callers.
     long limit = config.connectTimeout().toNanos() + authConfig.handshakeTimeout().toNanos();
     endpoint.eventLoop().schedule(() -> created.completeExceptionally(new PeerUnreachableException(peer,
         "could not connect to " + peer + " within " + Duration.ofNanos(limit), null)), limit, TimeUnit.NANOSECONDS);
-    ioExecutor.execute(() -> dial(peer, created));
+    if (address != null) {
+      dialAddress(peer, address, created);
+    } else {
+      ioExecutor.execute(() -> dial(peer, created));
+    }
     return created;
   }
 
@@ -201,13 +213,7 @@ public final class Transport implements AutoCloseable {
 
   /** Dials {@code peer} at a known address, bypassing the resolver (bootstrap, tests). */
   public CompletableFuture<Void> connect(NodeName peer, InetSocketAddress address) {
-    PeerConnection existing = table.get(peer);
-    if (existing != null && existing.phase() == PeerConnection.Phase.ESTABLISHED) {
-      return CompletableFuture.completedFuture(null);
-    }
-    CompletableFuture<PeerConnection> result = new CompletableFuture<>();
-    dialAddress(peer, address, result);
-    return result.thenApply(c -> null);
+    return connection(peer, Objects.requireNonNull(address, "address")).thenApply(c -> null);
   }
 
   /** Sends a control frame to {@code peer}, connecting on demand. */
@@ -351,13 +357,11 @@ public final class Transport implements AutoCloseable {
           metrics.increment(MeterName.DIALS, "ok");
           result.complete(winner);
         } else if (error instanceof ConnectionLostException lost && lost.reason() == CloseReason.DUPLICATE) {
-          // The peer kept the connection it dialed; it is being admitted, wait for it.
-          CompletableFuture<PeerConnection> other = pending.get(peer);
+          // The peer kept the connection it dialed. If it is already admitted, use it; otherwise
+          // connectionEstablished() completes this attempt when it is (or the deadline fails it).
           PeerConnection current = table.get(peer);
           if (current != null && current.phase() == PeerConnection.Phase.ESTABLISHED) {
             result.complete(current);
-          } else if (other != null && other != result) {
-            other.whenComplete((c, e) -> { if (c != null) result.complete(c); else result.completeExceptionally(e); });
           }
         } else {
           metrics.increment(MeterName.DIALS, "fail");
