@@ -85,6 +85,7 @@ public final class P2pNode implements AutoCloseable {
       advertised = new InetSocketAddress(advertisedHost(bound), bound.getPort());
       discovery.register(config.name(), advertised);
     } catch (RuntimeException e) {
+      transport.close(); // releases the socket if it was bound
       shutdownExecutors();
       throw e;
     }
