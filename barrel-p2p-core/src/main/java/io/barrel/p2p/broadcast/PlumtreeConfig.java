@@ -91,11 +91,11 @@ public record PlumtreeConfig(
 
   /**
    * The defaults: 50 ms IHAVE batching up to 256 ids, GRAFT after 1 s then every 500 ms for up to
-   * 5 attempts across up to 8 announcers, 10,000 missing ids, 100,000 seen ids for 5 min, 10,000
+   * 8 attempts across up to 8 announcers, 10,000 missing ids, 100,000 seen ids for 5 min, 10,000
    * payloads (64 MiB) for 1 min, optimisation off (threshold 3), payloads up to 256 KiB.
    */
   public static PlumtreeConfig defaults() {
-    return new PlumtreeConfig(Duration.ofMillis(50), 256, Duration.ofSeconds(1), Duration.ofMillis(500), 5, 8,
+    return new PlumtreeConfig(Duration.ofMillis(50), 256, Duration.ofSeconds(1), Duration.ofMillis(500), 8, 8,
         10_000, 100_000, Duration.ofMinutes(5), 10_000, Duration.ofMinutes(1), 64L * 1024 * 1024, false, 3,
         256 * 1024);
   }

@@ -17,7 +17,7 @@ class PlumtreeConfigTest {
     assertThat(DEFAULTS.seenMaxCount()).isEqualTo(100_000);
     assertThat(DEFAULTS.ihaveFlushInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(DEFAULTS.treeOptimisation()).isFalse();
-    assertThat(DEFAULTS.repairWindow()).isEqualTo(Duration.ofMillis(50 + 1000 + 5 * 500));
+    assertThat(DEFAULTS.repairWindow()).isEqualTo(Duration.ofMillis(50 + 1000 + 8 * 500));
   }
 
   @Test
@@ -49,15 +49,15 @@ class PlumtreeConfigTest {
 
   @Test
   void seenWindowShorterThanTheRepairWindowIsRefusedBecauseItWouldDeliverTwice() {
-    assertThatThrownBy(() -> DEFAULTS.withSeenSet(1000, Duration.ofSeconds(3)))
+    assertThatThrownBy(() -> DEFAULTS.withSeenSet(1000, Duration.ofMillis(5050)))
         .hasMessageContaining("seen-max-age")
         .hasMessageContaining("delivered twice");
-    assertThat(DEFAULTS.withSeenSet(1000, Duration.ofSeconds(4)).seenMaxAge()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(DEFAULTS.withSeenSet(1000, Duration.ofSeconds(6)).seenMaxAge()).isEqualTo(Duration.ofSeconds(6));
   }
 
   @Test
   void payloadCacheShorterThanTheRepairWindowIsRefused() {
-    assertThatThrownBy(() -> DEFAULTS.withPayloadCache(100, Duration.ofSeconds(2), 1L << 30))
+    assertThatThrownBy(() -> DEFAULTS.withPayloadCache(100, Duration.ofSeconds(5), 1L << 30))
         .hasMessageContaining("payload-cache-max-age");
   }
 

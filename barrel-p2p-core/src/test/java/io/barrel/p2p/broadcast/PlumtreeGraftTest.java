@@ -179,11 +179,11 @@ class PlumtreeGraftTest {
 
   @Test
   void graftForAPayloadNoLongerCachedOnlyPromotes() {
-    Plumtree node = node(PlumtreeConfig.defaults().withPayloadCache(10, Duration.ofSeconds(5), 1 << 20), A, B);
+    Plumtree node = node(PlumtreeConfig.defaults().withPayloadCache(10, Duration.ofSeconds(6), 1 << 20), A, B);
     makeLazy(node, B);
     node.onMessage(A, gossip(id(1), 3), T0);
 
-    List<PlumtreeEffect> effects = node.onMessage(B, new Graft(id(1), 4, true), atMillis(5000));
+    List<PlumtreeEffect> effects = node.onMessage(B, new Graft(id(1), 4, true), atMillis(6000));
 
     assertThat(effects).isEmpty();
     assertThat(node.eagerPeers()).contains(B);

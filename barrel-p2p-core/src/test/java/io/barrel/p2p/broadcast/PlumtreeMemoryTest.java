@@ -96,12 +96,12 @@ class PlumtreeMemoryTest {
 
   @Test
   void graftAfterThePayloadAgedOutGetsNoPayload() {
-    Plumtree node = node(PlumtreeConfig.defaults().withPayloadCache(100, Duration.ofSeconds(5), 1 << 20), A, B);
+    Plumtree node = node(PlumtreeConfig.defaults().withPayloadCache(100, Duration.ofSeconds(6), 1 << 20), A, B);
     node.onMessage(A, gossip(id(1), 2), T0);
 
-    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(1), 3, true), at(Duration.ofSeconds(4))), B))
+    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(1), 3, true), at(Duration.ofSeconds(5))), B))
         .hasSize(1);
-    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(1), 3, true), at(Duration.ofSeconds(6))), B))
+    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(1), 3, true), at(Duration.ofSeconds(7))), B))
         .isEmpty();
     assertThat(node.stats().cachedPayloads()).isZero();
   }
