@@ -65,7 +65,8 @@ public record PlumtreeConfig(
         "max-ihave-batch must be 1.." + MAX_IHAVE_BATCH_LIMIT + ", got " + maxIHaveBatch);
     positive(graftTimeout, "graft-timeout");
     positive(graftRetryTimeout, "graft-retry-timeout");
-    require(maxGraftAttempts >= 1 && maxGraftAttempts <= 64, "max-graft-attempts must be 1..64, got " + maxGraftAttempts);
+    require(maxGraftAttempts >= 1 && maxGraftAttempts <= 64,
+        "max-graft-attempts must be 1..64, got " + maxGraftAttempts);
     require(maxAnnouncers >= 1 && maxAnnouncers <= 64, "max-announcers must be 1..64, got " + maxAnnouncers);
     require(maxMissingMessages >= 1, "max-missing-messages must be at least 1, got " + maxMissingMessages);
     require(seenMaxCount >= 1, "seen-max-count must be at least 1, got " + seenMaxCount);

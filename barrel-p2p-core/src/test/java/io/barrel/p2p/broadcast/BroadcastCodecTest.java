@@ -134,7 +134,8 @@ class BroadcastCodecTest {
 
     assertThatThrownBy(() -> CODEC.encode(big)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("max-payload-size");
-    assertThatThrownBy(() -> CODEC.encode(new BroadcastMessage.IHave(five))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> CODEC.encode(new BroadcastMessage.IHave(five)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("max-ihave-batch");
   }
 

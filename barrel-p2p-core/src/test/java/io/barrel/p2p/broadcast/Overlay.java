@@ -69,18 +69,18 @@ final class Overlay {
       }
     }
     for (int switches = 0; switches < 10_000; switches++) {
-      List<NodeName> short1 = new ArrayList<>();
+      List<NodeName> deficient = new ArrayList<>();
       for (NodeName node : nodes) {
         if (links.get(node).size() < degree) {
-          short1.add(node);
+          deficient.add(node);
         }
       }
-      if (short1.isEmpty()) {
+      if (deficient.isEmpty()) {
         return new Overlay(List.copyOf(nodes), links);
       }
       // u lacks a link (possibly two): take an edge x-y far from u, replace it by u-x and u-y or v-y.
-      NodeName u = short1.get(0);
-      NodeName v = short1.size() > 1 ? short1.get(1) : u;
+      NodeName u = deficient.get(0);
+      NodeName v = deficient.size() > 1 ? deficient.get(1) : u;
       NodeName x = nodes.get(random.nextInt(n));
       List<NodeName> xs = new ArrayList<>(links.get(x));
       if (xs.isEmpty()) {

@@ -122,7 +122,8 @@ class PlumtreeBroadcastTest {
     makeLazy(node, B);
     node.broadcast(id(1), TOPIC, bytes("kept"), T0);
 
-    List<PlumtreeEffect> effects = node.onMessage(B, new BroadcastMessage.Graft(id(1), 1, true), at(Duration.ofSeconds(2)));
+    List<PlumtreeEffect> effects =
+        node.onMessage(B, new BroadcastMessage.Graft(id(1), 1, true), at(Duration.ofSeconds(2)));
 
     assertThat(sentTo(effects, B)).containsExactly(
         new BroadcastMessage.Gossip(id(1), TOPIC, bytes("kept"), 1, SELF));

@@ -52,7 +52,8 @@ final class PlumtreeCluster {
     this.overlay = overlay;
     this.random = new Random(seed);
     for (NodeName node : overlay.nodes()) {
-      nodes.put(node, new Plumtree(node, overlay.neighbours(node), config, new SplittableRandom(seed ^ node.hashCode())));
+      SplittableRandom ids = new SplittableRandom(seed ^ node.hashCode());
+      nodes.put(node, new Plumtree(node, overlay.neighbours(node), config, ids));
     }
   }
 

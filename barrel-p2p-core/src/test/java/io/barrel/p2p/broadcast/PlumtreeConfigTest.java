@@ -31,7 +31,8 @@ class PlumtreeConfigTest {
   void ihaveBatchOutsideItsRangeIsRefused() {
     assertThatThrownBy(() -> DEFAULTS.withIHaveBatching(Duration.ofMillis(50), 0))
         .hasMessageContaining("max-ihave-batch");
-    assertThatThrownBy(() -> DEFAULTS.withIHaveBatching(Duration.ofMillis(50), PlumtreeConfig.MAX_IHAVE_BATCH_LIMIT + 1))
+    int tooMany = PlumtreeConfig.MAX_IHAVE_BATCH_LIMIT + 1;
+    assertThatThrownBy(() -> DEFAULTS.withIHaveBatching(Duration.ofMillis(50), tooMany))
         .hasMessageContaining("max-ihave-batch");
   }
 
