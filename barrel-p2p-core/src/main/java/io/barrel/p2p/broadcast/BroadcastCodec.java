@@ -18,7 +18,7 @@ import java.util.Optional;
  *  | 0x01 | id (16) | hops | o | origin (o) | t | topic (t) | n         | payload (n) |
  *  +------+---------+------+---+------------+---+-----------+-----------+-------------+
  *                     u16   u8  NodeName     u8  Topic       u32,        exactly the rest
- *                           1..255 ASCII     1..64 ASCII     0..max-payload-size
+ *                           1..255 ASCII     1..64 ASCII     0..max-payload-bytes
  *
  * IHAVE (type 2)
  *  +------+-------+---------+------+---------+------+-----
@@ -109,7 +109,7 @@ public final class BroadcastCodec {
     byte[] payload = g.sharedPayload();
     if (payload.length > maxPayloadBytes) {
       throw new IllegalArgumentException("GOSSIP payload of " + payload.length + " bytes exceeds the "
-          + maxPayloadBytes + "-byte limit (barrel.p2p.broadcast.max-payload-size)");
+          + maxPayloadBytes + "-byte limit (barrel.p2p.broadcast.max-payload-bytes)");
     }
     byte[] origin = g.origin().toBytes();
     byte[] topic = g.topic().toBytes();
@@ -186,7 +186,7 @@ public final class BroadcastCodec {
     long length = in.u32();
     if (length > maxPayloadBytes) {
       throw new BroadcastDecodeException("GOSSIP payload of " + length + " bytes exceeds the " + maxPayloadBytes
-          + "-byte limit (barrel.p2p.broadcast.max-payload-size)");
+          + "-byte limit (barrel.p2p.broadcast.max-payload-bytes)");
     }
     byte[] payload = in.bytes((int) length, "payload");
     return new BroadcastMessage.Gossip(id, topic.get(), payload, hops, origin.get());

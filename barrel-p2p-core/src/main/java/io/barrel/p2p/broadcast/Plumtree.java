@@ -92,7 +92,7 @@ public final class Plumtree {
    * Broadcasts {@code payload} to every node of the cluster but this one. An id this node has already
    * seen is ignored (empty effects), so a caller may retry with the same id safely.
    *
-   * @throws IllegalArgumentException when the payload exceeds {@code max-payload-size}
+   * @throws IllegalArgumentException when the payload exceeds {@code max-payload-bytes}
    */
   public List<PlumtreeEffect> broadcast(MessageId id, Topic topic, byte[] payload, long nowNanos) {
     Objects.requireNonNull(id, "id");
@@ -100,7 +100,7 @@ public final class Plumtree {
     Objects.requireNonNull(payload, "payload");
     if (payload.length > config.maxPayloadBytes()) {
       throw new IllegalArgumentException("broadcast payload of " + payload.length + " bytes exceeds"
-          + " barrel.p2p.broadcast.max-payload-size (" + config.maxPayloadBytes() + " bytes); send large data"
+          + " barrel.p2p.broadcast.max-payload-bytes (" + config.maxPayloadBytes() + " bytes); send large data"
           + " over a stream and broadcast a reference to it");
     }
     expire(nowNanos);

@@ -31,7 +31,7 @@ import java.time.Duration;
  *     announced the same broadcast with a much smaller hop count (the paper's optional step)
  * @param optimisationThreshold {@code optimisation-threshold}: how many hops shorter the lazy path
  *     must be for the swap
- * @param maxPayloadBytes {@code max-payload-size}: largest payload broadcast or accepted
+ * @param maxPayloadBytes {@code max-payload-bytes}: largest payload broadcast or accepted
  */
 public record PlumtreeConfig(
     Duration ihaveFlushInterval,
@@ -53,7 +53,7 @@ public record PlumtreeConfig(
   private static final String PREFIX = "barrel.p2p.broadcast.";
   /** Cap on {@code max-ihave-batch}: 4096 announcements are 72 KiB on the wire. */
   public static final int MAX_IHAVE_BATCH_LIMIT = 4096;
-  /** Cap on {@code max-payload-size}, well inside the transport's largest control frame. */
+  /** Cap on {@code max-payload-bytes}, well inside the transport's largest control frame. */
   public static final int MAX_PAYLOAD_LIMIT = 16 * 1024 * 1024;
 
   /** Validates every field. */
@@ -74,9 +74,9 @@ public record PlumtreeConfig(
     require(payloadCacheMaxCount >= 1, "payload-cache-max-count must be at least 1, got " + payloadCacheMaxCount);
     positive(payloadCacheMaxAge, "payload-cache-max-age");
     require(maxPayloadBytes >= 1 && maxPayloadBytes <= MAX_PAYLOAD_LIMIT,
-        "max-payload-size must be 1.." + MAX_PAYLOAD_LIMIT + " bytes, got " + maxPayloadBytes);
+        "max-payload-bytes must be 1.." + MAX_PAYLOAD_LIMIT + " bytes, got " + maxPayloadBytes);
     require(payloadCacheMaxBytes >= maxPayloadBytes, "payload-cache-max-bytes (" + payloadCacheMaxBytes
-        + ") must hold at least one payload of max-payload-size (" + maxPayloadBytes + ")");
+        + ") must hold at least one payload of max-payload-bytes (" + maxPayloadBytes + ")");
     require(optimisationThreshold >= 1 && optimisationThreshold <= BroadcastMessage.MAX_HOPS,
         "optimisation-threshold must be 1.." + BroadcastMessage.MAX_HOPS + ", got " + optimisationThreshold);
     Duration repair = repairWindow(ihaveFlushInterval, graftTimeout, graftRetryTimeout, maxGraftAttempts);

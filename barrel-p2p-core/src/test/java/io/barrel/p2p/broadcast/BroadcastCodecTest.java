@@ -133,7 +133,7 @@ class BroadcastCodecTest {
     }
 
     assertThatThrownBy(() -> CODEC.encode(big)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("max-payload-size");
+        .hasMessageContaining("max-payload-bytes");
     assertThatThrownBy(() -> CODEC.encode(new BroadcastMessage.IHave(five)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("max-ihave-batch");

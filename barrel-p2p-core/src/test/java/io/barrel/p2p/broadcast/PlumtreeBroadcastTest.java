@@ -104,7 +104,7 @@ class PlumtreeBroadcastTest {
 
     assertThatThrownBy(() -> node.broadcast(TOPIC, new byte[17], T0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("barrel.p2p.broadcast.max-payload-size");
+        .hasMessageContaining("barrel.p2p.broadcast.max-payload-bytes");
     assertThat(node.broadcast(TOPIC, new byte[16], T0)).isNotEmpty();
   }
 

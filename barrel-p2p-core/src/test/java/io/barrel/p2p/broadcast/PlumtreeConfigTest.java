@@ -84,9 +84,9 @@ class PlumtreeConfigTest {
 
   @Test
   void payloadLimitIsBounded() {
-    assertThatThrownBy(() -> DEFAULTS.withMaxPayloadBytes(0)).hasMessageContaining("max-payload-size");
+    assertThatThrownBy(() -> DEFAULTS.withMaxPayloadBytes(0)).hasMessageContaining("max-payload-bytes");
     assertThatThrownBy(() -> DEFAULTS.withMaxPayloadBytes(PlumtreeConfig.MAX_PAYLOAD_LIMIT + 1))
-        .hasMessageContaining("max-payload-size");
+        .hasMessageContaining("max-payload-bytes");
   }
 
   @Test
