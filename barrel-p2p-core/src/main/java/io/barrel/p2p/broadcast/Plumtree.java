@@ -1,0 +1,314 @@
+package io.barrel.p2p.broadcast;
+
+import io.barrel.p2p.NodeName;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Plumtree epidemic broadcast (Leitão, Pereira, Rodrigues, "Epidemic Broadcast Trees", SRDS 2007)
+ * for one node, as a pure state machine: each input goes in with the time, effects come out. No I/O,
+ * no threads, no clock of its own; ids come from the injected random source. Not thread-safe: one
+ * serial executor drives it.
+ *
+ * <p>Payloads travel along a spanning tree made of eager links; every other link is lazy and only
+ * carries ids, which is how the tree heals when an eager link loses a message or a node dies.
+ *
+ * <pre>
+ *  input                              state change                       effects
+ *  broadcast(topic, bytes)            seen += id, cache it               GOSSIP(hops 1) to eager peers,
+ *                                     (no Deliver: no self-echo)         IHAVE(id, 1) queued for lazy peers
+ *  GOSSIP from P, new id              seen += id, cache it, P eager      Deliver; GOSSIP(hops+1) to eager - P,
+ *                                                                        IHAVE(id, hops+1) queued for lazy - P
+ *  GOSSIP from P, seen id (or own)    P lazy                             PRUNE to P
+ *  IHAVE [(id, hops)...] from L       unknown id: L is an announcer      first announcer: Schedule GraftTimer(id, 0)
+ *  timer GraftTimer(id, n), missing   next announcer A eager (in turn)   GRAFT(id) to A; Schedule GraftTimer(id, n+1)
+ *  timer GraftTimer(id, max)          give up on id                      -
+ *  GRAFT(id) from P                   P eager                            GOSSIP to P when still cached
+ *  PRUNE from P                       P lazy                             -
+ *  timer IHaveFlush                   queues emptied                     one IHAVE per lazy peer with a queue
+ *  neighbourUp(P) / neighbourDown(P)  P eager / P forgotten everywhere   -
+ * </pre>
+ *
+ * The first broadcasts flood every link; each duplicate is answered with PRUNE, so the eager links
+ * settle into a tree and a stable overlay then carries exactly one GOSSIP per node per broadcast.
+ * A GRAFT that goes unanswered is retried with the next announcer (the reference system GRAFTs one
+ * peer once). Timers are never cancelled; a timer that fires after it stopped mattering does nothing.
+ *
+ * <p>With {@link PlumtreeConfig#treeOptimisation()} a lazy peer that announces a broadcast with
+ * {@code threshold} fewer hops than the eager path it arrived on replaces that path: it is sent a
+ * GRAFT without resend and the eager sender a PRUNE.
+ */
+public final class Plumtree {
+
+  private final NodeName self;
+  private final PlumtreeConfig config;
+  private final RandomGenerator random;
+  private final PushPeers peers = new PushPeers();
+  private final SeenMessages seen;
+  private final PayloadCache payloads;
+  private final MissingMessages missing;
+  private final IHaveQueue ihaves;
+
+  /**
+   * A node with no broadcast history.
+   *
+   * @param self this node's name; it never delivers, nor forwards as new, a broadcast from itself
+   * @param neighbours the current active view; all start eager
+   * @param config validated settings
+   * @param random source of message ids; seeded in simulations, a {@code SecureRandom} in production
+   *     so that ids cannot be predicted and pre-empted by a peer
+   */
+  public Plumtree(NodeName self, Collection<NodeName> neighbours, PlumtreeConfig config, RandomGenerator random) {
+    this.self = Objects.requireNonNull(self, "self");
+    this.config = Objects.requireNonNull(config, "config");
+    this.random = Objects.requireNonNull(random, "random");
+    this.seen = new SeenMessages(config.seenMaxCount(), config.seenMaxAge().toNanos());
+    this.payloads = new PayloadCache(config.payloadCacheMaxCount(), config.payloadCacheMaxBytes(),
+        config.payloadCacheMaxAge().toNanos());
+    this.missing = new MissingMessages(config.maxMissingMessages(), config.maxAnnouncers());
+    this.ihaves = new IHaveQueue(config.ihaveFlushInterval(), config.maxIHaveBatch());
+    for (NodeName peer : Objects.requireNonNull(neighbours, "neighbours")) {
+      if (!peer.equals(self)) {
+        peers.up(peer);
+      }
+    }
+  }
+
+  /** A fresh 128-bit id from the injected source, for callers that want to know it before broadcasting. */
+  public MessageId newMessageId() {
+    return MessageId.random(random);
+  }
+
+  /** Broadcasts {@code payload} under a fresh id; see {@link #broadcast(MessageId, Topic, byte[], long)}. */
+  public List<PlumtreeEffect> broadcast(Topic topic, byte[] payload, long nowNanos) {
+    return broadcast(newMessageId(), topic, payload, nowNanos);
+  }
+
+  /**
+   * Broadcasts {@code payload} to every node of the cluster but this one. An id this node has already
+   * seen is ignored (empty effects), so a caller may retry with the same id safely.
+   *
+   * @throws IllegalArgumentException when the payload exceeds {@code max-payload-bytes}
+   */
+  public List<PlumtreeEffect> broadcast(MessageId id, Topic topic, byte[] payload, long nowNanos) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(payload, "payload");
+    if (payload.length > config.maxPayloadBytes()) {
+      throw new IllegalArgumentException("broadcast payload of " + payload.length + " bytes exceeds"
+          + " barrel.p2p.broadcast.max-payload-bytes (" + config.maxPayloadBytes() + " bytes); send large data"
+          + " over a stream and broadcast a reference to it");
+    }
+    expire(nowNanos);
+    List<PlumtreeEffect> out = new ArrayList<>();
+    if (seen.contains(id)) {
+      return out;
+    }
+    seen.add(id, nowNanos, 0, null);
+    BroadcastMessage.Gossip own = new BroadcastMessage.Gossip(id, topic, payload, 0, self);
+    payloads.put(own, nowNanos);
+    push(own.forwarded(), null, out);
+    return finish(out);
+  }
+
+  /**
+   * Handles a message decoded from neighbour {@code from}'s control stream.
+   *
+   * <p>Messages from a peer that is not (or no longer) a neighbour are still used where that is
+   * safe: a new GOSSIP is delivered and forwarded, IHAVEs are remembered, GRAFTs are answered. Only
+   * neighbours are moved between the eager and lazy sets, so a late message never re-adds a peer
+   * that membership has dropped.
+   */
+  public List<PlumtreeEffect> onMessage(NodeName from, BroadcastMessage message, long nowNanos) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(message, "message");
+    expire(nowNanos);
+    List<PlumtreeEffect> out = new ArrayList<>();
+    if (from.equals(self)) {
+      return out;
+    }
+    // Java 17 has no pattern switch; the chain ends in an error so a new message type cannot slip by.
+    if (message instanceof BroadcastMessage.Gossip gossip) {
+      onGossip(from, gossip, nowNanos, out);
+    } else if (message instanceof BroadcastMessage.IHave ihave) {
+      onIHave(from, ihave, out);
+    } else if (message instanceof BroadcastMessage.Graft graft) {
+      onGraft(from, graft, nowNanos, out);
+    } else if (message instanceof BroadcastMessage.Prune) {
+      peers.demote(from);
+    } else {
+      throw new IllegalArgumentException("not a broadcast message: " + message);
+    }
+    return finish(out);
+  }
+
+  /** Handles a timer armed by an earlier {@link PlumtreeEffect.Schedule}. */
+  public List<PlumtreeEffect> onTimer(PlumtreeTimer timer, long nowNanos) {
+    Objects.requireNonNull(timer, "timer");
+    expire(nowNanos);
+    List<PlumtreeEffect> out = new ArrayList<>();
+    if (timer instanceof PlumtreeTimer.IHaveFlush) {
+      ihaves.flush(out);
+    } else if (timer instanceof PlumtreeTimer.GraftTimer graftTimer) {
+      onGraftTimer(graftTimer, out);
+    } else {
+      throw new IllegalArgumentException("not a Plumtree timer: " + timer);
+    }
+    return finish(out);
+  }
+
+  /** Membership added {@code peer} to the active view: it starts as an eager peer. */
+  public List<PlumtreeEffect> neighbourUp(NodeName peer, long nowNanos) {
+    Objects.requireNonNull(peer, "peer");
+    expire(nowNanos);
+    if (!peer.equals(self)) {
+      peers.up(peer);
+    }
+    return List.of();
+  }
+
+  /**
+   * Membership dropped {@code peer} (for any reason): it leaves both sets, its queued announcements
+   * are dropped, and it is no longer an announcer to GRAFT; the subtree it fed heals through the
+   * lazy links.
+   */
+  public List<PlumtreeEffect> neighbourDown(NodeName peer, long nowNanos) {
+    Objects.requireNonNull(peer, "peer");
+    expire(nowNanos);
+    peers.down(peer);
+    ihaves.drop(peer);
+    missing.forget(peer);
+    return List.of();
+  }
+
+  /** The neighbours currently sent every GOSSIP, in a stable order (read-only view). */
+  public Set<NodeName> eagerPeers() {
+    return peers.eager();
+  }
+
+  /** The neighbours currently sent only IHAVEs, in a stable order (read-only view). */
+  public Set<NodeName> lazyPeers() {
+    return peers.lazy();
+  }
+
+  /** This node's name. */
+  public NodeName self() {
+    return self;
+  }
+
+  /** A snapshot of the sizes of this node's state. */
+  public PlumtreeStats stats() {
+    return new PlumtreeStats(peers.eager().size(), peers.lazy().size(), seen.size(), payloads.size(),
+        payloads.bytes(), missing.size(), ihaves.size());
+  }
+
+  private void onGossip(NodeName from, BroadcastMessage.Gossip gossip, long nowNanos, List<PlumtreeEffect> out) {
+    MessageId id = gossip.id();
+    if (gossip.origin().equals(self) || seen.contains(id)) {
+      if (peers.isNeighbour(from)) {
+        peers.demote(from);
+        out.add(new PlumtreeEffect.Send(from, new BroadcastMessage.Prune()));
+      }
+      return;
+    }
+    seen.add(id, nowNanos, gossip.hops(), from);
+    payloads.put(gossip, nowNanos);
+    MissingMessages.Missing wasMissing = missing.remove(id);
+    out.add(new PlumtreeEffect.Deliver(gossip.topic(), gossip.sharedPayload(), id, gossip.origin(), gossip.hops()));
+    push(gossip.forwarded(), from, out);
+    peers.promote(from);
+    if (config.treeOptimisation() && wasMissing != null) {
+      MissingMessages.Announcer shortest = wasMissing.shortest();
+      if (shortest != null) {
+        swapIfShorter(id, gossip.hops(), from, shortest.peer(), shortest.hops(), out);
+      }
+    }
+  }
+
+  private void onIHave(NodeName from, BroadcastMessage.IHave ihave, List<PlumtreeEffect> out) {
+    for (BroadcastMessage.Announcement announcement : ihave.announcements()) {
+      MessageId id = announcement.id();
+      SeenMessages.Seen known = seen.get(id);
+      if (known != null) {
+        if (config.treeOptimisation() && known.from() != null) {
+          swapIfShorter(id, known.hops(), known.from(), from, announcement.hops(), out);
+        }
+      } else if (missing.announce(id, from, announcement.hops())) {
+        out.add(new PlumtreeEffect.Schedule(new PlumtreeTimer.GraftTimer(id, 0), config.graftTimeout()));
+      }
+    }
+  }
+
+  private void onGraft(NodeName from, BroadcastMessage.Graft graft, long nowNanos, List<PlumtreeEffect> out) {
+    peers.promote(from);
+    if (graft.resend()) {
+      BroadcastMessage.Gossip cached = payloads.get(graft.id(), nowNanos);
+      if (cached != null) {
+        out.add(new PlumtreeEffect.Send(from, cached.forwarded()));
+      }
+    }
+  }
+
+  private void onGraftTimer(PlumtreeTimer.GraftTimer timer, List<PlumtreeEffect> out) {
+    MissingMessages.Missing entry = missing.get(timer.id());
+    if (entry == null || entry.attempts() != timer.attempt()) {
+      return;
+    }
+    if (entry.attempts() >= config.maxGraftAttempts() || entry.announcers().isEmpty()) {
+      missing.remove(timer.id());
+      return;
+    }
+    MissingMessages.Announcer announcer = entry.nextAnnouncer();
+    peers.promote(announcer.peer());
+    out.add(new PlumtreeEffect.Send(announcer.peer(), new BroadcastMessage.Graft(timer.id(), announcer.hops(), true)));
+    out.add(new PlumtreeEffect.Schedule(new PlumtreeTimer.GraftTimer(timer.id(), entry.attempts()),
+        config.graftRetryTimeout()));
+  }
+
+  /**
+   * The paper's optional optimisation: the broadcast came over eager link {@code eager} with
+   * {@code eagerHops}, while lazy link {@code lazy} offers {@code lazyHops}; when that is at least
+   * the threshold shorter, the lazy link joins the tree and the eager one leaves it.
+   */
+  private void swapIfShorter(MessageId id, int eagerHops, NodeName eager, NodeName lazy, int lazyHops,
+      List<PlumtreeEffect> out) {
+    if (eager.equals(lazy) || !peers.isEager(eager) || !peers.isLazy(lazy)
+        || lazyHops + config.optimisationThreshold() > eagerHops) {
+      return;
+    }
+    peers.promote(lazy);
+    peers.demote(eager);
+    seen.reroute(id, lazyHops, lazy);
+    out.add(new PlumtreeEffect.Send(lazy, new BroadcastMessage.Graft(id, lazyHops, false)));
+    out.add(new PlumtreeEffect.Send(eager, new BroadcastMessage.Prune()));
+  }
+
+  /** GOSSIP to the eager peers and an announcement for the lazy ones, except the peer it came from. */
+  private void push(BroadcastMessage.Gossip gossip, NodeName from, List<PlumtreeEffect> out) {
+    for (NodeName peer : peers.eager()) {
+      if (!peer.equals(from)) {
+        out.add(new PlumtreeEffect.Send(peer, gossip));
+      }
+    }
+    BroadcastMessage.Announcement announcement = new BroadcastMessage.Announcement(gossip.id(), gossip.hops());
+    for (NodeName peer : peers.lazy()) {
+      if (!peer.equals(from)) {
+        ihaves.add(peer, announcement, out);
+      }
+    }
+  }
+
+  private void expire(long nowNanos) {
+    seen.expire(nowNanos);
+    payloads.expire(nowNanos);
+  }
+
+  private List<PlumtreeEffect> finish(List<PlumtreeEffect> out) {
+    ihaves.flushIfUnbatched(out);
+    return out;
+  }
+}
