@@ -77,7 +77,7 @@ final class PeerConnection {
   private volatile Instant establishedAt;
   private volatile CloseReason closeReason = CloseReason.LOST;
   private boolean authStreamSeen;
-  private boolean closing;
+  private volatile boolean closing;
 
   PeerConnection(QuicChannel channel, Direction direction, NodeName expectedPeer, Transport transport) {
     this.channel = channel;
@@ -114,6 +114,16 @@ final class PeerConnection {
 
   Phase phase() {
     return phase;
+  }
+
+  /** Established and not being closed: the only state in which it may be handed to callers. */
+  boolean isUsable() {
+    return phase == Phase.ESTABLISHED && !closing;
+  }
+
+  /** True once a local close has started (QUIC may still be draining). */
+  boolean isClosing() {
+    return closing;
   }
 
   /** The node that dialed this connection: decides duplicate tie-breaks. */

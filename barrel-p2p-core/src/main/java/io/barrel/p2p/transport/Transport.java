@@ -151,7 +151,7 @@ public final class Transport implements AutoCloseable {
   public Set<NodeName> connectedPeers() {
     Set<NodeName> out = new TreeSet<>();
     table.forEach((peer, c) -> {
-      if (c.phase() == PeerConnection.Phase.ESTABLISHED) {
+      if (c.isUsable()) {
         out.add(peer);
       }
     });
@@ -165,7 +165,7 @@ public final class Transport implements AutoCloseable {
 
   /** A snapshot of every established connection. */
   public List<ConnectionInfo> connections() {
-    return PeerConnection.infos(table.values());
+    return PeerConnection.infos(table.values().stream().filter(PeerConnection::isUsable).toList());
   }
 
   /** The connection to {@code peer}, dialing it through the resolver if there is none. */
@@ -186,7 +186,7 @@ public final class Transport implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalArgumentException("a node does not connect to itself"));
     }
     PeerConnection existing = table.get(peer);
-    if (existing != null && existing.phase() == PeerConnection.Phase.ESTABLISHED) {
+    if (existing != null && existing.isUsable()) {
       return CompletableFuture.completedFuture(existing);
     }
     CompletableFuture<PeerConnection> created = new CompletableFuture<>();
@@ -360,7 +360,7 @@ public final class Transport implements AutoCloseable {
           // The peer kept the connection it dialed. If it is already admitted, use it; otherwise
           // connectionEstablished() completes this attempt when it is (or the deadline fails it).
           PeerConnection current = table.get(peer);
-          if (current != null && current.phase() == PeerConnection.Phase.ESTABLISHED) {
+          if (current != null && current.isUsable()) {
             result.complete(current);
           }
         } else {
@@ -576,7 +576,8 @@ public final class Transport implements AutoCloseable {
     synchronized (table) {
       PeerConnection existing = table.get(peer);
       newPeer = existing == null;
-      if (existing == null || existing == conn
+      // A connection already closing never wins: it is about to go whatever the tie-break says.
+      if (existing == null || existing == conn || existing.isClosing()
           || DuplicateRule.candidateWins(localName(), peer, existing.dialer(), conn.dialer())) {
         table.put(peer, conn);
         winner = conn;

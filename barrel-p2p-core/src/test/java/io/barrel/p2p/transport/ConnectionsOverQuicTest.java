@@ -87,6 +87,24 @@ class ConnectionsOverQuicTest {
   }
 
   @Test
+  void aStreamOpenedRightAfterDisconnectDialsAFreshConnection() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1");
+    b.registerAcceptor("t", s -> s.listen((st, d) -> {}));
+    for (int i = 0; i < 5; i++) {
+      a.connect(b.name()).get(10, TimeUnit.SECONDS);
+
+      a.transport().disconnect(b.name());
+      AppStream stream = a.openStream(b.name(), "t").get(10, TimeUnit.SECONDS);
+
+      stream.write(new byte[] {1}).get(5, TimeUnit.SECONDS);
+      assertThat(a.connectedPeers()).contains(b.name());
+      await().atMost(Duration.ofSeconds(10)).until(() -> a.transport().openQuicConnections() == 1);
+      stream.close().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void concurrentCallersShareOneDial() throws Exception {
     RecordingMetrics metrics = new RecordingMetrics();
     P2pNode a = nodes.start("a@127.0.0.1", c -> c.metrics(metrics));
