@@ -1,0 +1,121 @@
+package io.barrel.p2p.bench;
+
+import io.barrel.p2p.P2pNode;
+import io.barrel.p2p.transport.AppStream;
+import io.barrel.p2p.transport.StreamListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark 2: 64-byte echo round trips on one stream.
+ *
+ * <p>barrel-p2p: node a opens an {@link AppStream} tagged "echo" to node b, whose acceptor writes
+ * every chunk back; the client writes the next message from its {@link StreamListener} as soon as
+ * 64 bytes are back. Both listeners run on the nodes' application executors, as user code always
+ * does. Peer: one Netty TCP + TLS 1.3 (BoringSSL) connection, server echoing in its handler, client
+ * sending the next message from its handler. Warm-up first, then rounds alternating between the two
+ * so host noise hits both; percentiles are over all measured round trips.
+ *
+ * <p>Arguments (key=value): {@code size=64 warmup=20000 rounds=5 perRound=10000 variant=default}.
+ */
+public final class EchoBenchmark {
+
+  private EchoBenchmark() {}
+
+  public static void main(String[] argv) throws Exception {
+    Args args = new Args(argv, "size", "warmup", "rounds", "perRound", "variant");
+    int size = args.integer("size", 64);
+    int warmup = args.integer("warmup", 20_000);
+    int rounds = args.integer("rounds", 5);
+    int perRound = args.integer("perRound", 10_000);
+    Knobs knobs = Knobs.parse(args.string("variant", "default"));
+    Report.header(size + " B echo round trip, one stream", knobs);
+
+    try (BarrelNodes barrel = new BarrelNodes();
+        TcpTlsPeer tcp = new TcpTlsPeer(1, EchoServer::new)) {
+      System.out.println("peer: " + tcp.describe());
+      P2pNode a = barrel.start("a", knobs.config());
+      P2pNode b = barrel.start("b", knobs.config());
+      b.registerAcceptor("echo", s -> s.listen((st, data) -> st.write(data)));
+      AppStream stream = a.openStream(b.name(), "echo").get(10, TimeUnit.SECONDS);
+      PingPong barrelClient = new PingPong(size) {
+        @Override
+        void send() {
+          stream.write(message);
+        }
+      };
+      stream.listen((st, data) -> barrelClient.onBytes(data.length));
+
+      TcpClient tcpHandler = new TcpClient(size);
+      Channel channel = tcp.connect(tcpHandler).get(10, TimeUnit.SECONDS);
+      tcpHandler.channel = channel;
+
+      long t0 = System.nanoTime();
+      barrelClient.run(warmup, null).get(5, TimeUnit.MINUTES);
+      tcpHandler.run(warmup, null).get(5, TimeUnit.MINUTES);
+      double warmSeconds = (System.nanoTime() - t0) / 1e9;
+
+      Samples barrelAll = new Samples(rounds * perRound);
+      Samples tcpAll = new Samples(rounds * perRound);
+      StringBuilder perRoundP50 = new StringBuilder();
+      for (int r = 0; r < rounds; r++) {
+        Samples bs = new Samples(perRound);
+        Samples ts = new Samples(perRound);
+        barrelClient.run(perRound, bs).get(5, TimeUnit.MINUTES);
+        tcpHandler.run(perRound, ts).get(5, TimeUnit.MINUTES);
+        barrelAll.addAll(bs);
+        tcpAll.addAll(ts);
+        perRoundP50.append(String.format(Locale.ROOT, " %.0f/%.0f", bs.percentile(50) / 1e3, ts.percentile(50) / 1e3));
+      }
+      Report.section(rounds + " x " + perRound + " round trips each after " + warmup + " warm-up ("
+          + String.format(Locale.ROOT, "%.1f s", warmSeconds) + ")");
+      Report.line("barrel AppStream echo", barrelAll.summary("us"));
+      Report.line("TCP+TLS echo", tcpAll.summary("us"));
+      Report.ratio("p50 barrel/TCP", barrelAll.percentile(50), tcpAll.percentile(50));
+      Report.ratio("p99 barrel/TCP", barrelAll.percentile(99), tcpAll.percentile(99));
+      Report.line("p50 per round, barrel/TCP us", perRoundP50.toString().trim());
+      channel.close().syncUninterruptibly();
+      Report.footer();
+    }
+  }
+
+  /** Echoes every chunk back as it is. */
+  static final class EchoServer extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ctx.writeAndFlush(msg);
+    }
+  }
+
+  /** Client side on the TCP connection's event loop. */
+  static final class TcpClient extends ChannelInboundHandlerAdapter {
+    private final PingPong pingPong;
+    volatile Channel channel;
+
+    TcpClient(int size) {
+      pingPong = new PingPong(size) {
+        @Override
+        void send() {
+          channel.writeAndFlush(Unpooled.wrappedBuffer(message));
+        }
+      };
+    }
+
+    java.util.concurrent.CompletableFuture<Void> run(int n, Samples into) {
+      return pingPong.run(n, into);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      int n = buf.readableBytes();
+      buf.release();
+      pingPong.onBytes(n);
+    }
+  }
+}
