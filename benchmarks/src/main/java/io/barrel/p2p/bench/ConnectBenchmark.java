@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * both sides close and the benchmark waits until neither end holds the connection; both nodes
  * stay up. Samples are interleaved (barrel, TCP, barrel, ...) so host noise hits both alike.
  *
+ * <p>Diagnostic columns: bare Netty QUIC handshakes with barrel's codec settings, with and
+ * without a Retry, to split barrel's connect time into QUIC and barrel's own steps.
+ *
  * <p>Then a concurrent phase: {@code concurrency} dialer nodes (barrel) or client connections (TCP)
  * connect to one server at the same instant; the burst's wall time gives handshakes per second
  * that one server event loop sustains.
@@ -40,8 +43,11 @@ public final class ConnectBenchmark {
 
     AuthTimes auth = new AuthTimes();
     try (BarrelNodes barrel = new BarrelNodes();
-        TcpTlsPeer tcp = new TcpTlsPeer(concurrency, ChannelInboundHandlerAdapter::new)) {
+        TcpTlsPeer tcp = new TcpTlsPeer(concurrency, ChannelInboundHandlerAdapter::new);
+        RawQuicPeer rawRetry = new RawQuicPeer(knobs.config(), true, NettyHandlers.EchoServer::new);
+        RawQuicPeer rawDirect = new RawQuicPeer(knobs.config(), false, ChannelInboundHandlerAdapter::new)) {
       System.out.println("peer: " + tcp.describe());
+      System.out.println("diagnostic: " + rawRetry.describe() + "; and the same without Retry");
       P2pNode a = barrel.start("a", knobs.config(), auth);
       P2pNode b = barrel.start("b", knobs.config());
 
@@ -50,15 +56,24 @@ public final class ConnectBenchmark {
       Samples tcpConnect = new Samples(connects);
       Samples barrelClose = new Samples(connects);
       Samples tcpClose = new Samples(connects);
+      Samples rawRetryConnect = new Samples(connects);
+      Samples rawDirectConnect = new Samples(connects);
+      Samples rawTwoTrips = new Samples(connects);
       for (int i = 0; i < warmup; i++) {
         barrelOnce(a, b, null, null);
         tcpOnce(tcp, null, null);
+        rawOnce(rawRetry, null);
+        rawOnce(rawDirect, null);
+        rawWithTrips(rawRetry, null);
       }
       auth.recording(true);
       long t0 = System.nanoTime();
       for (int i = 0; i < connects; i++) {
         barrelOnce(a, b, barrelConnect, barrelClose);
         tcpOnce(tcp, tcpConnect, tcpClose);
+        rawOnce(rawRetry, rawRetryConnect);
+        rawOnce(rawDirect, rawDirectConnect);
+        rawWithTrips(rawRetry, rawTwoTrips);
       }
       auth.recording(false);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -69,6 +84,9 @@ public final class ConnectBenchmark {
       Report.line("barrel connect+auth", barrelConnect.summary("ms"));
       Report.line("  of which Ed25519 auth (client)", authOnly.summary("ms"));
       Report.line("TCP+TLS connect+handshake", tcpConnect.summary("ms"));
+      Report.line("raw QUIC handshake, Retry (diag.)", rawRetryConnect.summary("ms"));
+      Report.line("raw QUIC handshake, no Retry (diag.)", rawDirectConnect.summary("ms"));
+      Report.line("raw QUIC+Retry + 2 stream RTTs (diag.)", rawTwoTrips.summary("ms"));
       Report.ratio("p50 barrel/TCP", barrelConnect.percentile(50), tcpConnect.percentile(50));
       Report.ratio("p99 barrel/TCP", barrelConnect.percentile(99), tcpConnect.percentile(99));
       Report.line("barrel handshakes/s (1/mean)", String.format(Locale.ROOT, "%.0f", 1e9 / barrelConnect.mean()));
@@ -126,6 +144,33 @@ public final class ConnectBenchmark {
     if (connect != null) {
       connect.add(t);
       close.add(c);
+    }
+  }
+
+  private static void rawOnce(RawQuicPeer raw, Samples connect) throws Exception {
+    long t0 = System.nanoTime();
+    io.netty.handler.codec.quic.QuicChannel quic = raw.connect().get(10, TimeUnit.SECONDS);
+    long t = System.nanoTime() - t0;
+    raw.closeAndWait(quic);
+    if (connect != null) {
+      connect.add(t);
+    }
+  }
+
+  /**
+   * A bare QUIC connect followed by two 200-byte round trips on a new stream: roughly the message
+   * pattern of barrel's Ed25519 handshake without its crypto, to tell round trips from CPU.
+   */
+  private static void rawWithTrips(RawQuicPeer raw, Samples connect) throws Exception {
+    long t0 = System.nanoTime();
+    io.netty.handler.codec.quic.QuicChannel quic = raw.connect().get(10, TimeUnit.SECONDS);
+    NettyHandlers.EchoClient echo = new NettyHandlers.EchoClient(200);
+    RawQuicPeer.openStream(quic, echo).get(10, TimeUnit.SECONDS);
+    echo.run(2, null).get(10, TimeUnit.SECONDS);
+    long t = System.nanoTime() - t0;
+    raw.closeAndWait(quic);
+    if (connect != null) {
+      connect.add(t);
     }
   }
 

@@ -3,11 +3,8 @@ package io.barrel.p2p.bench;
 import io.barrel.p2p.P2pNode;
 import io.barrel.p2p.transport.AppStream;
 import io.barrel.p2p.transport.StreamListener;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.quic.QuicChannel;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * every chunk back; the client writes the next message from its {@link StreamListener} as soon as
  * 64 bytes are back. Both listeners run on the nodes' application executors, as user code always
  * does. Peer: one Netty TCP + TLS 1.3 (BoringSSL) connection, server echoing in its handler, client
- * sending the next message from its handler. Warm-up first, then rounds alternating between the two
+ * sending the next message from its handler. Diagnostic third column: {@link RawQuicPeer}, the
+ * same echo on a bare QUIC stream with barrel's codec settings and handlers on the event loop. Warm-up first, then rounds alternating between the two
  * so host noise hits both; percentiles are over all measured round trips.
  *
  * <p>Arguments (key=value): {@code size=64 warmup=20000 rounds=5 perRound=10000 variant=default}.
@@ -37,8 +35,10 @@ public final class EchoBenchmark {
     Report.header(size + " B echo round trip, one stream", knobs);
 
     try (BarrelNodes barrel = new BarrelNodes();
-        TcpTlsPeer tcp = new TcpTlsPeer(1, EchoServer::new)) {
+        TcpTlsPeer tcp = new TcpTlsPeer(1, NettyHandlers.EchoServer::new);
+        RawQuicPeer raw = new RawQuicPeer(knobs.config(), true, NettyHandlers.EchoServer::new)) {
       System.out.println("peer: " + tcp.describe());
+      System.out.println("diagnostic: " + raw.describe());
       P2pNode a = barrel.start("a", knobs.config());
       P2pNode b = barrel.start("b", knobs.config());
       b.registerAcceptor("echo", s -> s.listen((st, data) -> st.write(data)));
@@ -51,71 +51,47 @@ public final class EchoBenchmark {
       };
       stream.listen((st, data) -> barrelClient.onBytes(data.length));
 
-      TcpClient tcpHandler = new TcpClient(size);
+      NettyHandlers.EchoClient tcpHandler = new NettyHandlers.EchoClient(size);
       Channel channel = tcp.connect(tcpHandler).get(10, TimeUnit.SECONDS);
-      tcpHandler.channel = channel;
+      NettyHandlers.EchoClient rawHandler = new NettyHandlers.EchoClient(size);
+      QuicChannel quic = raw.connect().get(10, TimeUnit.SECONDS);
+      RawQuicPeer.openStream(quic, rawHandler).get(10, TimeUnit.SECONDS);
 
       long t0 = System.nanoTime();
       barrelClient.run(warmup, null).get(5, TimeUnit.MINUTES);
       tcpHandler.run(warmup, null).get(5, TimeUnit.MINUTES);
+      rawHandler.run(warmup, null).get(5, TimeUnit.MINUTES);
       double warmSeconds = (System.nanoTime() - t0) / 1e9;
 
       Samples barrelAll = new Samples(rounds * perRound);
       Samples tcpAll = new Samples(rounds * perRound);
+      Samples rawAll = new Samples(rounds * perRound);
       StringBuilder perRoundP50 = new StringBuilder();
       for (int r = 0; r < rounds; r++) {
         Samples bs = new Samples(perRound);
         Samples ts = new Samples(perRound);
+        Samples rs = new Samples(perRound);
         barrelClient.run(perRound, bs).get(5, TimeUnit.MINUTES);
         tcpHandler.run(perRound, ts).get(5, TimeUnit.MINUTES);
+        rawHandler.run(perRound, rs).get(5, TimeUnit.MINUTES);
         barrelAll.addAll(bs);
         tcpAll.addAll(ts);
-        perRoundP50.append(String.format(Locale.ROOT, " %.0f/%.0f", bs.percentile(50) / 1e3, ts.percentile(50) / 1e3));
+        rawAll.addAll(rs);
+        perRoundP50.append(String.format(Locale.ROOT, " %.0f/%.0f/%.0f", bs.percentile(50) / 1e3,
+            ts.percentile(50) / 1e3, rs.percentile(50) / 1e3));
       }
       Report.section(rounds + " x " + perRound + " round trips each after " + warmup + " warm-up ("
           + String.format(Locale.ROOT, "%.1f s", warmSeconds) + ")");
       Report.line("barrel AppStream echo", barrelAll.summary("us"));
       Report.line("TCP+TLS echo", tcpAll.summary("us"));
+      Report.line("raw QUIC echo (diagnostic)", rawAll.summary("us"));
       Report.ratio("p50 barrel/TCP", barrelAll.percentile(50), tcpAll.percentile(50));
       Report.ratio("p99 barrel/TCP", barrelAll.percentile(99), tcpAll.percentile(99));
-      Report.line("p50 per round, barrel/TCP us", perRoundP50.toString().trim());
+      Report.ratio("p50 raw QUIC/TCP", rawAll.percentile(50), tcpAll.percentile(50));
+      Report.line("p50 per round, barrel/TCP/raw us", perRoundP50.toString().trim());
       channel.close().syncUninterruptibly();
+      quic.close().syncUninterruptibly();
       Report.footer();
-    }
-  }
-
-  /** Echoes every chunk back as it is. */
-  static final class EchoServer extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ctx.writeAndFlush(msg);
-    }
-  }
-
-  /** Client side on the TCP connection's event loop. */
-  static final class TcpClient extends ChannelInboundHandlerAdapter {
-    private final PingPong pingPong;
-    volatile Channel channel;
-
-    TcpClient(int size) {
-      pingPong = new PingPong(size) {
-        @Override
-        void send() {
-          channel.writeAndFlush(Unpooled.wrappedBuffer(message));
-        }
-      };
-    }
-
-    java.util.concurrent.CompletableFuture<Void> run(int n, Samples into) {
-      return pingPong.run(n, into);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf buf = (ByteBuf) msg;
-      int n = buf.readableBytes();
-      buf.release();
-      pingPong.onBytes(n);
     }
   }
 }
