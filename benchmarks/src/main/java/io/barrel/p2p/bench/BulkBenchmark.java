@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * nodes; transfers are interleaved (TCP, variant 1, variant 2, ...) rep by rep.
  *
  * <p>Arguments (key=value): {@code size=256m warmupSize=64m warmup=3 reps=3 streams=1,8
- * chunk=64k window=1m variants=default}.
+ * chunk=64k window=1m variants=default tcp=true raw=true barrel=true} (false leaves that one out,
+ * for knob sweeps or profiling).
  */
 public final class BulkBenchmark {
 
@@ -41,7 +42,8 @@ public final class BulkBenchmark {
   private static volatile Sink barrelSink;
 
   public static void main(String[] argv) throws Exception {
-    Args args = new Args(argv, "size", "warmupSize", "warmup", "reps", "streams", "chunk", "window", "variants");
+    Args args = new Args(argv, "size", "warmupSize", "warmup", "reps", "streams", "chunk", "window", "variants", "tcp",
+        "raw", "barrel");
     long size = args.bytes("size", 256L * 1024 * 1024);
     long warmupSize = args.bytes("warmupSize", 64L * 1024 * 1024);
     int warmup = args.integer("warmup", 3);
@@ -53,6 +55,9 @@ public final class BulkBenchmark {
       streamCounts.add(Integer.parseInt(s.trim()));
     }
     List<Knobs> variants = Knobs.parseList(args.string("variants", "default"));
+    boolean withTcp = args.flag("tcp", true);
+    boolean withRaw = args.flag("raw", true);
+    boolean withBarrel = args.flag("barrel", true);
     Report.header("bulk transfer " + Knobs.human(size), null);
     System.out.println("chunk " + Knobs.human(chunkSize) + ", barrel in-flight window per stream " + Knobs.human(window));
     byte[] chunk = new byte[chunkSize];
@@ -66,7 +71,7 @@ public final class BulkBenchmark {
       System.out.println("peer: " + tcp.describe());
       System.out.println("diagnostic: " + raw.describe() + ", settings of variant 0");
       List<P2pNode[]> pairs = new ArrayList<>();
-      for (int v = 0; v < variants.size(); v++) {
+      for (int v = 0; withBarrel && v < variants.size(); v++) {
         System.out.println("barrel variant " + v + ": " + variants.get(v).label());
         P2pNode a = barrel.start("a" + v, variants.get(v).config());
         P2pNode b = barrel.start("b" + v, variants.get(v).config());
@@ -77,8 +82,12 @@ public final class BulkBenchmark {
       long t0 = System.nanoTime();
       for (int w = 0; w < warmup; w++) {
         for (int streams : streamCounts) {
-          tcpTransfer(tcp, tcpState, streams, warmupSize, chunk);
-          rawTransfer(raw, rawState, streams, warmupSize, chunk);
+          if (withTcp) {
+            tcpTransfer(tcp, tcpState, streams, warmupSize, chunk);
+          }
+          if (withRaw) {
+            rawTransfer(raw, rawState, streams, warmupSize, chunk);
+          }
           for (P2pNode[] p : pairs) {
             barrelTransfer(p[0], p[1], streams, warmupSize, chunk, window);
           }
@@ -91,8 +100,12 @@ public final class BulkBenchmark {
       cpu.clear();
       for (int r = 0; r < reps; r++) {
         for (int streams : streamCounts) {
-          record(results, "TCP+TLS", streams, r, reps, tcpTransfer(tcp, tcpState, streams, size, chunk));
-          record(results, "raw QUIC", streams, r, reps, rawTransfer(raw, rawState, streams, size, chunk));
+          if (withTcp) {
+            record(results, "TCP+TLS", streams, r, reps, tcpTransfer(tcp, tcpState, streams, size, chunk));
+          }
+          if (withRaw) {
+            record(results, "raw QUIC", streams, r, reps, rawTransfer(raw, rawState, streams, size, chunk));
+          }
           for (int v = 0; v < pairs.size(); v++) {
             P2pNode[] p = pairs.get(v);
             record(results, "barrel v" + v, streams, r, reps, barrelTransfer(p[0], p[1], streams, size, chunk, window));
@@ -108,7 +121,8 @@ public final class BulkBenchmark {
           each.append(String.format(Locale.ROOT, " %.0f", x));
         }
         String streamsKey = e.getKey().substring(e.getKey().lastIndexOf(' ') + 1);
-        double tcpMedian = Samples.median(results.get("TCP+TLS " + streamsKey));
+        double[] tcpRuns = results.get("TCP+TLS " + streamsKey);
+        double tcpMedian = tcpRuns == null ? Double.NaN : Samples.median(tcpRuns);
         Report.line(e.getKey(), String.format(Locale.ROOT, "%7.0f  [%s ]  ratio to TCP %.2fx  cores busy %.2f",
             Samples.median(xs), each.toString().trim(), Samples.median(xs) / tcpMedian, cpu.get(e.getKey())));
       }
