@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the project uses it next to the JDK's own "Ed25519" provider, measured in the same run. The
  * handshake does one sign and one verify per side, so these set its CPU cost.
  *
- * <p>Run: {@code ./mvnw -pl benchmarks exec:java -Dexec.args='Ed25519Benchmark -f 1 -wi 2 -i 3 -w 1s -r 1s'}
+ * <p>Run: {@code ./mvnw -pl benchmarks exec:exec -Djmh.args='Ed25519Benchmark -f 1 -wi 3 -i 5 -w 1s -r 2s'}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
