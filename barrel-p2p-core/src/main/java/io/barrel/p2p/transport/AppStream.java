@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -106,9 +107,12 @@ public final class AppStream {
     return channel.isWritable();
   }
 
-  /** Finishes this side (FIN); the peer may still send. */
+  /** Finishes this side (FIN) after everything written before; the peer may still send. */
   public CompletableFuture<Void> finish() {
-    return completion(channel.shutdownOutput());
+    // Not shutdownOutput(): in Netty 4.2.18 it writes the FIN directly, ahead of data still queued
+    // behind QUIC flow control, and that data is then dropped. A FIN frame written through the
+    // ordinary write path waits in the same queue, behind the data.
+    return completion(channel.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true)));
   }
 
   /** Aborts both directions (RESET_STREAM and STOP_SENDING with application code 0, cancelled). */

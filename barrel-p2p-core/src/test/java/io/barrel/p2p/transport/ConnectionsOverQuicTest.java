@@ -176,7 +176,8 @@ class ConnectionsOverQuicTest {
         ended.complete(null);
       }
     });
-    byte[] payload = new byte[300_000];
+    // Large enough that QUIC flow and congestion control queue part of it when FIN is written.
+    byte[] payload = new byte[4 * 1024 * 1024];
     new SecureRandom().nextBytes(payload);
     stream.write(payload).get(10, TimeUnit.SECONDS);
     stream.finish();
