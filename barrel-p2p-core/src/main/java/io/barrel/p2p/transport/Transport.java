@@ -190,9 +190,16 @@ public final class Transport implements AutoCloseable {
       return CompletableFuture.completedFuture(existing);
     }
     CompletableFuture<PeerConnection> created = new CompletableFuture<>();
-    CompletableFuture<PeerConnection> shared = pending.putIfAbsent(peer, created);
-    if (shared != null) {
-      return shared;
+    while (true) {
+      CompletableFuture<PeerConnection> shared = pending.putIfAbsent(peer, created);
+      if (shared == null) {
+        break;
+      }
+      if (!shared.isDone()) {
+        return shared; // concurrent callers share one attempt
+      }
+      // A finished attempt whose cleanup has not run yet: a retry must not get its old result.
+      pending.remove(peer, shared);
     }
     created.whenComplete((c, e) -> pending.remove(peer, created));
     long limit = config.connectTimeout().toNanos() + authConfig.handshakeTimeout().toNanos();
