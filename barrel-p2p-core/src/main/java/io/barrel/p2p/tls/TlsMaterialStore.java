@@ -203,6 +203,7 @@ public final class TlsMaterialStore {
       }
       String text = Files.readString(file, StandardCharsets.US_ASCII);
       try (PEMParser parser = new PEMParser(new StringReader(text))) {
+        // BouncyCastle's PEM parser on the node's own 0600 file, not Java deserialization.
         return parser.readObject();
       }
     } catch (IOException | IllegalArgumentException e) {
