@@ -75,7 +75,7 @@ final class LinkProtocol {
   /** JOIN: take the new node (evicting if full), confirm, and start a walk through every other neighbour. */
   void onJoin(NodeName from, long now, Outbox out) {
     if (!s.isMember()) {
-      out.send(from, new MembershipMessage.NeighborReply(false));
+      refuseAsNonMember(from, out);
       return;
     }
     s.churn.record(now);
@@ -124,7 +124,7 @@ final class LinkProtocol {
   /** NEIGHBOR: HIGH is always accepted (evicting if full), LOW only with room. */
   void onNeighbor(NodeName from, MembershipMessage.Neighbor request, long now, Outbox out) {
     if (!s.isMember()) {
-      out.send(from, new MembershipMessage.NeighborReply(false));
+      refuseAsNonMember(from, out);
       return;
     }
     boolean accept = s.active.contains(from) || request.priority() == NeighborPriority.HIGH || !s.active.isFull();
@@ -177,6 +177,17 @@ final class LinkProtocol {
       s.passive.remove(from);
       s.lost.remove(from);
     }
+  }
+
+  /**
+   * A node that has not joined refuses; one that has left also says so for good, so the asker
+   * forgets it instead of keeping it as a replacement that will never accept.
+   */
+  private void refuseAsNonMember(NodeName from, Outbox out) {
+    if (s.phase == NodeState.Phase.LEFT) {
+      out.send(from, new MembershipMessage.Disconnect(false));
+    }
+    out.send(from, new MembershipMessage.NeighborReply(false));
   }
 
   /**

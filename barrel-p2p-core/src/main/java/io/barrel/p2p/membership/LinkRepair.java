@@ -91,7 +91,7 @@ final class LinkRepair {
       case JOIN -> s.contacts.recordFailure(peer, now, s.backoff);
       case PROMOTION -> {
         if (refused) {
-          s.passive.defer(peer, now + s.backoff.delayAfter(1));
+          s.passive.deferAfterRefusal(peer, now, s.backoff);
         } else {
           s.passive.recordFailure(peer, now, s.backoff, s.config.maxFailCount());
         }

@@ -24,6 +24,7 @@ final class PassiveView {
   /** A passive peer's record. */
   private static final class Entry {
     int failures;
+    int refusals;
     long retryAt;
     long lastSeen;
 
@@ -68,6 +69,7 @@ final class PassiveView {
       entries.put(peer, new Entry(now));
     } else {
       entry.failures = 0;
+      entry.refusals = 0;
       entry.retryAt = 0;
       entry.lastSeen = Math.max(entry.lastSeen, now);
     }
@@ -99,11 +101,16 @@ final class PassiveView {
     return false;
   }
 
-  /** Keeps a live peer that refused a link from being asked again before {@code until}. */
-  void defer(NodeName peer, long until) {
+  /**
+   * A live peer refused a link because its view is full. It stays (it is a good replacement once
+   * it has room) but is asked again only after a backoff that doubles with each refusal: a node
+   * whose free slot nobody can fill would otherwise ask its whole passive view every repair tick.
+   */
+  void deferAfterRefusal(NodeName peer, long now, Backoff backoff) {
     Entry entry = entries.get(peer);
     if (entry != null) {
-      entry.retryAt = Math.max(entry.retryAt, until);
+      entry.refusals++;
+      entry.retryAt = Math.max(entry.retryAt, now + backoff.delayAfter(entry.refusals));
     }
   }
 

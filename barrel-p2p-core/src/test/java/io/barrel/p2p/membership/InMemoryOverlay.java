@@ -1,0 +1,451 @@
+package io.barrel.p2p.membership;
+
+import io.barrel.p2p.NodeName;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic pump that runs many {@link HyParView} nodes in one thread: effects become
+ * deliveries on per-pair FIFO channels (a connection's control stream keeps order), delivered in a
+ * seeded random order across pairs; Connect is answered from the harness's reachability (alive,
+ * same side of a partition); timers fire in virtual time. After every delivery it checks the
+ * invariants that must hold at all times, and {@link #assertQuiescentInvariants()} checks the strict
+ * ones once nothing is in flight.
+ */
+final class InMemoryOverlay {
+
+  /** Something waiting to happen at a node, concerning one peer. */
+  private sealed interface Item permits Message, Connected, ConnectFailed, Closed {}
+
+  private record Message(MembershipMessage message) implements Item {}
+
+  private record Connected() implements Item {}
+
+  private record ConnectFailed() implements Item {}
+
+  private record Closed() implements Item {}
+
+  /** The channel of deliveries from {@code from} to {@code to} (or notices at {@code to} about {@code from}). */
+  private record Link(NodeName from, NodeName to) {}
+
+  private record Armed(long at, long seq, NodeName node, MembershipTimer timer) {}
+
+  private final MembershipConfig config;
+  private final SplittableRandom random;
+  private final Map<NodeName, HyParView> nodes = new LinkedHashMap<>();
+  private final Map<NodeName, Set<NodeName>> viewFromEvents = new HashMap<>();
+  private final Set<NodeName> alive = new LinkedHashSet<>();
+  private final Map<NodeName, Integer> side = new HashMap<>();
+  private final Map<Link, ArrayDeque<Item>> channels = new HashMap<>();
+  private final List<Link> busy = new ArrayList<>();
+  private final Map<Link, Integer> busyIndex = new HashMap<>();
+  private final Set<Link> connections = new HashSet<>();
+  private final PriorityQueue<Armed> timers = new PriorityQueue<>(
+      (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+  private final List<String> eventLog = new ArrayList<>();
+  private final Map<String, Integer> sentByType = new HashMap<>();
+  private long seq;
+  private long now = 1_000;
+  private double timerInterleaving;
+  private boolean checkEveryStep = true;
+  private long deliveries;
+
+  InMemoryOverlay(MembershipConfig config, long seed) {
+    this.config = config;
+    this.random = new SplittableRandom(seed);
+  }
+
+  static NodeName name(int i) {
+    return NodeName.of("n" + i + "@h" + (i % 7));
+  }
+
+  /** Probability, per delivery, that the next timer fires first (messages "slower" than timers). */
+  InMemoryOverlay timerInterleaving(double probability) {
+    this.timerInterleaving = probability;
+    return this;
+  }
+
+  InMemoryOverlay checkEveryStep(boolean check) {
+    this.checkEveryStep = check;
+    return this;
+  }
+
+  // ------------------------------------------------------------------ scenario operations
+
+  HyParView add(NodeName name) {
+    HyParView node = new HyParView(name, config, random.split());
+    nodes.put(name, node);
+    alive.add(name);
+    side.put(name, 0);
+    viewFromEvents.put(name, new LinkedHashSet<>());
+    return node;
+  }
+
+  void join(NodeName name, Collection<NodeName> contacts) {
+    Set<NodeName> before = node(name).activeView();
+    apply(name, node(name).join(contacts, now));
+    checkAround(name, name, before);
+  }
+
+  void leave(NodeName name) {
+    Set<NodeName> before = node(name).activeView();
+    apply(name, node(name).leave(now));
+    checkAround(name, name, before);
+  }
+
+  /** The node dies at once: its connections close, everything in flight to or from it is lost. */
+  void crash(NodeName name) {
+    alive.remove(name);
+    for (Link c : new ArrayList<>(connections)) {
+      if (c.from.equals(name) || c.to.equals(name)) {
+        close(c.from, c.to);
+      }
+    }
+    assertStepInvariants();
+  }
+
+  /** Cuts {@code oneSide} off from everybody else: connections across close, dials across fail. */
+  void partition(Collection<NodeName> oneSide) {
+    for (NodeName n : nodes.keySet()) {
+      side.put(n, oneSide.contains(n) ? 1 : 0);
+    }
+    for (Link c : new ArrayList<>(connections)) {
+      if (!side.get(c.from).equals(side.get(c.to))) {
+        close(c.from, c.to);
+      }
+    }
+    assertStepInvariants();
+  }
+
+  void heal() {
+    side.replaceAll((n, s) -> 0);
+  }
+
+  /** Delivers until nothing is in flight; time does not move. */
+  void settle() {
+    long limit = deliveries + 5_000_000;
+    while (!busy.isEmpty()) {
+      deliverOne();
+      if (deliveries > limit) {
+        throw new AssertionError("no quiescence after 5,000,000 deliveries: the protocol is looping");
+      }
+    }
+  }
+
+  /** Runs for {@code duration} of virtual time: timers fire in order, messages settle in between. */
+  void advance(Duration duration) {
+    long until = now + duration.toMillis();
+    while (true) {
+      while (!busy.isEmpty()) {
+        if (timerInterleaving > 0 && random.nextDouble() < timerInterleaving && dueBefore(until)) {
+          fireNextTimer();
+        } else {
+          deliverOne();
+        }
+      }
+      if (!dueBefore(until)) {
+        break;
+      }
+      fireNextTimer();
+    }
+    now = until;
+  }
+
+  private boolean dueBefore(long until) {
+    return !timers.isEmpty() && timers.peek().at <= until;
+  }
+
+  private void fireNextTimer() {
+    Armed armed = timers.poll();
+    now = Math.max(now, armed.at);
+    if (alive.contains(armed.node)) {
+      Set<NodeName> before = node(armed.node).activeView();
+      apply(armed.node, node(armed.node).onTimer(armed.timer, now));
+      checkAround(armed.node, armed.node, before);
+    }
+  }
+
+  // ------------------------------------------------------------------ the pump
+
+  private void deliverOne() {
+    Link link = busy.get(random.nextInt(busy.size()));
+    ArrayDeque<Item> queue = channels.get(link);
+    Item item = queue.poll();
+    if (queue.isEmpty()) {
+      unmarkBusy(link);
+    }
+    deliveries++;
+    Set<NodeName> before = alive.contains(link.to) ? node(link.to).activeView() : Set.of();
+    if (alive.contains(link.to)) {
+      HyParView at = node(link.to);
+      List<MembershipEffect> effects;
+      if (item instanceof Message m) {
+        effects = at.onMessage(link.from, m.message, now);
+      } else if (item instanceof Connected) {
+        effects = at.onConnected(link.from, now);
+      } else if (item instanceof ConnectFailed) {
+        effects = at.onConnectFailed(link.from, now);
+      } else if (item instanceof Closed) {
+        effects = at.onConnectionClosed(link.from, now);
+      } else {
+        throw new AssertionError(item);
+      }
+      apply(link.to, effects);
+    }
+    checkAround(link.to, link.from, before);
+  }
+
+  /**
+   * Checks every node whose invariants one input can have changed: the node that handled it, the
+   * peer the delivery came from (their channel may have drained), and the node's neighbours before
+   * and after (their links to it may have become one-sided). Any other pair is untouched.
+   */
+  private void checkAround(NodeName at, NodeName from, Set<NodeName> activeBefore) {
+    if (!checkEveryStep) {
+      return;
+    }
+    Set<NodeName> touched = new LinkedHashSet<>(activeBefore);
+    touched.add(at);
+    touched.add(from);
+    if (alive.contains(at)) {
+      touched.addAll(node(at).activeView());
+    }
+    for (NodeName n : touched) {
+      if (alive.contains(n)) {
+        assertNodeInvariants(n);
+      }
+    }
+  }
+
+  private void apply(NodeName at, List<MembershipEffect> effects) {
+    for (MembershipEffect effect : effects) {
+      if (effect instanceof MembershipEffect.Send send) {
+        sentByType.merge(send.message().getClass().getSimpleName(), 1, Integer::sum);
+        if (connected(at, send.peer()) || open(at, send.peer())) {
+          enqueue(at, send.peer(), new Message(send.message()));
+        } else {
+          enqueue(send.peer(), at, new ConnectFailed());
+        }
+      } else if (effect instanceof MembershipEffect.Connect connect) {
+        boolean up = connected(at, connect.peer()) || open(at, connect.peer());
+        enqueue(connect.peer(), at, up ? new Connected() : new ConnectFailed());
+      } else if (effect instanceof MembershipEffect.Disconnect disconnect) {
+        if (connected(at, disconnect.peer())) {
+          close(at, disconnect.peer());
+        }
+      } else if (effect instanceof MembershipEffect.Schedule schedule) {
+        timers.add(new Armed(now + schedule.delay().toMillis(), seq++, at, schedule.timer()));
+      } else if (effect instanceof MembershipEffect.Emit emit) {
+        record(at, emit.event());
+      } else {
+        throw new AssertionError(effect);
+      }
+    }
+  }
+
+  private void record(NodeName at, MembershipEvent event) {
+    Set<NodeName> view = viewFromEvents.get(at);
+    if (event instanceof MembershipEvent.PeerUp up) {
+      if (!view.add(up.peer())) {
+        throw new AssertionError(at + " emitted PeerUp(" + up.peer() + ") for a peer already up");
+      }
+      eventLog.add(at + " up " + up.peer());
+    } else if (event instanceof MembershipEvent.PeerDown down) {
+      if (!view.remove(down.peer())) {
+        throw new AssertionError(at + " emitted PeerDown(" + down.peer() + ") for a peer that was not up");
+      }
+      eventLog.add(at + " down " + down.peer() + " " + down.reason());
+    }
+  }
+
+  private boolean connected(NodeName a, NodeName b) {
+    return connections.contains(pair(a, b));
+  }
+
+  private boolean open(NodeName a, NodeName b) {
+    if (!alive.contains(b) || !side.get(a).equals(side.get(b))) {
+      return false;
+    }
+    connections.add(pair(a, b));
+    return true;
+  }
+
+  private void close(NodeName a, NodeName b) {
+    connections.remove(pair(a, b));
+    dropMessages(new Link(a, b));
+    dropMessages(new Link(b, a));
+    enqueue(a, b, new Closed());
+    enqueue(b, a, new Closed());
+  }
+
+  private void dropMessages(Link link) {
+    ArrayDeque<Item> queue = channels.get(link);
+    if (queue != null) {
+      queue.removeIf(item -> item instanceof Message);
+      if (queue.isEmpty()) {
+        unmarkBusy(link);
+      }
+    }
+  }
+
+  private static Link pair(NodeName a, NodeName b) {
+    return a.compareTo(b) < 0 ? new Link(a, b) : new Link(b, a);
+  }
+
+  private void enqueue(NodeName from, NodeName to, Item item) {
+    Link link = new Link(from, to);
+    ArrayDeque<Item> queue = channels.computeIfAbsent(link, l -> new ArrayDeque<>());
+    queue.add(item);
+    if (!busyIndex.containsKey(link)) {
+      busyIndex.put(link, busy.size());
+      busy.add(link);
+    }
+  }
+
+  private void unmarkBusy(Link link) {
+    Integer index = busyIndex.remove(link);
+    if (index == null) {
+      return;
+    }
+    Link last = busy.remove(busy.size() - 1);
+    if (index < busy.size()) {
+      busy.set(index, last);
+      busyIndex.put(last, index);
+    }
+  }
+
+  private boolean inFlightBetween(NodeName a, NodeName b) {
+    return busyIndex.containsKey(new Link(a, b)) || busyIndex.containsKey(new Link(b, a));
+  }
+
+  // ------------------------------------------------------------------ invariants
+
+  /**
+   * Must hold after every single delivery: bounded, disjoint views; the events replay to the view;
+   * and a link one side holds without the other is always being settled by something in flight
+   * between the two (the reply, the DISCONNECT, or the notice of a closed connection).
+   */
+  void assertStepInvariants() {
+    for (NodeName a : alive) {
+      assertNodeInvariants(a);
+    }
+  }
+
+  private void assertNodeInvariants(NodeName a) {
+    HyParView node = nodes.get(a);
+    Set<NodeName> active = node.activeView();
+    Set<NodeName> passive = node.passiveView();
+    check(active.size() <= config.activeSize(), a, "active view " + active + " exceeds " + config.activeSize());
+    check(passive.size() <= config.passiveSize(), a, "passive view has " + passive.size() + " entries");
+    check(!active.contains(a) && !passive.contains(a), a, "holds itself in a view");
+    for (NodeName p : active) {
+      check(!passive.contains(p), a, p + " is in both views");
+    }
+    check(active.equals(viewFromEvents.get(a)), a, "events replay to " + viewFromEvents.get(a) + " not " + active);
+    for (NodeName b : active) {
+      boolean mutual = alive.contains(b) && nodes.get(b).isActive(a);
+      check(mutual || inFlightBetween(a, b), a,
+          "holds " + b + " but " + b + " does not hold it, and nothing is in flight between them");
+    }
+  }
+
+  /** Once nothing is in flight: every link is held by both ends, and only by live nodes. */
+  void assertQuiescentInvariants() {
+    if (!busy.isEmpty()) {
+      throw new AssertionError("deliveries still in flight");
+    }
+    assertStepInvariants();
+    for (NodeName a : alive) {
+      for (NodeName b : nodes.get(a).activeView()) {
+        check(alive.contains(b), a, "holds crashed " + b);
+        check(nodes.get(b).isActive(a), a, "holds " + b + " one-sidedly");
+      }
+    }
+  }
+
+  private void check(boolean ok, NodeName at, String problem) {
+    if (!ok) {
+      throw new AssertionError("at t=" + now + " after " + deliveries + " deliveries, " + at + " "
+          + problem + "; node: " + nodes.get(at));
+    }
+  }
+
+  // ------------------------------------------------------------------ observations
+
+  HyParView node(NodeName name) {
+    return nodes.get(name);
+  }
+
+  Set<NodeName> alive() {
+    return Set.copyOf(alive);
+  }
+
+  List<NodeName> aliveMembers() {
+    List<NodeName> out = new ArrayList<>();
+    for (NodeName n : alive) {
+      if (nodes.get(n).isMember()) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** Connected components of the active-view graph over {@code among}. */
+  List<Set<NodeName>> components(Collection<NodeName> among) {
+    Set<NodeName> left = new LinkedHashSet<>(among);
+    List<Set<NodeName>> out = new ArrayList<>();
+    while (!left.isEmpty()) {
+      NodeName start = left.iterator().next();
+      Set<NodeName> component = new LinkedHashSet<>();
+      ArrayDeque<NodeName> todo = new ArrayDeque<>(List.of(start));
+      while (!todo.isEmpty()) {
+        NodeName n = todo.poll();
+        if (left.remove(n)) {
+          component.add(n);
+          for (NodeName p : nodes.get(n).activeView()) {
+            if (left.contains(p)) {
+              todo.add(p);
+            }
+          }
+        }
+      }
+      out.add(component);
+    }
+    return out;
+  }
+
+  double averageActiveSize(Collection<NodeName> among) {
+    return among.stream().mapToInt(n -> nodes.get(n).activeView().size()).average().orElse(0);
+  }
+
+  List<String> eventLog() {
+    return eventLog;
+  }
+
+  Map<String, Integer> sentByType() {
+    return sentByType;
+  }
+
+  long deliveries() {
+    return deliveries;
+  }
+
+  long now() {
+    return now;
+  }
+
+  SplittableRandom random() {
+    return random;
+  }
+}
