@@ -63,7 +63,12 @@ final class LinkProtocol {
         s.passive.remove(peer);
         s.lost.remove(peer);
       }
-      case EVICTED -> s.passive.keep(peer, now, s.random);
+      case EVICTED -> {
+        // It dropped us to make room, so it is full: asking it straight back would only be refused
+        // (or, with HIGH priority, push out another of its neighbours).
+        s.passive.keep(peer, now, s.random);
+        s.passive.deferAfterRefusal(peer, now, s.backoff);
+      }
       case FAILED -> s.lost.add(peer, now, s.backoff);
       default -> throw new AssertionError("unknown reason " + reason);
     }
