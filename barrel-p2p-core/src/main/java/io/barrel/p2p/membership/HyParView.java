@@ -85,7 +85,7 @@ public final class HyParView {
     if (s.phase == NodeState.Phase.LEFT) {
       throw new IllegalStateException(s.self + " has left the cluster; build a new HyParView to join again");
     }
-    Outbox out = new Outbox();
+    Outbox out = s.outbox();
     s.contacts.addAll(contacts, s.self);
     if (s.phase == NodeState.Phase.NEW) {
       s.phase = NodeState.Phase.MEMBER;
@@ -104,7 +104,7 @@ public final class HyParView {
    * and both views emptied. From then on every request is refused and the timers lapse.
    */
   public List<MembershipEffect> leave(long nowMillis) {
-    Outbox out = new Outbox();
+    Outbox out = s.outbox();
     for (NodeName peer : s.active.members(p -> true)) {
       out.send(peer, new MembershipMessage.Disconnect(false));
       out.peerDown(peer, DownReason.GRACEFUL);
@@ -114,6 +114,7 @@ public final class HyParView {
     s.passive.clear();
     s.lost.clear();
     s.attempts.clear();
+    s.replies.clear();
     return out.effects();
   }
 
@@ -123,7 +124,7 @@ public final class HyParView {
   public List<MembershipEffect> onMessage(NodeName from, MembershipMessage message, long nowMillis) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(message, "message");
-    Outbox out = new Outbox();
+    Outbox out = s.outbox();
     if (from.equals(s.self)) {
       return out.effects();
     }
@@ -151,7 +152,7 @@ public final class HyParView {
 
   /** A connection to {@code peer} is up, in answer to a {@link MembershipEffect.Connect} or not. */
   public List<MembershipEffect> onConnected(NodeName peer, long nowMillis) {
-    Outbox out = new Outbox();
+    Outbox out = s.outbox();
     if (s.isMember()) {
       repair.onConnected(peer, nowMillis, out);
     }
@@ -163,14 +164,18 @@ public final class HyParView {
     return connectionGone(peer, true, nowMillis);
   }
 
-  /** The established connection to {@code peer} closed or broke, whichever side ended it. */
+  /**
+   * The established connection to {@code peer} closed or broke, whichever side ended it. The driver
+   * reports it before anything that happens on a later connection to the same peer.
+   */
   public List<MembershipEffect> onConnectionClosed(NodeName peer, long nowMillis) {
     return connectionGone(peer, false, nowMillis);
   }
 
   private List<MembershipEffect> connectionGone(NodeName peer, boolean dialFailed, long nowMillis) {
     Objects.requireNonNull(peer, "peer");
-    Outbox out = new Outbox();
+    Outbox out = s.outbox();
+    s.replies.connectionGone(peer); // whatever it still owed was lost with the connection
     if (!s.isMember()) {
       return out.effects();
     }
@@ -185,7 +190,7 @@ public final class HyParView {
   /** A timer asked for with {@link MembershipEffect.Schedule} has fired. */
   public List<MembershipEffect> onTimer(MembershipTimer timer, long nowMillis) {
     Objects.requireNonNull(timer, "timer");
-    Outbox out = new Outbox();
+    Outbox out = s.outbox();
     if (!s.isMember()) {
       return out.effects(); // after leave the timers lapse
     }

@@ -32,14 +32,15 @@ final class LinkAttempt {
   final NodeName peer;
   final Kind kind;
   final long id;
-  /** The priority of the NEIGHBOR sent, or null while connecting (and for JOIN). */
-  NeighborPriority sentPriority;
+  /** The priority of the NEIGHBOR to send (null for JOIN); a promotion's may change before it is sent. */
+  NeighborPriority priority;
   boolean requested;
 
-  LinkAttempt(NodeName peer, Kind kind, long id) {
+  LinkAttempt(NodeName peer, Kind kind, long id, NeighborPriority priority) {
     this.peer = peer;
     this.kind = kind;
     this.id = id;
+    this.priority = priority;
   }
 
   @Override

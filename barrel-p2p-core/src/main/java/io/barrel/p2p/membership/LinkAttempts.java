@@ -12,11 +12,11 @@ final class LinkAttempts {
   private final Map<NodeName, LinkAttempt> byPeer = new LinkedHashMap<>();
   private long nextId = 1;
 
-  LinkAttempt start(NodeName peer, LinkAttempt.Kind kind) {
+  LinkAttempt start(NodeName peer, LinkAttempt.Kind kind, NeighborPriority priority) {
     if (byPeer.containsKey(peer)) {
       throw new IllegalStateException("a link attempt to " + peer + " is already in flight: " + byPeer.get(peer));
     }
-    LinkAttempt attempt = new LinkAttempt(peer, kind, nextId++);
+    LinkAttempt attempt = new LinkAttempt(peer, kind, nextId++, priority);
     byPeer.put(peer, attempt);
     return attempt;
   }
@@ -44,13 +44,13 @@ final class LinkAttempts {
   }
 
   /**
-   * True when a request that cannot be refused (a JOIN, a NEIGHBOR with HIGH priority) is awaiting
-   * its reply. A node with an empty view forces one link at a time and asks politely for the rest,
-   * so a mass failure does not turn into a storm of forced evictions.
+   * True when a promotion with HIGH priority is under way. A node with an empty view forces one
+   * link at a time and asks politely for the rest, so a mass failure does not turn into a storm of
+   * forced evictions.
    */
-  boolean forcedRequestInFlight() {
+  boolean highPromotionUnderWay() {
     for (LinkAttempt attempt : byPeer.values()) {
-      if (attempt.sentPriority == NeighborPriority.HIGH || (attempt.kind == LinkAttempt.Kind.JOIN && attempt.requested)) {
+      if (attempt.kind == LinkAttempt.Kind.PROMOTION && attempt.priority == NeighborPriority.HIGH) {
         return true;
       }
     }

@@ -64,10 +64,8 @@ final class LinkProtocol {
         s.lost.remove(peer);
       }
       case EVICTED -> {
-        // It dropped us to make room, so it is full: asking it straight back would only be refused
-        // (or, with HIGH priority, push out another of its neighbours).
         s.passive.keep(peer, now, s.random);
-        s.passive.deferAfterRefusal(peer, now, s.backoff);
+        s.passive.holdOff(peer, now, s.backoff);
       }
       case FAILED -> s.lost.add(peer, now, s.backoff);
       default -> throw new AssertionError("unknown reason " + reason);
@@ -146,6 +144,22 @@ final class LinkProtocol {
    */
   void onNeighborReply(NodeName from, MembershipMessage.NeighborReply reply, long now, Outbox out) {
     LinkAttempt attempt = s.attempts.get(from);
+    AwaitedReplies.Verdict verdict = s.replies.replied(from);
+    if (verdict == AwaitedReplies.Verdict.VOID) {
+      // We undid this request with a DISCONNECT the peer reads after answering: whatever it
+      // answered, it ends up without the link, and so must we.
+      if (attempt != null) {
+        repair.fail(attempt, true, now, out);
+      }
+      return;
+    }
+    if (verdict == AwaitedReplies.Verdict.UNEXPECTED) {
+      if (reply.accepted() && !s.active.contains(from)) {
+        // It may hold a link we never asked for (or no longer want, having left).
+        out.send(from, new MembershipMessage.Disconnect(s.phase != NodeState.Phase.LEFT));
+      }
+      return;
+    }
     if (!reply.accepted()) {
       if (attempt != null) {
         repair.fail(attempt, true, now, out);

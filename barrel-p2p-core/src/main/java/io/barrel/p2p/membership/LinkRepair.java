@@ -20,7 +20,12 @@ final class LinkRepair {
 
   /** Starts an attempt: a dial and its backstop deadline. */
   void start(NodeName peer, LinkAttempt.Kind kind, Outbox out) {
-    LinkAttempt attempt = s.attempts.start(peer, kind);
+    NeighborPriority priority = switch (kind) {
+      case JOIN -> null;
+      case WALK_END, RECONNECT -> NeighborPriority.HIGH;
+      case PROMOTION -> wantsHighPromotion() ? NeighborPriority.HIGH : NeighborPriority.LOW;
+    };
+    LinkAttempt attempt = s.attempts.start(peer, kind, priority);
     out.connect(peer);
     out.schedule(new MembershipTimer.AttemptDeadline(peer, attempt.id), s.config.pendingTimeout());
   }
@@ -37,17 +42,20 @@ final class LinkRepair {
       out.send(peer, new MembershipMessage.Join());
       return;
     }
-    NeighborPriority priority = priorityFor(attempt);
-    attempt.sentPriority = priority;
-    out.send(peer, new MembershipMessage.Neighbor(priority));
+    if (attempt.kind == LinkAttempt.Kind.PROMOTION) {
+      // The view may have changed while dialing: HIGH only while it is still empty.
+      if (!s.active.isEmpty()) {
+        attempt.priority = NeighborPriority.LOW;
+      } else if (wantsHighPromotion()) {
+        attempt.priority = NeighborPriority.HIGH;
+      }
+    }
+    out.send(peer, new MembershipMessage.Neighbor(attempt.priority));
   }
 
-  private NeighborPriority priorityFor(LinkAttempt attempt) {
-    if (attempt.kind != LinkAttempt.Kind.PROMOTION) {
-      return NeighborPriority.HIGH;
-    }
-    // The paper's rule (HIGH only with an empty view), with at most one forced request at a time.
-    return s.active.isEmpty() && !s.attempts.forcedRequestInFlight() ? NeighborPriority.HIGH : NeighborPriority.LOW;
+  /** The paper's rule (HIGH only with an empty view), with at most one forced promotion at a time. */
+  private boolean wantsHighPromotion() {
+    return s.active.isEmpty() && !s.attempts.highPromotionUnderWay();
   }
 
   /**
@@ -92,6 +100,9 @@ final class LinkRepair {
       case PROMOTION -> {
         if (refused) {
           s.passive.deferAfterRefusal(peer, now, s.backoff);
+          if (attempt.priority == NeighborPriority.HIGH) {
+            s.passive.holdOff(peer, now, s.backoff);
+          }
         } else {
           s.passive.recordFailure(peer, now, s.backoff, s.config.maxFailCount());
         }
@@ -121,9 +132,15 @@ final class LinkRepair {
       return;
     }
     int free = s.config.activeSize() - s.active.size() - s.attempts.count(LinkAttempt.Kind.PROMOTION);
+    if (free > 0 && wantsHighPromotion()) {
+      // A HIGH request is never refused, so a peer that was full is as good as any.
+      Sampling.one(s.passive.candidates(now, false, s::isFree), s.random).ifPresent(peer -> {
+        start(peer, LinkAttempt.Kind.PROMOTION, out);
+      });
+      free = s.config.activeSize() - s.active.size() - s.attempts.count(LinkAttempt.Kind.PROMOTION);
+    }
     if (free > 0) {
-      List<NodeName> candidates = s.passive.candidates(now, s::isFree);
-      for (NodeName peer : Sampling.some(candidates, free, s.random)) {
+      for (NodeName peer : Sampling.some(s.passive.candidates(now, true, s::isFree), free, s.random)) {
         start(peer, LinkAttempt.Kind.PROMOTION, out);
       }
     }

@@ -25,6 +25,7 @@ final class NodeState {
   final PassiveView passive;
   final LostPeers lost;
   final LinkAttempts attempts = new LinkAttempts();
+  final AwaitedReplies replies = new AwaitedReplies();
   final Contacts contacts = new Contacts();
   final ChurnWindow churn;
   Phase phase = Phase.NEW;
@@ -40,6 +41,10 @@ final class NodeState {
     this.passive = new PassiveView(config.passiveSize());
     this.lost = new LostPeers(config.passiveSize());
     this.churn = new ChurnWindow(config.churnWindow());
+  }
+
+  Outbox outbox() {
+    return new Outbox(replies);
   }
 
   boolean isMember() {

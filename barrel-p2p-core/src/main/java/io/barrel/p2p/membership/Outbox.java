@@ -5,12 +5,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects the effects of one input in order; handed to the driver as an immutable list. */
+/**
+ * Collects the effects of one input in order; handed to the driver as an immutable list. Every
+ * request and DISCONNECT sent is noted in the {@link AwaitedReplies}, so no send path can forget to.
+ */
 final class Outbox {
 
   private final List<MembershipEffect> effects = new ArrayList<>();
+  private final AwaitedReplies replies;
+
+  Outbox(AwaitedReplies replies) {
+    this.replies = replies;
+  }
 
   void send(NodeName peer, MembershipMessage message) {
+    if (message instanceof MembershipMessage.Join || message instanceof MembershipMessage.Neighbor) {
+      replies.requested(peer);
+    } else if (message instanceof MembershipMessage.Disconnect) {
+      replies.disconnected(peer);
+    }
     effects.add(new MembershipEffect.Send(peer, message));
   }
 
@@ -19,6 +32,7 @@ final class Outbox {
   }
 
   void hangUp(NodeName peer) {
+    replies.connectionGone(peer);
     effects.add(new MembershipEffect.Disconnect(peer));
   }
 

@@ -24,8 +24,11 @@ final class PassiveView {
   /** A passive peer's record. */
   private static final class Entry {
     int failures;
-    int refusals;
+    /** No attempt before this: the peer failed (it may be down) or has just evicted us. */
     long retryAt;
+    int refusals;
+    /** No LOW request before this: the peer refused or evicted us (it is full). */
+    long askAgainAt;
     long lastSeen;
 
     Entry(long now) {
@@ -69,8 +72,9 @@ final class PassiveView {
       entries.put(peer, new Entry(now));
     } else {
       entry.failures = 0;
-      entry.refusals = 0;
       entry.retryAt = 0;
+      entry.refusals = 0;
+      entry.askAgainAt = 0;
       entry.lastSeen = Math.max(entry.lastSeen, now);
     }
   }
@@ -103,22 +107,43 @@ final class PassiveView {
 
   /**
    * A live peer refused a link because its view is full. It stays (it is a good replacement once
-   * it has room) but is asked again only after a backoff that doubles with each refusal: a node
-   * whose free slot nobody can fill would otherwise ask its whole passive view every repair tick.
+   * it has room) but is not asked with LOW priority again before a backoff that doubles with each
+   * refusal: a node whose free slot nobody can fill would otherwise ask its whole passive view
+   * every repair tick.
    */
   void deferAfterRefusal(NodeName peer, long now, Backoff backoff) {
     Entry entry = entries.get(peer);
     if (entry != null) {
       entry.refusals++;
-      entry.retryAt = Math.max(entry.retryAt, now + backoff.delayAfter(entry.refusals));
+      entry.askAgainAt = Math.max(entry.askAgainAt, now + backoff.delayAfter(entry.refusals));
     }
   }
 
-  /** Peers that may be asked for a link now: out of backoff and passing {@code allowed}. */
-  List<NodeName> candidates(long now, Predicate<NodeName> allowed) {
+  /**
+   * A peer just dropped us to make room for another, or refused even a HIGH request (it has not
+   * joined yet). It is not asked again, with any priority, before one backoff step: asking an
+   * evicting peer straight back with HIGH would make it evict another of its neighbours, which
+   * with a single link left would do the same, a hot potato passed around the overlay in no time.
+   * This is not a failure; the peer is alive.
+   */
+  void holdOff(NodeName peer, long now, Backoff backoff) {
+    Entry entry = entries.get(peer);
+    if (entry != null) {
+      entry.retryAt = Math.max(entry.retryAt, now + backoff.delayAfter(1));
+      entry.askAgainAt = Math.max(entry.askAgainAt, entry.retryAt);
+    }
+  }
+
+  /**
+   * Peers that may be asked for a link now: out of failure backoff, passing {@code allowed}, and,
+   * for a request that may be refused, not recently full. A HIGH request cannot be refused, so
+   * a node with no neighbour at all may ask a full peer at once.
+   */
+  List<NodeName> candidates(long now, boolean refusable, Predicate<NodeName> allowed) {
     List<NodeName> out = new ArrayList<>();
     for (Map.Entry<NodeName, Entry> e : entries.entrySet()) {
-      if (e.getValue().retryAt <= now && allowed.test(e.getKey())) {
+      Entry entry = e.getValue();
+      if (entry.retryAt <= now && (!refusable || entry.askAgainAt <= now) && allowed.test(e.getKey())) {
         out.add(e.getKey());
       }
     }

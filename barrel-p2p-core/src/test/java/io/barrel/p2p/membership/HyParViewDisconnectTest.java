@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barrel.p2p.NodeName;
 import io.barrel.p2p.membership.MembershipMessage.Disconnect;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,11 +53,46 @@ class HyParViewDisconnectTest {
   void losingTheLastNeighbourMakesThePromotionHighPriority() {
     NodeName spare = peer("spare");
     NodeProbe node = NodeProbe.member().linkedWith(List.of(neighbour)).knowing(List.of(spare));
-    // the neighbour that evicted us is full: it is kept as passive but not asked straight back
+    // the neighbour that evicted us is held off even for HIGH: it would only evict another peer
     assertThat(dialed(node.receive(neighbour, new Disconnect(true)))).containsExactly(spare);
     assertThat(node.node.passiveView()).contains(neighbour);
     assertThat(sentTo(node.connected(spare), spare))
         .containsExactly(new MembershipMessage.Neighbor(NeighborPriority.HIGH));
+  }
+
+  @Test
+  void aNodeLeftWithNoNeighbourAsksAPeerThatRefusedItBeforeWithHighPriorityAtOnce() {
+    NodeName full = peer("full");
+    List<NodeName> neighbours = peers("a", 4);
+    NodeProbe node = NodeProbe.member().linkedWith(neighbours).knowing(List.of(full));
+    assertThat(dialed(node.fire(new MembershipTimer.Repair()))).containsExactly(full);
+    node.connected(full);
+    node.receive(full, new MembershipMessage.NeighborReply(false)); // LOW refused: full is full
+    for (NodeName n : neighbours.subList(0, 3)) {
+      assertThat(dialed(node.receive(n, new Disconnect(false)))).isEmpty(); // still deferred for LOW
+    }
+    // alone now: a HIGH request cannot be refused for being full, so it goes out at once
+    assertThat(dialed(node.receive(neighbours.get(3), new Disconnect(false)))).containsExactly(full);
+    assertThat(sentTo(node.connected(full), full))
+        .containsExactly(new MembershipMessage.Neighbor(NeighborPriority.HIGH));
+  }
+
+  @Test
+  void aPeerThatRefusesEvenAHighRequestIsHeldOffNotAskedAgainAtOnce() {
+    NodeName notJoined = peer("new");
+    NodeProbe node = NodeProbe.member().knowing(List.of(notJoined));
+    node.fire(new MembershipTimer.Repair());
+    node.connected(notJoined);
+    assertThat(dialed(node.receive(notJoined, new MembershipMessage.NeighborReply(false)))).isEmpty();
+    assertThat(dialed(node.advance(Duration.ofSeconds(2)).fire(new MembershipTimer.Repair()))).containsExactly(notJoined);
+  }
+
+  @Test
+  void aPeerThatEvictedUsIsNotAskedStraightBackWhileWeStillHaveNeighbours() {
+    NodeName spare = peer("spare");
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 3)).knowing(List.of(spare));
+    assertThat(dialed(node.receive(neighbour, new Disconnect(true)))).containsExactly(spare);
+    assertThat(node.node.passiveView()).contains(neighbour);
   }
 
   @Test

@@ -61,18 +61,53 @@ class HyParViewNeighborReplyTest {
   }
 
   @Test
-  void unsolicitedAcceptedReplyIsTakenWhenThereIsRoom() {
+  void acceptedReplyToNothingThisNodeAskedIsUndoneWithDisconnect() {
     NodeProbe node = NodeProbe.member().linkedWith(peers("a", 2));
-    node.receive(candidate, new NeighborReply(true));
-    assertThat(node.node.activeView()).contains(candidate);
-  }
-
-  @Test
-  void unsolicitedAcceptedReplyIntoAFullViewIsUndoneWithDisconnect() {
-    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 5));
     List<MembershipEffect> effects = node.receive(candidate, new NeighborReply(true));
     assertThat(sentTo(effects, candidate)).containsExactly(new MembershipMessage.Disconnect(true));
     assertThat(node.node.activeView()).doesNotContain(candidate);
+  }
+
+  @Test
+  void acceptedReplyToARequestSinceUndoneByOurDisconnectIsVoid() {
+    // Crossed requests: each side accepts the other's; then this node evicts the peer. The peer's
+    // acceptance of our own request, answered before it read the eviction, must not re-link it.
+    NodeProbe node = promoting(candidate, 4);
+    node.connected(candidate); // our NEIGHBOR is out
+    node.receive(candidate, new Neighbor(NeighborPriority.HIGH)); // theirs crossed it: linked
+    assertThat(node.node.activeView()).contains(candidate);
+    node.receive(peer("joiner"), new MembershipMessage.Join()); // full: may evict the candidate
+    while (node.node.activeView().contains(candidate)) {
+      node.receive(peer("joiner" + node.now++), new MembershipMessage.Join());
+    }
+    List<MembershipEffect> effects = node.receive(candidate, new NeighborReply(true));
+    assertThat(effects).isEmpty();
+    assertThat(node.node.activeView()).doesNotContain(candidate);
+  }
+
+  @Test
+  void acceptedReplyLostWithItsConnectionIsNotExpectedAnyMore() {
+    NodeProbe node = promoting(candidate, 2);
+    node.connected(candidate);
+    node.closed(candidate);
+    List<MembershipEffect> effects = node.receive(candidate, new NeighborReply(true));
+    assertThat(sentTo(effects, candidate)).containsExactly(new MembershipMessage.Disconnect(true));
+    assertThat(node.node.activeView()).doesNotContain(candidate);
+  }
+
+  @Test
+  void acceptedReplyAfterThePeerEvictedUsAndTookUsBackIsTaken() {
+    // The peer evicted us, then read our request and accepted it: its DISCONNECT comes first,
+    // then the acceptance, which is current, so the link is taken again.
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 2)).knowing(List.of(candidate));
+    node.fire(new MembershipTimer.Repair());
+    node.connected(candidate);
+    node.receive(candidate, new Neighbor(NeighborPriority.HIGH));
+    node.receive(candidate, new MembershipMessage.Disconnect(true));
+    assertThat(node.node.activeView()).doesNotContain(candidate);
+    List<MembershipEffect> effects = node.receive(candidate, new NeighborReply(true));
+    assertThat(node.node.activeView()).contains(candidate);
+    assertThat(events(effects)).containsExactly(new MembershipEvent.PeerUp(candidate));
   }
 
   @Test

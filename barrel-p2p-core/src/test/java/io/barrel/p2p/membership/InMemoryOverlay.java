@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * A deterministic pump that runs many {@link HyParView} nodes in one thread: effects become
@@ -28,7 +29,12 @@ final class InMemoryOverlay {
   /** Something waiting to happen at a node, concerning one peer. */
   private sealed interface Item permits Message, Connected, ConnectFailed, Closed {}
 
-  private record Message(MembershipMessage message) implements Item {}
+  private record Message(MembershipMessage message) implements Item {
+    @Override
+    public String toString() {
+      return message.toString();
+    }
+  }
 
   private record Connected() implements Item {}
 
@@ -40,6 +46,14 @@ final class InMemoryOverlay {
   private record Link(NodeName from, NodeName to) {}
 
   private record Armed(long at, long seq, NodeName node, MembershipTimer timer) {}
+
+  /** One line of a pair's history, formatted only when a check fails. */
+  private record TraceLine(long at, NodeName node, String verb, Object what, NodeName other) {
+    @Override
+    public String toString() {
+      return "t=" + at + " " + node + " " + verb + " " + what + (other == null ? "" : " " + other);
+    }
+  }
 
   private final MembershipConfig config;
   private final SplittableRandom random;
@@ -55,6 +69,8 @@ final class InMemoryOverlay {
       (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
   private final List<String> eventLog = new ArrayList<>();
   private final Map<String, Integer> sentByType = new HashMap<>();
+  /** What happened between each pair of nodes, newest last, to explain a broken invariant. */
+  private final Map<Link, ArrayDeque<TraceLine>> pairTrace = new HashMap<>();
   private long seq;
   private long now = 1_000;
   private double timerInterleaving;
@@ -134,11 +150,11 @@ final class InMemoryOverlay {
 
   /** Delivers until nothing is in flight; time does not move. */
   void settle() {
-    long limit = deliveries + 5_000_000;
+    long limit = deliveries + 1_000_000;
     while (!busy.isEmpty()) {
       deliverOne();
       if (deliveries > limit) {
-        throw new AssertionError("no quiescence after 5,000,000 deliveries: the protocol is looping");
+        throw new AssertionError("no quiescence after 1,000,000 deliveries: the protocol is looping");
       }
     }
   }
@@ -147,7 +163,11 @@ final class InMemoryOverlay {
   void advance(Duration duration) {
     long until = now + duration.toMillis();
     while (true) {
+      long limit = deliveries + 1_000_000;
       while (!busy.isEmpty()) {
+        if (deliveries > limit) {
+          throw new AssertionError("no quiescence after 1,000,000 deliveries at t=" + now + ": the protocol is looping");
+        }
         if (timerInterleaving > 0 && random.nextDouble() < timerInterleaving && dueBefore(until)) {
           fireNextTimer();
         } else {
@@ -187,6 +207,7 @@ final class InMemoryOverlay {
     }
     deliveries++;
     Set<NodeName> before = alive.contains(link.to) ? node(link.to).activeView() : Set.of();
+    trace(link.from, link.to, new TraceLine(now, link.to, "gets", item, link.from));
     if (alive.contains(link.to)) {
       HyParView at = node(link.to);
       List<MembershipEffect> effects;
@@ -231,6 +252,15 @@ final class InMemoryOverlay {
   private void apply(NodeName at, List<MembershipEffect> effects) {
     for (MembershipEffect effect : effects) {
       if (effect instanceof MembershipEffect.Send send) {
+        trace(at, send.peer(), new TraceLine(now, at, "sends", send.message(), send.peer()));
+      } else if (effect instanceof MembershipEffect.Connect c) {
+        trace(at, c.peer(), new TraceLine(now, at, "dials", c.peer(), null));
+      } else if (effect instanceof MembershipEffect.Disconnect d) {
+        trace(at, d.peer(), new TraceLine(now, at, "hangs up on", d.peer(), null));
+      } else if (effect instanceof MembershipEffect.Emit e) {
+        trace(at, e.event().peer(), new TraceLine(now, at, "emits", e.event(), null));
+      }
+      if (effect instanceof MembershipEffect.Send send) {
         sentByType.merge(send.message().getClass().getSimpleName(), 1, Integer::sum);
         if (connected(at, send.peer()) || open(at, send.peer())) {
           enqueue(at, send.peer(), new Message(send.message()));
@@ -269,6 +299,23 @@ final class InMemoryOverlay {
     }
   }
 
+  private void trace(NodeName a, NodeName b, TraceLine line) {
+    ArrayDeque<TraceLine> lines = pairTrace.computeIfAbsent(pair(a, b), l -> new ArrayDeque<>());
+    lines.add(line);
+    if (lines.size() > 40) {
+      lines.poll();
+    }
+  }
+
+  /** The recent history between two nodes, for failure messages. */
+  String history(NodeName a, NodeName b) {
+    StringBuilder out = new StringBuilder();
+    for (TraceLine line : pairTrace.getOrDefault(pair(a, b), new ArrayDeque<>())) {
+      out.append("\n  ").append(line);
+    }
+    return out.toString();
+  }
+
   private boolean connected(NodeName a, NodeName b) {
     return connections.contains(pair(a, b));
   }
@@ -282,6 +329,7 @@ final class InMemoryOverlay {
   }
 
   private void close(NodeName a, NodeName b) {
+    trace(a, b, new TraceLine(now, a, "closes the connection to", b, null));
     connections.remove(pair(a, b));
     dropMessages(new Link(a, b));
     dropMessages(new Link(b, a));
@@ -346,17 +394,18 @@ final class InMemoryOverlay {
     HyParView node = nodes.get(a);
     Set<NodeName> active = node.activeView();
     Set<NodeName> passive = node.passiveView();
-    check(active.size() <= config.activeSize(), a, "active view " + active + " exceeds " + config.activeSize());
-    check(passive.size() <= config.passiveSize(), a, "passive view has " + passive.size() + " entries");
-    check(!active.contains(a) && !passive.contains(a), a, "holds itself in a view");
+    check(active.size() <= config.activeSize(), a, () -> "active view " + active + " exceeds " + config.activeSize());
+    check(passive.size() <= config.passiveSize(), a, () -> "passive view has " + passive.size() + " entries");
+    check(!active.contains(a) && !passive.contains(a), a, () -> "holds itself in a view");
     for (NodeName p : active) {
-      check(!passive.contains(p), a, p + " is in both views");
+      check(!passive.contains(p), a, () -> p + " is in both views");
     }
-    check(active.equals(viewFromEvents.get(a)), a, "events replay to " + viewFromEvents.get(a) + " not " + active);
+    check(active.equals(viewFromEvents.get(a)), a, () -> "events replay to " + viewFromEvents.get(a) + " not " + active);
     for (NodeName b : active) {
       boolean mutual = alive.contains(b) && nodes.get(b).isActive(a);
-      check(mutual || inFlightBetween(a, b), a,
-          "holds " + b + " but " + b + " does not hold it, and nothing is in flight between them");
+      check(mutual || inFlightBetween(a, b), a, () ->
+          "holds " + b + " but " + b + " does not hold it, and nothing is in flight between them; history:"
+              + history(a, b));
     }
   }
 
@@ -368,16 +417,17 @@ final class InMemoryOverlay {
     assertStepInvariants();
     for (NodeName a : alive) {
       for (NodeName b : nodes.get(a).activeView()) {
-        check(alive.contains(b), a, "holds crashed " + b);
-        check(nodes.get(b).isActive(a), a, "holds " + b + " one-sidedly");
+        check(alive.contains(b), a, () -> "holds crashed " + b);
+        check(nodes.get(b).isActive(a), a, () -> "holds " + b + " one-sidedly");
       }
     }
   }
 
-  private void check(boolean ok, NodeName at, String problem) {
+  /** Fails with the problem, built only then (it may format a pair's whole history). */
+  private void check(boolean ok, NodeName at, Supplier<String> problem) {
     if (!ok) {
       throw new AssertionError("at t=" + now + " after " + deliveries + " deliveries, " + at + " "
-          + problem + "; node: " + nodes.get(at));
+          + problem.get() + "; node: " + nodes.get(at));
     }
   }
 
