@@ -31,11 +31,6 @@ final class ChurnWindow {
     return period.compareTo(MIN_PERIOD) < 0 ? MIN_PERIOD : period;
   }
 
-  int events(long now) {
-    roll(now);
-    return events;
-  }
-
   private void roll(long now) {
     if (now - start > windowMillis) {
       start = now;

@@ -32,14 +32,6 @@ final class Contacts {
     }
   }
 
-  boolean isEmpty() {
-    return entries.isEmpty();
-  }
-
-  boolean contains(NodeName peer) {
-    return entries.containsKey(peer);
-  }
-
   /** A random contact out of backoff that passes {@code allowed}. */
   Optional<NodeName> next(long now, RandomGenerator random, Predicate<NodeName> allowed) {
     List<NodeName> ready = new ArrayList<>();

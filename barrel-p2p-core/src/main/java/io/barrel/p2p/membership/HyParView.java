@@ -20,34 +20,44 @@ import java.util.random.RandomGenerator;
  *
  * <p>Message flows (the sender of a message is always the peer whose connection delivered it):
  * <pre>
- * join through a contact C                      end of a join walk at E
- *   N --Connect(C)--&gt; driver --onConnected--&gt; N    E --Connect(N)--&gt; ... --onConnected--&gt; E
- *   N ---- JOIN ------------------------&gt; C        E ---- NEIGHBOR(HIGH) -------------&gt; N
- *     C: add N (full? evict V: DISCONNECT(alive)&gt;V)  N: add E (full? evict, DISCONNECT)
- *   N &lt;--- NEIGHBOR_REPLY(accepted) ----- C        E &lt;--- NEIGHBOR_REPLY(accepted) --- N
- *     N: add C                                      E: add N (full? evict, DISCONNECT)
- *   C ---- FORWARD_JOIN(N, ARWL) -------&gt; every other neighbour of C
- *     each hop: ttl 0 or one neighbour -&gt; walk ends here (right);
- *               ttl == PRWL -&gt; keep N as passive; else forward(ttl-1) to a random neighbour
+ * join through a contact C                        end of a join walk at E
+ *   N: Connect(C) ... onConnected(C)                E: Connect(N) ... onConnected(N)
+ *   N ---- JOIN --------------------------&gt; C        E ---- NEIGHBOR(HIGH) --------------&gt; N
+ *     C adds N; if full it first evicts V:            N adds E (evicting if full)
+ *     C ---- DISCONNECT(alive) ----&gt; V
+ *   N &lt;--- NEIGHBOR_REPLY(accepted) ------- C        E &lt;--- NEIGHBOR_REPLY(accepted) ---- N
+ *     N adds C                                        E adds N (evicting if full)
+ *   C ---- FORWARD_JOIN(N, ARWL) ---------&gt; every other neighbour of C
+ *     at each hop: ttl 0 or a single neighbour: the walk ends here (right-hand flow);
+ *                  ttl == PRWL: keep N as passive; then forward ttl-1 to a random neighbour
  *
- * filling a free slot from the passive view       dropping a link
- *   A ---- NEIGHBOR(HIGH if A has no neighbour,     A ---- DISCONNECT(alive) ----&gt; B
- *                   else LOW) -----------&gt; P          A: B becomes passive (evicted) or
- *   A &lt;--- NEIGHBOR_REPLY(accepted?) ---- P              is forgotten (A leaves, alive=false)
- *     accepted: A adds P, or, if its room is gone,    B: drops A the same way, refills
- *               answers DISCONNECT(alive) to undo     connection closed or failed: both sides
- *     refused:  P deferred, next candidate             drop the link (FAILED) and retry it
- *                                                      later with backoff (lost links)
+ * filling a free slot from the passive view         dropping a link
+ *   A ---- NEIGHBOR(p) -------------------&gt; P        A ---- DISCONNECT(alive) -----------&gt; B
+ *     p = HIGH when A has no neighbour (one such      alive: B keeps A as passive (EVICTED)
+ *     request at a time), LOW otherwise               not alive: A is leaving (GRACEFUL)
+ *     P accepts HIGH always (evicting), LOW if room   B drops A, then fills the slot
+ *   A &lt;--- NEIGHBOR_REPLY(accepted?) ------ P        a closed connection: both ends drop the
+ *     yes: A adds P, or, if its room went             link (FAILED) and retry it later with
+ *          meanwhile, undoes it with DISCONNECT       backoff, HIGH, as a lost link
+ *     no:  P deferred (backoff), next candidate
+ *
  * shuffle (every shuffle-period)
- *   A ---- SHUFFLE(A, ttl, [A, 3 active, 4 passive]) ---&gt; random neighbour --&gt; ... (ttl hops)
- *   A &lt;--- SHUFFLE_REPLY(sample of the last node's passive view) --- last node (direct)
+ *   A ---- SHUFFLE(A, ttl, [A, 3 active, 4 passive]) ---&gt; random neighbour ---&gt; ... ttl hops
+ *   A &lt;--- SHUFFLE_REPLY(sample of its passive view) --- the node where the walk ends (direct)
  * </pre>
  *
- * <p>Guarantees, each enforced in one place: the active view is symmetric except while the reply
- * or DISCONNECT that settles a change is in flight ({@link LinkProtocol}); it never exceeds
- * {@code active-size}, JOIN included (a full view evicts before it adds, {@link ActiveView#add});
- * every addition emits one PeerUp and every removal one PeerDown; a node that has joined keeps
- * trying passive peers, lost links and contacts until its view is full again ({@link LinkRepair}).
+ * <p>Guarantees, each enforced in one place. The active view is symmetric except while the reply
+ * or DISCONNECT that settles a change is in flight: a peer is added only when the other side has
+ * accepted (by its reply) or is accepted (by this node's reply), every drop is told to the peer,
+ * and a late acceptance of a request this node has since undone is recognised and ignored. The
+ * view never exceeds {@code active-size}, JOIN included: a full view evicts, and tells the evicted
+ * peer, before it adds. Every addition emits one PeerUp and every removal one PeerDown. A node that
+ * has joined keeps trying passive peers, lost links and, while it has no neighbour, its contacts.
+ *
+ * <p>What the driver guarantees in return: messages to one peer arrive in the order they were sent
+ * (one control stream per connection); a message that cannot be delivered is reported as
+ * {@code onConnectFailed}; and the close of a connection is reported before anything that happens
+ * on a later connection to the same peer.
  */
 public final class HyParView {
 

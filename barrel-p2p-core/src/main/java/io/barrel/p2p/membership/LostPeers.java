@@ -54,10 +54,6 @@ final class LostPeers {
     entries.put(peer, new Entry(now, now + backoff.delayAfter(1)));
   }
 
-  boolean contains(NodeName peer) {
-    return entries.containsKey(peer);
-  }
-
   boolean remove(NodeName peer) {
     return entries.remove(peer) != null;
   }

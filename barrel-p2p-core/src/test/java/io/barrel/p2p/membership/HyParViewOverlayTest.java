@@ -30,11 +30,16 @@ class HyParViewOverlayTest {
       overlay.advance(Duration.ofMillis(200));
       joined.add(node);
       overlay.assertQuiescentInvariants();
-      if (joined.size() > 1) {
-        for (NodeName j : joined) {
-          assertThat(overlay.node(j).activeView()).as("active view of %s after %d joins", j, joined.size())
-              .isNotEmpty();
-        }
+      if (joined.size() > 1 && joined.stream().anyMatch(j -> overlay.node(j).activeView().isEmpty())) {
+        // In a tiny overlay every neighbour of a node can evict it at once to make room for the
+        // newcomer; it then waits out its evictors' hold-off (one backoff step), so as not to push
+        // the eviction on in no time, and relinks at the next repair tick.
+        overlay.advance(Duration.ofSeconds(10));
+        overlay.assertQuiescentInvariants();
+      }
+      for (NodeName j : joined.size() > 1 ? joined : List.<NodeName>of()) {
+        assertThat(overlay.node(j).activeView()).as("active view of %s after %d joins", j, joined.size())
+            .isNotEmpty();
       }
     }
     return overlay;

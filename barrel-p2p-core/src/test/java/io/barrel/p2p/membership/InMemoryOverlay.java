@@ -42,18 +42,10 @@ final class InMemoryOverlay {
 
   private record Closed() implements Item {}
 
-  /** The channel of deliveries from {@code from} to {@code to} (or notices at {@code to} about {@code from}). */
-  private record Link(NodeName from, NodeName to) {}
+  /** An open connection, named by its two ends in name order. */
+  private record Connection(NodeName low, NodeName high) {}
 
   private record Armed(long at, long seq, NodeName node, MembershipTimer timer) {}
-
-  /** One line of a pair's history, formatted only when a check fails. */
-  private record TraceLine(long at, NodeName node, String verb, Object what, NodeName other) {
-    @Override
-    public String toString() {
-      return "t=" + at + " " + node + " " + verb + " " + what + (other == null ? "" : " " + other);
-    }
-  }
 
   private final MembershipConfig config;
   private final SplittableRandom random;
@@ -61,16 +53,13 @@ final class InMemoryOverlay {
   private final Map<NodeName, Set<NodeName>> viewFromEvents = new HashMap<>();
   private final Set<NodeName> alive = new LinkedHashSet<>();
   private final Map<NodeName, Integer> side = new HashMap<>();
-  private final Map<Link, ArrayDeque<Item>> channels = new HashMap<>();
-  private final List<Link> busy = new ArrayList<>();
-  private final Map<Link, Integer> busyIndex = new HashMap<>();
-  private final Set<Link> connections = new HashSet<>();
+  private final Channels<Item> channels = new Channels<>();
+  private final Set<Connection> connections = new HashSet<>();
   private final PriorityQueue<Armed> timers = new PriorityQueue<>(
       (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
   private final List<String> eventLog = new ArrayList<>();
   private final Map<String, Integer> sentByType = new HashMap<>();
-  /** What happened between each pair of nodes, newest last, to explain a broken invariant. */
-  private final Map<Link, ArrayDeque<TraceLine>> pairTrace = new HashMap<>();
+  private final PairHistory history = new PairHistory();
   private long seq;
   private long now = 1_000;
   private double timerInterleaving;
@@ -123,9 +112,9 @@ final class InMemoryOverlay {
   /** The node dies at once: its connections close, everything in flight to or from it is lost. */
   void crash(NodeName name) {
     alive.remove(name);
-    for (Link c : new ArrayList<>(connections)) {
-      if (c.from.equals(name) || c.to.equals(name)) {
-        close(c.from, c.to);
+    for (Connection c : new ArrayList<>(connections)) {
+      if (c.low.equals(name) || c.high.equals(name)) {
+        close(c.low, c.high);
       }
     }
     assertStepInvariants();
@@ -136,9 +125,9 @@ final class InMemoryOverlay {
     for (NodeName n : nodes.keySet()) {
       side.put(n, oneSide.contains(n) ? 1 : 0);
     }
-    for (Link c : new ArrayList<>(connections)) {
-      if (!side.get(c.from).equals(side.get(c.to))) {
-        close(c.from, c.to);
+    for (Connection c : new ArrayList<>(connections)) {
+      if (!side.get(c.low).equals(side.get(c.high))) {
+        close(c.low, c.high);
       }
     }
     assertStepInvariants();
@@ -151,7 +140,7 @@ final class InMemoryOverlay {
   /** Delivers until nothing is in flight; time does not move. */
   void settle() {
     long limit = deliveries + 1_000_000;
-    while (!busy.isEmpty()) {
+    while (!channels.isEmpty()) {
       deliverOne();
       if (deliveries > limit) {
         throw new AssertionError("no quiescence after 1,000,000 deliveries: the protocol is looping");
@@ -164,7 +153,7 @@ final class InMemoryOverlay {
     long until = now + duration.toMillis();
     while (true) {
       long limit = deliveries + 1_000_000;
-      while (!busy.isEmpty()) {
+      while (!channels.isEmpty()) {
         if (deliveries > limit) {
           throw new AssertionError("no quiescence after 1,000,000 deliveries at t=" + now + ": the protocol is looping");
         }
@@ -199,32 +188,30 @@ final class InMemoryOverlay {
   // ------------------------------------------------------------------ the pump
 
   private void deliverOne() {
-    Link link = busy.get(random.nextInt(busy.size()));
-    ArrayDeque<Item> queue = channels.get(link);
-    Item item = queue.poll();
-    if (queue.isEmpty()) {
-      unmarkBusy(link);
-    }
+    Channels.Delivery<Item> link = channels.takeRandom(random);
+    Item item = link.item();
     deliveries++;
-    Set<NodeName> before = alive.contains(link.to) ? node(link.to).activeView() : Set.of();
-    trace(link.from, link.to, new TraceLine(now, link.to, "gets", item, link.from));
-    if (alive.contains(link.to)) {
-      HyParView at = node(link.to);
+    NodeName to = link.to();
+    NodeName from = link.from();
+    Set<NodeName> before = alive.contains(to) ? node(to).activeView() : Set.of();
+    history.add(from, to, new PairHistory.Line(now, to, "gets", item, from));
+    if (alive.contains(to)) {
+      HyParView at = node(to);
       List<MembershipEffect> effects;
       if (item instanceof Message m) {
-        effects = at.onMessage(link.from, m.message, now);
+        effects = at.onMessage(from, m.message, now);
       } else if (item instanceof Connected) {
-        effects = at.onConnected(link.from, now);
+        effects = at.onConnected(from, now);
       } else if (item instanceof ConnectFailed) {
-        effects = at.onConnectFailed(link.from, now);
+        effects = at.onConnectFailed(from, now);
       } else if (item instanceof Closed) {
-        effects = at.onConnectionClosed(link.from, now);
+        effects = at.onConnectionClosed(from, now);
       } else {
         throw new AssertionError(item);
       }
-      apply(link.to, effects);
+      apply(to, effects);
     }
-    checkAround(link.to, link.from, before);
+    checkAround(to, from, before);
   }
 
   /**
@@ -252,13 +239,13 @@ final class InMemoryOverlay {
   private void apply(NodeName at, List<MembershipEffect> effects) {
     for (MembershipEffect effect : effects) {
       if (effect instanceof MembershipEffect.Send send) {
-        trace(at, send.peer(), new TraceLine(now, at, "sends", send.message(), send.peer()));
+        history.add(at, send.peer(), new PairHistory.Line(now, at, "sends", send.message(), send.peer()));
       } else if (effect instanceof MembershipEffect.Connect c) {
-        trace(at, c.peer(), new TraceLine(now, at, "dials", c.peer(), null));
+        history.add(at, c.peer(), new PairHistory.Line(now, at, "dials", c.peer(), null));
       } else if (effect instanceof MembershipEffect.Disconnect d) {
-        trace(at, d.peer(), new TraceLine(now, at, "hangs up on", d.peer(), null));
+        history.add(at, d.peer(), new PairHistory.Line(now, at, "hangs up on", d.peer(), null));
       } else if (effect instanceof MembershipEffect.Emit e) {
-        trace(at, e.event().peer(), new TraceLine(now, at, "emits", e.event(), null));
+        history.add(at, e.event().peer(), new PairHistory.Line(now, at, "emits", e.event(), null));
       }
       if (effect instanceof MembershipEffect.Send send) {
         sentByType.merge(send.message().getClass().getSimpleName(), 1, Integer::sum);
@@ -299,21 +286,9 @@ final class InMemoryOverlay {
     }
   }
 
-  private void trace(NodeName a, NodeName b, TraceLine line) {
-    ArrayDeque<TraceLine> lines = pairTrace.computeIfAbsent(pair(a, b), l -> new ArrayDeque<>());
-    lines.add(line);
-    if (lines.size() > 40) {
-      lines.poll();
-    }
-  }
-
   /** The recent history between two nodes, for failure messages. */
   String history(NodeName a, NodeName b) {
-    StringBuilder out = new StringBuilder();
-    for (TraceLine line : pairTrace.getOrDefault(pair(a, b), new ArrayDeque<>())) {
-      out.append("\n  ").append(line);
-    }
-    return out.toString();
+    return history.of(a, b);
   }
 
   private boolean connected(NodeName a, NodeName b) {
@@ -329,52 +304,20 @@ final class InMemoryOverlay {
   }
 
   private void close(NodeName a, NodeName b) {
-    trace(a, b, new TraceLine(now, a, "closes the connection to", b, null));
+    history.add(a, b, new PairHistory.Line(now, a, "closes the connection to", b, null));
     connections.remove(pair(a, b));
-    dropMessages(new Link(a, b));
-    dropMessages(new Link(b, a));
+    channels.drop(a, b, item -> item instanceof Message);
+    channels.drop(b, a, item -> item instanceof Message);
     enqueue(a, b, new Closed());
     enqueue(b, a, new Closed());
   }
 
-  private void dropMessages(Link link) {
-    ArrayDeque<Item> queue = channels.get(link);
-    if (queue != null) {
-      queue.removeIf(item -> item instanceof Message);
-      if (queue.isEmpty()) {
-        unmarkBusy(link);
-      }
-    }
-  }
-
-  private static Link pair(NodeName a, NodeName b) {
-    return a.compareTo(b) < 0 ? new Link(a, b) : new Link(b, a);
+  private static Connection pair(NodeName a, NodeName b) {
+    return a.compareTo(b) < 0 ? new Connection(a, b) : new Connection(b, a);
   }
 
   private void enqueue(NodeName from, NodeName to, Item item) {
-    Link link = new Link(from, to);
-    ArrayDeque<Item> queue = channels.computeIfAbsent(link, l -> new ArrayDeque<>());
-    queue.add(item);
-    if (!busyIndex.containsKey(link)) {
-      busyIndex.put(link, busy.size());
-      busy.add(link);
-    }
-  }
-
-  private void unmarkBusy(Link link) {
-    Integer index = busyIndex.remove(link);
-    if (index == null) {
-      return;
-    }
-    Link last = busy.remove(busy.size() - 1);
-    if (index < busy.size()) {
-      busy.set(index, last);
-      busyIndex.put(last, index);
-    }
-  }
-
-  private boolean inFlightBetween(NodeName a, NodeName b) {
-    return busyIndex.containsKey(new Link(a, b)) || busyIndex.containsKey(new Link(b, a));
+    channels.add(from, to, item);
   }
 
   // ------------------------------------------------------------------ invariants
@@ -403,7 +346,7 @@ final class InMemoryOverlay {
     check(active.equals(viewFromEvents.get(a)), a, () -> "events replay to " + viewFromEvents.get(a) + " not " + active);
     for (NodeName b : active) {
       boolean mutual = alive.contains(b) && nodes.get(b).isActive(a);
-      check(mutual || inFlightBetween(a, b), a, () ->
+      check(mutual || channels.busyBetween(a, b), a, () ->
           "holds " + b + " but " + b + " does not hold it, and nothing is in flight between them; history:"
               + history(a, b));
     }
@@ -411,7 +354,7 @@ final class InMemoryOverlay {
 
   /** Once nothing is in flight: every link is held by both ends, and only by live nodes. */
   void assertQuiescentInvariants() {
-    if (!busy.isEmpty()) {
+    if (!channels.isEmpty()) {
       throw new AssertionError("deliveries still in flight");
     }
     assertStepInvariants();
