@@ -67,6 +67,19 @@ class HyParViewOverlayTest {
   }
 
   @Test
+  void theSameSeedGivesTheSameRunEventForEvent() {
+    InMemoryOverlay first = grow(new InMemoryOverlay(DEFAULTS, 11).timerInterleaving(0.05), 40);
+    InMemoryOverlay second = grow(new InMemoryOverlay(DEFAULTS, 11).timerInterleaving(0.05), 40);
+    first.advance(Duration.ofMinutes(2));
+    second.advance(Duration.ofMinutes(2));
+    assertThat(second.eventLog()).isEqualTo(first.eventLog());
+    for (NodeName n : first.aliveMembers()) {
+      assertThat(second.node(n).activeView()).isEqualTo(first.node(n).activeView());
+      assertThat(second.node(n).passiveView()).isEqualTo(first.node(n).passiveView());
+    }
+  }
+
+  @Test
   void twoHundredNodesJoiningWhileTimersInterleaveWithMessagesKeepEveryInvariant() {
     InMemoryOverlay overlay = grow(new InMemoryOverlay(DEFAULTS, 2).timerInterleaving(0.05), 200);
     overlay.advance(Duration.ofMinutes(3));
