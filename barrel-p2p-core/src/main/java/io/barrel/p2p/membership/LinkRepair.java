@@ -1,0 +1,161 @@
+package io.barrel.p2p.membership;
+
+import io.barrel.p2p.NodeName;
+import java.util.List;
+
+/**
+ * The life of link attempts and the work that keeps an active view full: promoting passive peers
+ * into free slots, joining through contacts while the view is empty, and retrying links lost to
+ * failures. An attempt always dials first and sends its request (JOIN or NEIGHBOR) only once the
+ * connection is up, so a request is never dropped for want of a connection (the reference sent
+ * NEIGHBOR before connecting, and then crashed on the connection's success).
+ */
+final class LinkRepair {
+
+  private final NodeState s;
+
+  LinkRepair(NodeState state) {
+    this.s = state;
+  }
+
+  /** Starts an attempt: a dial and its backstop deadline. */
+  void start(NodeName peer, LinkAttempt.Kind kind, Outbox out) {
+    NeighborPriority priority = switch (kind) {
+      case JOIN -> null;
+      case WALK_END, RECONNECT -> NeighborPriority.HIGH;
+      case PROMOTION -> wantsHighPromotion() ? NeighborPriority.HIGH : NeighborPriority.LOW;
+    };
+    LinkAttempt attempt = s.attempts.start(peer, kind, priority);
+    out.connect(peer);
+    out.schedule(new MembershipTimer.AttemptDeadline(peer, attempt.id), s.config.pendingTimeout());
+  }
+
+  /** A connection to {@code peer} is up: an attempt waiting for it sends its request now. */
+  void onConnected(NodeName peer, long now, Outbox out) {
+    s.passive.touch(peer, now);
+    LinkAttempt attempt = s.attempts.get(peer);
+    if (attempt == null || attempt.requested) {
+      return;
+    }
+    attempt.requested = true;
+    if (attempt.kind == LinkAttempt.Kind.JOIN) {
+      out.send(peer, new MembershipMessage.Join());
+      return;
+    }
+    if (attempt.kind == LinkAttempt.Kind.PROMOTION) {
+      // The view may have changed while dialing: HIGH only while it is still empty.
+      if (!s.active.isEmpty()) {
+        attempt.priority = NeighborPriority.LOW;
+      } else if (wantsHighPromotion()) {
+        attempt.priority = NeighborPriority.HIGH;
+      }
+    }
+    out.send(peer, new MembershipMessage.Neighbor(attempt.priority));
+  }
+
+  /** The paper's rule (HIGH only with an empty view), with at most one forced promotion at a time. */
+  private boolean wantsHighPromotion() {
+    return s.active.isEmpty() && !s.attempts.highPromotionUnderWay();
+  }
+
+  /**
+   * The connection of a peer that is not an active neighbour went away. A dial that failed counts
+   * against the peer; an established connection closing only ends an attempt that had already sent
+   * its request on it (a close reported while an attempt still dials belongs to an older connection).
+   */
+  void onConnectionLost(NodeName peer, boolean dialFailed, long now, Outbox out) {
+    LinkAttempt attempt = s.attempts.get(peer);
+    if (attempt != null) {
+      if (dialFailed || attempt.requested) {
+        fail(attempt, false, now, out);
+      }
+      return;
+    }
+    if (dialFailed) {
+      s.passive.recordFailure(peer, now, s.backoff, s.config.maxFailCount());
+    }
+  }
+
+  /** The backstop of an attempt fired: abandon it if it is still the one the timer was set for. */
+  void onDeadline(MembershipTimer.AttemptDeadline deadline, long now, Outbox out) {
+    LinkAttempt attempt = s.attempts.get(deadline.peer());
+    if (attempt == null || attempt.id != deadline.attempt()) {
+      return;
+    }
+    // Hang up so a late answer cannot arrive on the connection; if the peer had already linked us,
+    // the closed connection unlinks us on its side too.
+    out.hangUp(attempt.peer);
+    fail(attempt, false, now, out);
+  }
+
+  /**
+   * Ends an attempt without a link. {@code refused} means the peer answered no, so it is alive and
+   * not counted as a failure, only asked again later.
+   */
+  void fail(LinkAttempt attempt, boolean refused, long now, Outbox out) {
+    s.attempts.remove(attempt.peer);
+    NodeName peer = attempt.peer;
+    switch (attempt.kind) {
+      case JOIN -> s.contacts.recordFailure(peer, now, s.backoff);
+      case PROMOTION -> {
+        if (refused) {
+          s.passive.deferAfterRefusal(peer, now, s.backoff);
+          if (attempt.priority == NeighborPriority.HIGH) {
+            s.passive.holdOff(peer, now, s.backoff);
+          }
+        } else {
+          s.passive.recordFailure(peer, now, s.backoff, s.config.maxFailCount());
+        }
+      }
+      case RECONNECT -> {
+        if (refused) {
+          s.lost.remove(peer); // it answered no: alive, but no longer a member
+        } else {
+          s.lost.recordFailure(peer, now, s.backoff);
+        }
+      }
+      case WALK_END -> {
+        // the new node is unreachable from here; its other walks and its own promotions cover it
+      }
+      default -> throw new AssertionError("unknown attempt kind " + attempt.kind);
+    }
+    refill(now, out);
+  }
+
+  /**
+   * Fills free active slots from the passive view (attempts already under way count as taken), and
+   * while the view is empty also joins through a contact. Runs after every loss and every repair
+   * tick, so a node never stops trying while it has nobody.
+   */
+  void refill(long now, Outbox out) {
+    if (!s.isMember()) {
+      return;
+    }
+    int free = s.config.activeSize() - s.active.size() - s.attempts.count(LinkAttempt.Kind.PROMOTION);
+    if (free > 0 && wantsHighPromotion()) {
+      // A HIGH request is never refused, so a peer that was full is as good as any.
+      Sampling.one(s.passive.candidates(now, false, s::isFree), s.random).ifPresent(peer -> {
+        start(peer, LinkAttempt.Kind.PROMOTION, out);
+      });
+      free = s.config.activeSize() - s.active.size() - s.attempts.count(LinkAttempt.Kind.PROMOTION);
+    }
+    if (free > 0) {
+      for (NodeName peer : Sampling.some(s.passive.candidates(now, true, s::isFree), free, s.random)) {
+        start(peer, LinkAttempt.Kind.PROMOTION, out);
+      }
+    }
+    if (s.active.isEmpty() && s.attempts.count(LinkAttempt.Kind.JOIN) == 0) {
+      s.contacts.next(now, s.random, s::isFree).ifPresent(c -> start(c, LinkAttempt.Kind.JOIN, out));
+    }
+  }
+
+  /** Retries every lost link whose backoff has ended. */
+  void reconnectLost(long now, Outbox out) {
+    if (!s.isMember()) {
+      return;
+    }
+    for (NodeName peer : s.lost.due(now, s::isFree)) {
+      start(peer, LinkAttempt.Kind.RECONNECT, out);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.barrel.p2p.membership;
+
+import io.barrel.p2p.NodeName;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/** Everything one HyParView node knows, shared by the handlers of its protocol parts. */
+final class NodeState {
+
+  /** Where the node is in its life. */
+  enum Phase {
+    /** Built, {@code join} not called yet: refuses every link. */
+    NEW,
+    /** Joined (or joining): takes part in the overlay. */
+    MEMBER,
+    /** Called {@code leave}: refuses every link for good. */
+    LEFT
+  }
+
+  final NodeName self;
+  final MembershipConfig config;
+  final RandomGenerator random;
+  final Backoff backoff;
+  final ActiveView active;
+  final PassiveView passive;
+  final LostPeers lost;
+  final LinkAttempts attempts = new LinkAttempts();
+  final AwaitedReplies replies = new AwaitedReplies();
+  final Contacts contacts = new Contacts();
+  final ChurnWindow churn;
+  Phase phase = Phase.NEW;
+  /** The names sent in this node's last shuffle: the first to make room for the names it gets back. */
+  List<NodeName> lastShuffleSample = List.of();
+
+  NodeState(NodeName self, MembershipConfig config, RandomGenerator random) {
+    this.self = self;
+    this.config = config;
+    this.random = random;
+    this.backoff = Backoff.of(config);
+    this.active = new ActiveView(config.activeSize());
+    this.passive = new PassiveView(config.passiveSize());
+    this.lost = new LostPeers(config.passiveSize());
+    this.churn = new ChurnWindow(config.churnWindow());
+  }
+
+  Outbox outbox() {
+    return new Outbox(replies);
+  }
+
+  boolean isMember() {
+    return phase == Phase.MEMBER;
+  }
+
+  /** Neither linked nor being linked: a peer a new attempt may target. */
+  boolean isFree(NodeName peer) {
+    return !peer.equals(self) && !active.contains(peer) && !attempts.contains(peer);
+  }
+}

@@ -1,0 +1,54 @@
+package io.barrel.p2p.membership;
+
+import io.barrel.p2p.NodeName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects the effects of one input in order; handed to the driver as an immutable list. Every
+ * request and DISCONNECT sent is noted in the {@link AwaitedReplies}, so no send path can forget to.
+ */
+final class Outbox {
+
+  private final List<MembershipEffect> effects = new ArrayList<>();
+  private final AwaitedReplies replies;
+
+  Outbox(AwaitedReplies replies) {
+    this.replies = replies;
+  }
+
+  void send(NodeName peer, MembershipMessage message) {
+    if (message instanceof MembershipMessage.Join || message instanceof MembershipMessage.Neighbor) {
+      replies.requested(peer);
+    } else if (message instanceof MembershipMessage.Disconnect) {
+      replies.disconnected(peer);
+    }
+    effects.add(new MembershipEffect.Send(peer, message));
+  }
+
+  void connect(NodeName peer) {
+    effects.add(new MembershipEffect.Connect(peer));
+  }
+
+  void hangUp(NodeName peer) {
+    replies.connectionGone(peer);
+    effects.add(new MembershipEffect.Disconnect(peer));
+  }
+
+  void schedule(MembershipTimer timer, Duration delay) {
+    effects.add(new MembershipEffect.Schedule(timer, delay));
+  }
+
+  void peerUp(NodeName peer) {
+    effects.add(new MembershipEffect.Emit(new MembershipEvent.PeerUp(peer)));
+  }
+
+  void peerDown(NodeName peer, DownReason reason) {
+    effects.add(new MembershipEffect.Emit(new MembershipEvent.PeerDown(peer, reason)));
+  }
+
+  List<MembershipEffect> effects() {
+    return List.copyOf(effects);
+  }
+}

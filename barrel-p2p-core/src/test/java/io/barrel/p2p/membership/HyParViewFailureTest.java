@@ -1,0 +1,206 @@
+package io.barrel.p2p.membership;
+
+import static io.barrel.p2p.membership.NodeProbe.deadlineFor;
+import static io.barrel.p2p.membership.NodeProbe.dialed;
+import static io.barrel.p2p.membership.NodeProbe.events;
+import static io.barrel.p2p.membership.NodeProbe.peer;
+import static io.barrel.p2p.membership.NodeProbe.peers;
+import static io.barrel.p2p.membership.NodeProbe.sentTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barrel.p2p.NodeName;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Connection failures, backoff, deadlines, lost links and ageing. */
+class HyParViewFailureTest {
+
+  private final NodeName neighbour = peer("a0");
+  private final NodeName spare = peer("spare");
+
+  /** A node with one neighbour (so the pending promotion is the only dial) and one passive peer. */
+  private NodeProbe promotingSpare() {
+    NodeProbe node = NodeProbe.member().knowing(List.of(spare));
+    assertThat(dialed(node.fire(new MembershipTimer.Repair()))).containsExactly(spare);
+    return node;
+  }
+
+  @Test
+  void closedConnectionToANeighbourReportsFailedAndPromotesAPassivePeer() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 5)).knowing(List.of(spare));
+    List<MembershipEffect> effects = node.closed(neighbour);
+    assertThat(events(effects)).containsExactly(new MembershipEvent.PeerDown(neighbour, DownReason.FAILED));
+    assertThat(node.node.activeView()).doesNotContain(neighbour);
+    assertThat(dialed(effects)).containsExactly(spare);
+    // a failed neighbour is not a replacement; it is retried as a lost link instead
+    assertThat(node.node.passiveView()).doesNotContain(neighbour);
+    assertThat(node.node.lostPeers()).containsExactly(neighbour);
+  }
+
+  @Test
+  void failedDialToANeighbourCountsAsItsFailure() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 3));
+    assertThat(events(node.connectFailed(neighbour)))
+        .containsExactly(new MembershipEvent.PeerDown(neighbour, DownReason.FAILED));
+  }
+
+  @Test
+  void failedPromotionIsRetriedWithExponentialBackoffAndForgottenAfterMaxFailCount() {
+    NodeProbe node = promotingSpare();
+    long[] expected = {2_000, 4_000, 8_000, 16_000};
+    for (int failure = 1; failure <= 4; failure++) {
+      node.connectFailed(spare);
+      assertThat(node.node.passiveFailures(spare)).isEqualTo(failure);
+      long wait = expected[failure - 1];
+      assertThat(dialed(node.advance(Duration.ofMillis(wait - 1)).fire(new MembershipTimer.Repair()))).isEmpty();
+      assertThat(dialed(node.advance(Duration.ofMillis(1)).fire(new MembershipTimer.Repair()))).containsExactly(spare);
+    }
+    node.connectFailed(spare); // the fifth failure
+    assertThat(node.node.passiveView()).doesNotContain(spare);
+  }
+
+  @Test
+  void backoffDoublesFromTheBaseAndStopsAtTheCap() {
+    Backoff backoff = Backoff.of(MembershipConfig.defaults());
+    assertThat(backoff.delayAfter(0)).isZero();
+    assertThat(backoff.delayAfter(1)).isEqualTo(2_000);
+    assertThat(backoff.delayAfter(4)).isEqualTo(16_000);
+    assertThat(backoff.delayAfter(8)).isEqualTo(256_000);
+    assertThat(backoff.delayAfter(9)).isEqualTo(300_000);
+    assertThat(backoff.delayAfter(Integer.MAX_VALUE)).isEqualTo(300_000);
+  }
+
+  @Test
+  void attemptDeadlineAbandonsTheAttemptAndHangsUp() {
+    NodeProbe node = NodeProbe.member().knowing(List.of(spare));
+    List<MembershipEffect> started = node.fire(new MembershipTimer.Repair());
+    MembershipTimer.AttemptDeadline deadline = deadlineFor(started, spare);
+    assertThat(NodeProbe.schedules(started)).filteredOn(s -> s.timer().equals(deadline))
+        .extracting(MembershipEffect.Schedule::delay).containsExactly(Duration.ofSeconds(30));
+    node.connected(spare); // request sent, no answer ever comes
+    List<MembershipEffect> effects = node.advance(Duration.ofSeconds(30)).fire(deadline);
+    assertThat(effects).contains(new MembershipEffect.Disconnect(spare));
+    assertThat(node.node.pendingLinks()).isEmpty();
+    assertThat(node.node.passiveFailures(spare)).isEqualTo(1);
+  }
+
+  @Test
+  void deadlineOfAnAttemptThatAlreadyEndedIsIgnored() {
+    NodeProbe node = NodeProbe.member().knowing(List.of(spare));
+    MembershipTimer.AttemptDeadline deadline = deadlineFor(node.fire(new MembershipTimer.Repair()), spare);
+    node.connected(spare);
+    node.receive(spare, new MembershipMessage.NeighborReply(true));
+    assertThat(node.advance(Duration.ofSeconds(30)).fire(deadline)).isEmpty();
+    assertThat(node.node.activeView()).containsExactly(spare);
+  }
+
+  @Test
+  void deadlineOfAnEarlierAttemptDoesNotEndALaterOne() {
+    NodeProbe node = NodeProbe.member().knowing(List.of(spare));
+    MembershipTimer.AttemptDeadline first = deadlineFor(node.fire(new MembershipTimer.Repair()), spare);
+    node.connected(spare);
+    node.receive(spare, new MembershipMessage.NeighborReply(false));
+    node.advance(Duration.ofSeconds(10));
+    MembershipTimer.AttemptDeadline second = deadlineFor(node.fire(new MembershipTimer.Repair()), spare);
+    assertThat(second.attempt()).isNotEqualTo(first.attempt());
+    assertThat(node.fire(first)).isEmpty();
+    assertThat(node.node.pendingLinks()).containsExactly(spare);
+  }
+
+  @Test
+  void closeOfAnOlderConnectionWhileStillDialingDoesNotEndTheAttempt() {
+    NodeProbe node = promotingSpare();
+    assertThat(node.closed(spare)).isEmpty();
+    assertThat(node.node.pendingLinks()).containsExactly(spare);
+  }
+
+  @Test
+  void connectionClosedAfterTheRequestWasSentEndsTheAttempt() {
+    NodeProbe node = promotingSpare();
+    node.connected(spare);
+    node.closed(spare);
+    assertThat(node.node.pendingLinks()).isEmpty();
+    assertThat(node.node.passiveFailures(spare)).isEqualTo(1);
+  }
+
+  @Test
+  void lostNeighbourIsAskedBackWithHighPriorityOnceItsBackoffEnds() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 5));
+    node.closed(neighbour);
+    node.linkedWith(List.of(peer("replacement")));
+    assertThat(dialed(node.advance(Duration.ofMillis(1_999)).fire(new MembershipTimer.Repair()))).isEmpty();
+    assertThat(dialed(node.advance(Duration.ofMillis(1)).fire(new MembershipTimer.Repair()))).containsExactly(neighbour);
+    assertThat(sentTo(node.connected(neighbour), neighbour))
+        .containsExactly(new MembershipMessage.Neighbor(NeighborPriority.HIGH));
+    // restoring a lost link is taken even into a full view, evicting someone who is told
+    List<MembershipEffect> effects = node.receive(neighbour, new MembershipMessage.NeighborReply(true));
+    assertThat(node.node.activeView()).contains(neighbour).hasSize(5);
+    assertThat(node.node.lostPeers()).isEmpty();
+    assertThat(NodeProbe.sendsOf(effects, MembershipMessage.Disconnect.class)).hasSize(1);
+  }
+
+  @Test
+  void lostNeighbourIsRetriedLessAndLessOftenAndForgottenAfterTheRetention() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 2));
+    node.closed(neighbour);
+    int dials = 0;
+    for (int tick = 0; tick < 360; tick++) { // 30 minutes of 5 s repair ticks
+      List<NodeName> dialedNow = dialed(node.advance(Duration.ofSeconds(5)).fire(new MembershipTimer.Repair()));
+      if (dialedNow.contains(neighbour)) {
+        dials++;
+        node.connectFailed(neighbour);
+      }
+    }
+    assertThat(dials).isBetween(8, 16); // 2, 4, 8, ... s, then every 5 min
+    node.fire(new MembershipTimer.PassiveCleanup());
+    assertThat(node.node.lostPeers()).isEmpty();
+  }
+
+  @Test
+  void lostNeighbourThatSaysItLeftIsForgotten() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 2));
+    node.closed(neighbour);
+    node.advance(Duration.ofSeconds(2)).fire(new MembershipTimer.Repair());
+    node.connected(neighbour);
+    node.receive(neighbour, new MembershipMessage.Disconnect(false));
+    node.receive(neighbour, new MembershipMessage.NeighborReply(false));
+    assertThat(node.node.lostPeers()).isEmpty();
+    assertThat(node.node.pendingLinks()).isEmpty();
+  }
+
+  @Test
+  void passiveEntriesLearnedFromTheWireAgeOutAfterPassiveMaxAge() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 5)).knowing(List.of(spare, peer("other")));
+    node.advance(Duration.ofMinutes(4));
+    node.receive(peer("other"), new MembershipMessage.Disconnect(true)); // news of "other" refreshes it
+    node.advance(Duration.ofMinutes(1)).fire(new MembershipTimer.PassiveCleanup());
+    assertThat(node.node.passiveView()).doesNotContain(spare).contains(peer("other"));
+  }
+
+  @Test
+  void hearsayDoesNotRefreshAPassiveEntry() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 5)).knowing(List.of(spare));
+    node.advance(Duration.ofMinutes(4)).knowing(List.of(spare));
+    node.advance(Duration.ofMinutes(1)).fire(new MembershipTimer.PassiveCleanup());
+    assertThat(node.node.passiveView()).doesNotContain(spare);
+  }
+
+  @Test
+  void aNodeWithAnEmptyViewKeepsTryingContactsAndPassivePeersOnEveryRepairTick() {
+    NodeProbe node = new NodeProbe(MembershipConfig.defaults(), 9);
+    NodeName contact = peer("contact");
+    node.join(List.of(contact));
+    node.connectFailed(contact);
+    node.knowing(List.of(spare));
+    List<NodeName> dialedNow = dialed(node.advance(Duration.ofSeconds(5)).fire(new MembershipTimer.Repair()));
+    assertThat(dialedNow).containsExactlyInAnyOrder(contact, spare);
+  }
+
+  @Test
+  void repairTimerIsReArmedEveryContactRetryPeriod() {
+    NodeProbe node = NodeProbe.member();
+    assertThat(NodeProbe.schedules(node.fire(new MembershipTimer.Repair())))
+        .containsExactly(new MembershipEffect.Schedule(new MembershipTimer.Repair(), Duration.ofSeconds(5)));
+  }
+}
