@@ -213,6 +213,28 @@ public final class Transport implements AutoCloseable {
     return created;
   }
 
+  /**
+   * Runs {@code action} on the connection to {@code peer}. A connection can close between being
+   * looked up and being used (an operator's disconnect, the idle reaper); when the action fails
+   * because the connection it was given is already gone, nothing was sent, so it runs once more on
+   * a fresh connection.
+   */
+  private <T> CompletableFuture<T> onConnection(NodeName peer,
+      java.util.function.Function<PeerConnection, CompletableFuture<T>> action) {
+    return connection(peer).thenCompose(c -> {
+      if (!c.isUsable()) {
+        return connection(peer).thenCompose(action);
+      }
+      return action.apply(c).handle((value, error) -> {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+        if (cause instanceof ConnectionLostException && !c.isUsable() && !closed) {
+          return connection(peer).thenCompose(action);
+        }
+        return error == null ? CompletableFuture.completedFuture(value) : CompletableFuture.<T>failedFuture(cause);
+      }).thenCompose(f -> f);
+    });
+  }
+
   /** Ensures a connection to {@code peer} exists (dialing if needed). */
   public CompletableFuture<Void> connect(NodeName peer) {
     return connection(peer).thenApply(c -> null);
@@ -229,7 +251,7 @@ public final class Transport implements AutoCloseable {
       throw new IllegalArgumentException("control channel 0 is the transport's keep-alive");
     }
     ControlFrame frame = new ControlFrame(channel, payload);
-    return connection(peer).thenCompose(c -> {
+    return onConnection(peer, c -> {
       metrics.increment(MeterName.CONTROL_FRAMES, "out");
       return c.sendControl(frame);
     });
@@ -250,12 +272,12 @@ public final class Transport implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "stream tags starting with '" + StreamHeader.RESERVED_TAG_PREFIX + "' are reserved for barrel-p2p"));
     }
-    return connection(peer).thenCompose(c -> c.openStream(header));
+    return onConnection(peer, c -> c.openStream(header));
   }
 
   /** Opens an internal data stream (RPC) to {@code peer}. */
   public CompletableFuture<AppStream> openDataStream(NodeName peer) {
-    return connection(peer).thenCompose(c -> c.openStream(new StreamHeader.Data()));
+    return onConnection(peer, c -> c.openStream(new StreamHeader.Data()));
   }
 
   /** Takes inbound data streams (the RPC layer); without one they are refused. */
