@@ -201,10 +201,14 @@ public final class Transport implements AutoCloseable {
       // A finished attempt whose cleanup has not run yet: a retry must not get its old result.
       pending.remove(peer, shared);
     }
-    created.whenComplete((c, e) -> pending.remove(peer, created));
     long limit = config.connectTimeout().toNanos() + authConfig.handshakeTimeout().toNanos();
-    endpoint.eventLoop().schedule(() -> created.completeExceptionally(new PeerUnreachableException(peer,
-        "could not connect to " + peer + " within " + Duration.ofNanos(limit), null)), limit, TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> deadline = endpoint.eventLoop().schedule(() -> created.completeExceptionally(
+        new PeerUnreachableException(peer, "could not connect to " + peer + " within " + Duration.ofNanos(limit), null)),
+        limit, TimeUnit.NANOSECONDS);
+    created.whenComplete((c, e) -> {
+      pending.remove(peer, created);
+      deadline.cancel(false); // a finished attempt must not stay reachable until its deadline
+    });
     if (address != null) {
       dialAddress(peer, address, created);
     } else {
