@@ -1,12 +1,15 @@
 package io.barrel.p2p;
 
+import io.barrel.p2p.broadcast.PlumtreeConfig;
 import io.barrel.p2p.discovery.Discovery;
 import io.barrel.p2p.discovery.DiscoveryConfig;
 import io.barrel.p2p.identity.TrustMode;
+import io.barrel.p2p.membership.MembershipConfig;
 import io.barrel.p2p.metrics.Metrics;
 import io.barrel.p2p.transport.TransportConfig;
 import io.barrel.p2p.transport.auth.AuthConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,6 +25,11 @@ import java.util.Objects;
  * @param discovery the built-in discovery backends
  * @param customDiscovery extra discovery backends, consulted after the built-ins unless ordered
  * @param metrics where measurements go
+ * @param membership HyParView settings
+ * @param broadcast Plumtree settings
+ * @param contactNodes nodes to join the cluster through (resolved by discovery); empty for the
+ *     first node of a cluster
+ * @param leaveTimeout how long a graceful stop waits for neighbours to read its DISCONNECT
  */
 public record NodeConfig(
     NodeName name,
@@ -31,7 +39,11 @@ public record NodeConfig(
     TrustMode trustMode,
     DiscoveryConfig discovery,
     List<Discovery> customDiscovery,
-    Metrics metrics) {
+    Metrics metrics,
+    MembershipConfig membership,
+    PlumtreeConfig broadcast,
+    List<NodeName> contactNodes,
+    Duration leaveTimeout) {
 
   /** Checks for missing parts. */
   public NodeConfig {
@@ -43,6 +55,13 @@ public record NodeConfig(
     Objects.requireNonNull(discovery, "discovery");
     customDiscovery = List.copyOf(customDiscovery);
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(membership, "membership");
+    Objects.requireNonNull(broadcast, "broadcast");
+    contactNodes = contactNodes.stream().filter(n -> !n.equals(name)).distinct().toList();
+    Objects.requireNonNull(leaveTimeout, "leaveTimeout");
+    if (leaveTimeout.isNegative()) {
+      throw new IllegalArgumentException("barrel.p2p.leave-timeout must not be negative, got " + leaveTimeout);
+    }
   }
 
   /** A builder with every default, for node {@code name}. */
@@ -70,6 +89,10 @@ public record NodeConfig(
     private DiscoveryConfig discovery;
     private List<Discovery> customDiscovery = List.of();
     private Metrics metrics = Metrics.noop();
+    private MembershipConfig membership = MembershipConfig.defaults();
+    private PlumtreeConfig broadcast = PlumtreeConfig.defaults();
+    private List<NodeName> contactNodes = List.of();
+    private Duration leaveTimeout = Duration.ofSeconds(2);
 
     private Builder(NodeName name) {
       this.name = name;
@@ -117,11 +140,42 @@ public record NodeConfig(
       return this;
     }
 
+    /** HyParView settings (default: the reference system's, active 5 / passive 30). */
+    public Builder membership(MembershipConfig membership) {
+      this.membership = membership;
+      return this;
+    }
+
+    /** Plumtree settings. */
+    public Builder broadcast(PlumtreeConfig broadcast) {
+      this.broadcast = broadcast;
+      return this;
+    }
+
+    /** Nodes to join through; this node's own name is ignored, so every node can share one list. */
+    public Builder contactNodes(List<NodeName> contacts) {
+      this.contactNodes = contacts;
+      return this;
+    }
+
+    /** Nodes to join through, by name. */
+    public Builder contactNodes(String... contacts) {
+      this.contactNodes = java.util.Arrays.stream(contacts).map(NodeName::of).toList();
+      return this;
+    }
+
+    /** How long a graceful stop waits for neighbours to acknowledge the leave (default 2 s). */
+    public Builder leaveTimeout(Duration timeout) {
+      this.leaveTimeout = timeout;
+      return this;
+    }
+
     /** Builds and validates. */
     public NodeConfig build() {
       DiscoveryConfig d = discovery != null ? discovery
           : DiscoveryConfig.defaults().withFileDirectory(dataDirectory.resolve("discovery"));
-      return new NodeConfig(name, dataDirectory, transport, auth, trustMode, d, customDiscovery, metrics);
+      return new NodeConfig(name, dataDirectory, transport, auth, trustMode, d, customDiscovery, metrics, membership,
+          broadcast, contactNodes, leaveTimeout);
     }
   }
 }

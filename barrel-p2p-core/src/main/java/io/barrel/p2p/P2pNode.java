@@ -1,5 +1,10 @@
 package io.barrel.p2p;
 
+import io.barrel.p2p.broadcast.BroadcastListener;
+import io.barrel.p2p.broadcast.Broadcaster;
+import io.barrel.p2p.broadcast.MessageId;
+import io.barrel.p2p.broadcast.Topic;
+import io.barrel.p2p.broadcast.TopicSubscriptions;
 import io.barrel.p2p.discovery.Discovery;
 import io.barrel.p2p.discovery.DiscoveryChain;
 import io.barrel.p2p.identity.Fingerprint;
@@ -8,6 +13,8 @@ import io.barrel.p2p.identity.NodeIdentity;
 import io.barrel.p2p.identity.RotationResult;
 import io.barrel.p2p.tls.CertificateRotation;
 import io.barrel.p2p.identity.TrustStore;
+import io.barrel.p2p.membership.Membership;
+import io.barrel.p2p.membership.ProtocolLoop;
 import io.barrel.p2p.tls.TlsMaterial;
 import io.barrel.p2p.tls.TlsMaterialStore;
 import io.barrel.p2p.transport.AppStream;
@@ -18,6 +25,7 @@ import io.barrel.p2p.transport.StreamAcceptor;
 import io.barrel.p2p.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +59,9 @@ public final class P2pNode implements AutoCloseable {
   private Transport transport;
   private ExecutorService ioExecutor;
   private ExecutorService applicationExecutor;
+  private ProtocolLoop loop;
+  private Membership membership;
+  private Broadcaster broadcaster;
   private InetSocketAddress advertised;
   private volatile boolean started;
   private volatile boolean stopped;
@@ -84,8 +95,18 @@ public final class P2pNode implements AutoCloseable {
       InetSocketAddress bound = transport.start();
       advertised = new InetSocketAddress(advertisedHost(bound), bound.getPort());
       discovery.register(config.name(), advertised);
+      loop = new ProtocolLoop(config.name().toString());
+      SecureRandom random = new SecureRandom();
+      membership = new Membership(transport, config.membership(), loop, config.metrics(), applicationExecutor, random);
+      broadcaster = new Broadcaster(transport, membership, config.broadcast(), loop, config.metrics(),
+          applicationExecutor, random);
+      broadcaster.start();
+      membership.start(config.contactNodes());
     } catch (RuntimeException e) {
       transport.close(); // releases the socket if it was bound
+      if (loop != null) {
+        loop.close();
+      }
       shutdownExecutors();
       throw e;
     }
@@ -162,6 +183,28 @@ public final class P2pNode implements AutoCloseable {
     transport().addConnectionListener(listener);
   }
 
+  /** HyParView membership: views, events, join and leave. */
+  public Membership membership() {
+    requireStarted();
+    return membership;
+  }
+
+  /** Plumtree broadcast: send to every node, subscribe per topic. */
+  public Broadcaster broadcaster() {
+    requireStarted();
+    return broadcaster;
+  }
+
+  /** Broadcasts {@code payload} to the subscribers of {@code topic} on every other node. */
+  public CompletableFuture<MessageId> broadcast(String topic, byte[] payload) {
+    return broadcaster().broadcast(Topic.of(topic), payload);
+  }
+
+  /** Subscribes to broadcasts of {@code topic} from other nodes. */
+  public TopicSubscriptions.Subscription subscribe(String topic, BroadcastListener listener) {
+    return broadcaster().subscribe(Topic.of(topic), listener);
+  }
+
   /** The trust store: pins, modes, fingerprints (operator API). */
   public TrustStore trustStore() {
     requireStarted();
@@ -208,18 +251,45 @@ public final class P2pNode implements AutoCloseable {
     }
   }
 
-  /** Closes every connection, unregisters from discovery and releases the socket. Idempotent. */
+  /**
+   * Leaves the cluster gracefully (neighbours report this node down as graceful, not failed; waits
+   * at most {@code leave-timeout}), then closes every connection, unregisters from discovery and
+   * releases the socket. Idempotent.
+   */
   public synchronized void stop() {
     if (!started || stopped) {
       return;
     }
-    stopped = true;
+    try {
+      membership.leave(config.leaveTimeout()).get(config.leaveTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.debug("graceful leave of {} did not finish", config.name(), e);
+    }
     try {
       discovery.unregister(config.name());
     } catch (RuntimeException e) {
       log.debug("unregistering {} from discovery failed", config.name(), e);
     }
+    halt();
+  }
+
+  /**
+   * Stops without leaving the cluster, as a crashed process would: neighbours see the connections
+   * break and report this node failed, then repair their views; its discovery entry stays, as a
+   * crashed node's would. For tests and emergency stops;
+   * {@link #stop()} is the normal way out. Idempotent.
+   */
+  public synchronized void halt() {
+    if (!started || stopped) {
+      return;
+    }
+    stopped = true;
+    broadcaster.close();
+    membership.close();
     transport.close();
+    loop.close();
     shutdownExecutors();
     log.info("node {} stopped", config.name());
   }

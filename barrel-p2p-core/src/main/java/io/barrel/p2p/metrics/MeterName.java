@@ -28,7 +28,19 @@ public enum MeterName {
   /** On-demand dials, by outcome (ok, fail). */
   DIALS("barrel.p2p.transport.dials", Kind.COUNTER, "dials", "outcome"),
   /** Discovery lookups, by outcome (hit, miss, error). */
-  DISCOVERY_LOOKUPS("barrel.p2p.discovery.lookups", Kind.COUNTER, "lookups", "outcome");
+  DISCOVERY_LOOKUPS("barrel.p2p.discovery.lookups", Kind.COUNTER, "lookups", "outcome"),
+  /** Membership events: up (reason none) and down by reason (graceful, failed, evicted). */
+  MEMBERSHIP_PEER_EVENTS("barrel.p2p.membership.peer.events", Kind.COUNTER, "events", "event", "reason"),
+  /** HyParView messages by type (join, forward_join, neighbor, ...) and direction (in/out). */
+  MEMBERSHIP_MESSAGES("barrel.p2p.membership.messages", Kind.COUNTER, "messages", "type", "direction"),
+  /** Current size of the active and the passive view. */
+  MEMBERSHIP_VIEW_SIZE("barrel.p2p.membership.view.size", Kind.GAUGE, "peers", "view"),
+  /** Plumtree messages by type (gossip, ihave, graft, prune) and direction (in/out). */
+  BROADCAST_MESSAGES("barrel.p2p.broadcast.messages", Kind.COUNTER, "messages", "type", "direction"),
+  /** Broadcast payloads handed to this node's subscribers (each message once). */
+  BROADCAST_DELIVERED("barrel.p2p.broadcast.delivered", Kind.COUNTER, "messages"),
+  /** Payload bytes of GOSSIP messages sent: compare with (N-1) x size for the overhead. */
+  BROADCAST_PAYLOAD_BYTES("barrel.p2p.broadcast.payload.bytes", Kind.COUNTER, "bytes", "direction");
 
   /** What kind of meter a name is. */
   public enum Kind {

@@ -22,7 +22,9 @@ import io.netty.handler.codec.quic.QuicStreamPriority;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,6 +66,7 @@ public final class Transport implements AutoCloseable {
   private final Map<Integer, ControlListener> controlListeners = new ConcurrentHashMap<>();
   private final Map<String, StreamAcceptor> acceptors = new ConcurrentHashMap<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+  private final Map<NodeName, ArrayDeque<QueuedControl>> controlQueues = new HashMap<>();
 
   private volatile NodeIdentity identity;
   private volatile QuicSslContext serverContext;
@@ -249,15 +252,96 @@ public final class Transport implements AutoCloseable {
     return connection(peer, Objects.requireNonNull(address, "address")).thenApply(c -> null);
   }
 
-  /** Sends a control frame to {@code peer}, connecting on demand. */
+  /**
+   * Sends a control frame to {@code peer}, connecting on demand. Frames to one peer leave in the
+   * order they were sent, also while the connection is still being dialed: the protocols on top
+   * (HyParView's NEIGHBOR then SHUFFLE, Plumtree's GRAFT then PRUNE) rely on it. At most
+   * {@link #MAX_QUEUED_CONTROL_FRAMES} frames wait per peer; beyond that a send fails at once.
+   */
   public CompletableFuture<Void> sendControl(NodeName peer, int channel, byte[] payload) {
     if (channel == ControlFrame.KEEP_ALIVE) {
       throw new IllegalArgumentException("control channel 0 is the transport's keep-alive");
     }
-    ControlFrame frame = new ControlFrame(channel, payload);
-    return onConnection(peer, c -> {
-      metrics.increment(MeterName.CONTROL_FRAMES, "out");
-      return c.sendControl(frame);
+    if (closed) {
+      return CompletableFuture.failedFuture(new TransportException("transport is closed"));
+    }
+    if (peer.equals(localName())) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("a node does not connect to itself"));
+    }
+    QueuedControl queued = new QueuedControl(new ControlFrame(channel, payload), new CompletableFuture<>(), false);
+    enqueueControl(peer, queued);
+    return queued.done();
+  }
+
+  /** Frames waiting per peer for a connection before sends fail fast (backpressure). */
+  public static final int MAX_QUEUED_CONTROL_FRAMES = 4096;
+
+  /** A control frame on its way out; {@code retried} once it was re-sent after a lost connection. */
+  private record QueuedControl(ControlFrame frame, CompletableFuture<Void> done, boolean retried) {}
+
+  /**
+   * Writes the frame at once when a usable connection exists and nothing is queued before it;
+   * otherwise queues it behind the others and dials. Writes happen under the lock, so their order
+   * on the stream is the order of the calls.
+   */
+  private void enqueueControl(NodeName peer, QueuedControl queued) {
+    boolean dial = false;
+    synchronized (controlQueues) {
+      ArrayDeque<QueuedControl> queue = controlQueues.get(peer);
+      PeerConnection c = table.get(peer);
+      if (queue == null && c != null && c.isUsable()) {
+        writeControl(peer, c, queued);
+        return;
+      }
+      if (queue == null) {
+        queue = new ArrayDeque<>();
+        controlQueues.put(peer, queue);
+        dial = true;
+      }
+      if (queue.size() >= MAX_QUEUED_CONTROL_FRAMES) {
+        queued.done().completeExceptionally(new TransportException(MAX_QUEUED_CONTROL_FRAMES
+            + " control frames already wait for a connection to " + peer));
+        return;
+      }
+      queue.add(queued);
+    }
+    if (dial) {
+      connection(peer).whenComplete((c, error) -> flushControl(peer, c, error));
+    }
+  }
+
+  private void flushControl(NodeName peer, PeerConnection c, Throwable error) {
+    List<QueuedControl> failed = new ArrayList<>();
+    synchronized (controlQueues) {
+      ArrayDeque<QueuedControl> queue = controlQueues.remove(peer);
+      if (queue == null) {
+        return;
+      }
+      if (error != null) {
+        failed.addAll(queue);
+      } else {
+        queue.forEach(q -> writeControl(peer, c, q));
+      }
+    }
+    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+    failed.forEach(q -> q.done().completeExceptionally(cause));
+  }
+
+  /**
+   * Writes one frame. A connection can close between being looked up and being written to (an
+   * operator's disconnect, the idle reaper); then nothing was sent, so the frame goes once more
+   * through the queue onto a fresh connection.
+   */
+  private void writeControl(NodeName peer, PeerConnection c, QueuedControl queued) {
+    metrics.increment(MeterName.CONTROL_FRAMES, "out");
+    c.sendControl(queued.frame()).whenComplete((v, error) -> {
+      if (error == null) {
+        queued.done().complete(null);
+      } else if (error instanceof ConnectionLostException && !c.isUsable() && !closed && !queued.retried()) {
+        enqueueControl(peer, new QueuedControl(queued.frame(), queued.done(), true));
+      } else {
+        queued.done().completeExceptionally(error);
+      }
     });
   }
 
