@@ -178,6 +178,27 @@ class MembershipOverQuicTest {
     }
   }
 
+  @Test
+  void aMalformedMembershipOrBroadcastFrameClosesThatConnectionIsCountedAndTheNodeKeepsServing() {
+    RecordingMetrics metrics = new RecordingMetrics();
+    cluster = new TestNodes(dir);
+    P2pNode victim = cluster.start("victim@127.0.0.1", b -> b.metrics(metrics).membership(fastMembership()));
+    P2pNode rogue = cluster.start("rogue@127.0.0.1", b -> b.membership(fastMembership()));
+    P2pNode honest = cluster.start("honest@127.0.0.1",
+        b -> b.membership(fastMembership()).contactNodes("victim@127.0.0.1"));
+
+    for (int channel : new int[] {Membership.CONTROL_CHANNEL, io.barrel.p2p.broadcast.Broadcaster.CONTROL_CHANNEL}) {
+      rogue.sendControl(victim.name(), channel, new byte[] {(byte) 0xEE, 1, 2, 3}).join();
+      await().atMost(DEADLINE).until(() -> !victim.connectedPeers().contains(rogue.name()));
+    }
+    assertThat(metrics.count(MeterName.PROTOCOL_ERRORS, "membership")).isEqualTo(1);
+    assertThat(metrics.count(MeterName.PROTOCOL_ERRORS, "broadcast")).isEqualTo(1);
+    await().atMost(DEADLINE).untilAsserted(() -> {
+      assertThat(victim.membership().activeView()).containsExactly(honest.name());
+      assertThat(honest.membership().activeView()).containsExactly(victim.name());
+    });
+  }
+
   // ------------------------------------------------------------------ overlay checks
 
   private static void awaitOneOverlay(List<P2pNode> nodes) {

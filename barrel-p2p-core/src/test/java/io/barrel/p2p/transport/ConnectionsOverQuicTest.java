@@ -346,4 +346,38 @@ class ConnectionsOverQuicTest {
     }
     assertThat(a.connectedPeers()).contains(b.name());
   }
+
+  @Test
+  void controlFramesSentWhileTheConnectionIsBeingDialedArriveInTheOrderTheyWereSent() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1");
+    List<Integer> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    b.onControl(9, (from, payload) -> received.add(java.nio.ByteBuffer.wrap(payload).getInt()));
+
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      // No connection exists yet: every frame waits for the same dial and must keep its place.
+      sends.add(a.sendControl(b.name(), 9, java.nio.ByteBuffer.allocate(4).putInt(i).array()));
+    }
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 500);
+    assertThat(received).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void controlFramesBeyondTheQueueLimitFailAtOnceWhileThePeerIsUnreachable() {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    NodeName nowhere = NodeName.of("nowhere@127.0.0.1");
+    // A port nobody listens on: the dial hangs until its deadline, so every frame queues.
+    nodes.addressBook().override(nowhere, new java.net.InetSocketAddress("127.0.0.1", 9));
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    for (int i = 0; i < Transport.MAX_QUEUED_CONTROL_FRAMES + 10; i++) {
+      sends.add(a.sendControl(nowhere, 9, new byte[] {1}));
+    }
+    assertThat(sends.subList(0, Transport.MAX_QUEUED_CONTROL_FRAMES)).noneMatch(CompletableFuture::isDone);
+    assertThat(sends.subList(Transport.MAX_QUEUED_CONTROL_FRAMES, sends.size()))
+        .allSatisfy(f -> assertThatThrownBy(f::join).hasCauseInstanceOf(TransportException.class)
+            .hasMessageContaining("wait for a connection"));
+  }
 }
