@@ -37,6 +37,10 @@ final class BarrelNodes implements AutoCloseable {
     return nodes.start(name + "@127.0.0.1", b -> b.transport(transport));
   }
 
+  P2pNode start(String name, java.util.function.UnaryOperator<io.barrel.p2p.NodeConfig.Builder> tweak) {
+    return nodes.start(name + "@127.0.0.1", tweak);
+  }
+
   P2pNode start(String name, TransportConfig transport, Metrics metrics) {
     return nodes.start(name + "@127.0.0.1", b -> b.transport(transport).metrics(metrics));
   }

@@ -31,6 +31,11 @@ final class Samples {
     }
   }
 
+  void reset() {
+    size = 0;
+    sorted = false;
+  }
+
   int size() {
     return size;
   }
