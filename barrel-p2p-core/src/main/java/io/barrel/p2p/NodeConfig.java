@@ -6,6 +6,7 @@ import io.barrel.p2p.discovery.DiscoveryConfig;
 import io.barrel.p2p.identity.TrustMode;
 import io.barrel.p2p.membership.MembershipConfig;
 import io.barrel.p2p.metrics.Metrics;
+import io.barrel.p2p.registry.RegistryConfig;
 import io.barrel.p2p.transport.TransportConfig;
 import io.barrel.p2p.transport.auth.AuthConfig;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.Objects;
  * @param contactNodes nodes to join the cluster through (resolved by discovery); empty for the
  *     first node of a cluster
  * @param leaveTimeout how long a graceful stop waits for neighbours to read its DISCONNECT
+ * @param registry service registry settings: leases, anti-entropy, wire bounds
  */
 public record NodeConfig(
     NodeName name,
@@ -43,7 +45,8 @@ public record NodeConfig(
     MembershipConfig membership,
     PlumtreeConfig broadcast,
     List<NodeName> contactNodes,
-    Duration leaveTimeout) {
+    Duration leaveTimeout,
+    RegistryConfig registry) {
 
   /** Checks for missing parts. */
   public NodeConfig {
@@ -62,6 +65,7 @@ public record NodeConfig(
     if (leaveTimeout.isNegative()) {
       throw new IllegalArgumentException("barrel.p2p.leave-timeout must not be negative, got " + leaveTimeout);
     }
+    Objects.requireNonNull(registry, "registry");
   }
 
   /** A builder with every default, for node {@code name}. */
@@ -93,6 +97,7 @@ public record NodeConfig(
     private PlumtreeConfig broadcast = PlumtreeConfig.defaults();
     private List<NodeName> contactNodes = List.of();
     private Duration leaveTimeout = Duration.ofSeconds(2);
+    private RegistryConfig registry = RegistryConfig.defaults();
 
     private Builder(NodeName name) {
       this.name = name;
@@ -170,12 +175,18 @@ public record NodeConfig(
       return this;
     }
 
+    /** Service registry settings. */
+    public Builder registry(RegistryConfig registry) {
+      this.registry = registry;
+      return this;
+    }
+
     /** Builds and validates. */
     public NodeConfig build() {
       DiscoveryConfig d = discovery != null ? discovery
           : DiscoveryConfig.defaults().withFileDirectory(dataDirectory.resolve("discovery"));
       return new NodeConfig(name, dataDirectory, transport, auth, trustMode, d, customDiscovery, metrics, membership,
-          broadcast, contactNodes, leaveTimeout);
+          broadcast, contactNodes, leaveTimeout, registry);
     }
   }
 }

@@ -15,6 +15,7 @@ import io.barrel.p2p.tls.CertificateRotation;
 import io.barrel.p2p.identity.TrustStore;
 import io.barrel.p2p.membership.Membership;
 import io.barrel.p2p.membership.ProtocolLoop;
+import io.barrel.p2p.registry.Registry;
 import io.barrel.p2p.tls.TlsMaterial;
 import io.barrel.p2p.tls.TlsMaterialStore;
 import io.barrel.p2p.transport.AppStream;
@@ -62,6 +63,7 @@ public final class P2pNode implements AutoCloseable {
   private ProtocolLoop loop;
   private Membership membership;
   private Broadcaster broadcaster;
+  private Registry registry;
   private InetSocketAddress advertised;
   private volatile boolean started;
   private volatile boolean stopped;
@@ -100,7 +102,10 @@ public final class P2pNode implements AutoCloseable {
       membership = new Membership(transport, config.membership(), loop, config.metrics(), applicationExecutor, random);
       broadcaster = new Broadcaster(transport, membership, config.broadcast(), loop, config.metrics(),
           applicationExecutor, random);
+      registry = new Registry(transport, membership, broadcaster, config.registry(), loop, config.metrics(),
+          applicationExecutor, random);
       broadcaster.start();
+      registry.start();
       membership.start(config.contactNodes());
     } catch (RuntimeException e) {
       transport.close(); // releases the socket if it was bound
@@ -195,14 +200,31 @@ public final class P2pNode implements AutoCloseable {
     return broadcaster;
   }
 
-  /** Broadcasts {@code payload} to the subscribers of {@code topic} on every other node. */
+  /** The cluster-wide service registry. */
+  public Registry registry() {
+    requireStarted();
+    return registry;
+  }
+
+  /**
+   * Broadcasts {@code payload} to the subscribers of {@code topic} on every other node. Topics
+   * starting with {@code barrel.} belong to barrel-p2p itself.
+   */
   public CompletableFuture<MessageId> broadcast(String topic, byte[] payload) {
-    return broadcaster().broadcast(Topic.of(topic), payload);
+    return broadcaster().broadcast(userTopic(topic), payload);
   }
 
   /** Subscribes to broadcasts of {@code topic} from other nodes. */
   public TopicSubscriptions.Subscription subscribe(String topic, BroadcastListener listener) {
-    return broadcaster().subscribe(Topic.of(topic), listener);
+    return broadcaster().subscribe(userTopic(topic), listener);
+  }
+
+  private static Topic userTopic(String topic) {
+    if (topic.startsWith("barrel.")) {
+      throw new IllegalArgumentException("broadcast topics starting with 'barrel.' are reserved for barrel-p2p, got '"
+          + topic + "'");
+    }
+    return Topic.of(topic);
   }
 
   /** The trust store: pins, modes, fingerprints (operator API). */
@@ -261,6 +283,15 @@ public final class P2pNode implements AutoCloseable {
       return;
     }
     try {
+      // Unpublish first, so no caller picks this node while it goes; the deltas leave on the loop
+      // ahead of the DISCONNECTs below.
+      registry.unregisterAll().get(config.leaveTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.debug("unregistering the services of {} did not finish", config.name(), e);
+    }
+    try {
       membership.leave(config.leaveTimeout()).get(config.leaveTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -286,6 +317,7 @@ public final class P2pNode implements AutoCloseable {
       return;
     }
     stopped = true;
+    registry.close();
     broadcaster.close();
     membership.close();
     transport.close();

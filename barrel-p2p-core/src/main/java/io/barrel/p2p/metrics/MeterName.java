@@ -40,7 +40,17 @@ public enum MeterName {
   /** Broadcast payloads handed to this node's subscribers (each message once). */
   BROADCAST_DELIVERED("barrel.p2p.broadcast.delivered", Kind.COUNTER, "messages"),
   /** Payload bytes of GOSSIP messages sent: compare with (N-1) x size for the overhead. */
-  BROADCAST_PAYLOAD_BYTES("barrel.p2p.broadcast.payload.bytes", Kind.COUNTER, "bytes", "direction");
+  BROADCAST_PAYLOAD_BYTES("barrel.p2p.broadcast.payload.bytes", Kind.COUNTER, "bytes", "direction"),
+  /** Service instances visible to lookups on this node. */
+  REGISTRY_INSTANCES("barrel.p2p.registry.instances", Kind.GAUGE, "instances"),
+  /** Registry events emitted on this node, by type (registered, unregistered, down). */
+  REGISTRY_EVENTS("barrel.p2p.registry.events", Kind.COUNTER, "events", "type"),
+  /** Registry messages by type (delta, heartbeat, digest, chunk, rejected, malformed) and direction. */
+  REGISTRY_MESSAGES("barrel.p2p.registry.messages", Kind.COUNTER, "messages", "type", "direction"),
+  /** Leases of other nodes that expired here. */
+  REGISTRY_LEASES_EXPIRED("barrel.p2p.registry.leases.expired", Kind.COUNTER, "leases"),
+  /** Refused CRDT input since start, by what (delta, timestamp). */
+  REGISTRY_REJECTED("barrel.p2p.registry.rejected", Kind.GAUGE, "rejections", "what");
 
   /** What kind of meter a name is. */
   public enum Kind {
