@@ -105,6 +105,7 @@ public final class OrMap<V> {
     Objects.requireNonNull(value, "value");
     codec.checkEntry(key, value);
     List<OrMapEntry<V>> matched = matching(key, replaced);
+    RangeSet gaps = claimOwnGaps();
     OrMapEntry<V> entry = new OrMapEntry<>(nextDot(), key, value, clock.now());
     List<Dot> dots = new ArrayList<>();
     for (OrMapEntry<V> old : matched) {
@@ -114,8 +115,13 @@ public final class OrMap<V> {
     store.put(entry);
     dots.add(entry.dot());
     context.merge(self, RangeSet.of(entry.dot().counter(), entry.dot().counter()), RangeSet::union);
-    return new OrMapUpdate<>(new OrMapDelta<>(List.of(entry), CausalContext.of(dots)),
-        new OrMapChange<>(List.of(entry), matched));
+    CausalContext speaks = CausalContext.of(dots);
+    if (!gaps.isEmpty()) {
+      TreeMap<NodeName, RangeSet> claim = new TreeMap<>();
+      claim.put(self, gaps);
+      speaks = speaks.union(new CausalContext(claim));
+    }
+    return new OrMapUpdate<>(new OrMapDelta<>(List.of(entry), speaks), new OrMapChange<>(List.of(entry), matched));
   }
 
   /** Removes every entry under {@code key} that this replica holds; entries it has not seen stay. */
@@ -192,6 +198,22 @@ public final class OrMap<V> {
       throw new IllegalStateException("node " + self + " has used every dot counter");
     }
     return new Dot(self, max + 1);
+  }
+
+  /**
+   * Claims the gaps below our counter as observed. Gaps in our own counters appear only when peers
+   * saw dots of this node above our counter (an earlier life whose clock ran ahead); we continue
+   * above them, and the skipped counters were issued by no one alive, so claiming them is true. The
+   * claim rides in the next write's delta, so every replica's context for us stays one range instead
+   * of a gap shipped forever by anti-entropy.
+   */
+  private RangeSet claimOwnGaps() {
+    RangeSet own = context.get(self);
+    RangeSet gaps = own.gaps();
+    if (!gaps.isEmpty()) {
+      context.put(self, RangeSet.of(1, own.max()));
+    }
+    return gaps;
   }
 
   /**

@@ -203,6 +203,21 @@ final class RangeSet {
     return new RangeSet(result);
   }
 
+  /** The counters from 1 to {@link #max()} that are not in this set. */
+  RangeSet gaps() {
+    long[] out = new long[bounds.length];
+    int n = 0;
+    long next = 1;
+    for (int i = 0; i < size(); i++) {
+      if (first(i) > next) {
+        out[n++] = next;
+        out[n++] = first(i) - 1;
+      }
+      next = last(i) + 1;
+    }
+    return new RangeSet(Arrays.copyOf(out, n));
+  }
+
   List<CounterRange> toList() {
     List<CounterRange> out = new ArrayList<>(size());
     for (int i = 0; i < size(); i++) {

@@ -97,7 +97,7 @@ class CausalContextPropertyTest {
   }
 
   @Property(tries = 1000)
-  void clipAndMinusKeepExactlyTheCountersTheySay(@ForAll("dotSets") Set<Dot> dots,
+  void clipMinusAndGapsKeepExactlyTheCountersTheySay(@ForAll("dotSets") Set<Dot> dots,
       @ForAll("counters") long from, @ForAll("counters") long to, @ForAll("dotSets") Set<Dot> holes) {
     NodeName a = NODES.get(0);
     RangeSet set = CausalContext.of(dots).rangeSet(a);
@@ -108,13 +108,16 @@ class CausalContextPropertyTest {
     }
     RangeSet clipped = set.clip(from, to);
     RangeSet punched = set.minus(removed);
+    RangeSet gaps = set.gaps();
     for (long counter = 1; counter <= 41; counter++) {
       boolean in = dots.contains(new Dot(a, counter));
+      assertThat(gaps.contains(counter)).isEqualTo(!in && counter < set.max());
       assertThat(clipped.contains(counter)).isEqualTo(in && counter >= from && counter <= to);
       assertThat(punched.contains(counter)).isEqualTo(in && !removedSet.contains(counter));
     }
     assertThat(canonical(clipped)).isTrue();
     assertThat(canonical(punched)).isTrue();
+    assertThat(canonical(gaps)).isTrue();
   }
 
   @Provide

@@ -238,9 +238,23 @@ class OrMapTest {
     Crdts.Replica secondLife = new Crdts.Replica("a", Crdts.EPOCH, Crdts.CODEC);
 
     secondLife.map.merge(old);
-    Dot next = secondLife.map.add("orders", instance("new")).delta().entries().get(0).dot();
+    OrMapDelta<ServiceInstance> added = secondLife.map.add("orders", instance("new")).delta();
+    Dot next = added.entries().get(0).dot();
 
-    assertThat(next.counter()).isGreaterThan(old.entries().get(0).dot().counter());
+    assertThat(next.counter()).isEqualTo(old.entries().get(0).dot().counter() + 1);
+    assertThat(added.context().contains(secondLife.name(), next.counter() - 2))
+        .as("the skipped counters are claimed in the same delta").isTrue();
+    assertThat(secondLife.map.context().ranges(secondLife.name())).hasSize(1);
+    // The earlier life's entry is an entry like any other until someone removes it; the owner knows
+    // it did not write it in this life and removes it by dot.
+    assertThat(secondLife.map.values("orders")).containsExactlyInAnyOrder(instance("old"), instance("new"));
+    OrMapDelta<ServiceInstance> cleanup = secondLife.map.remove(old.entries().stream().map(OrMapEntry::dot).toList())
+        .delta();
+    b.map.merge(old);
+    b.map.merge(added);
+    b.map.merge(cleanup);
+    assertThat(b.map.values("orders")).containsExactly(instance("new"));
+    assertThat(b.map.context().ranges(secondLife.name())).hasSize(1);
   }
 
   @Test
