@@ -8,7 +8,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -53,7 +52,6 @@ public final class OrMapCodec<V> {
   static final int HEADER_BYTES = 4;
   static final int RANGE_BYTES = 16;
   private static final int MIN_ENTRY_BYTES = 8 + 8 + 2 + 1 + 4;
-  private static final int DIGEST_NODE_FIXED_BYTES = 1 + 8 + 8 + 8;
 
   private final ValueCodec<V> values;
   private final CrdtConfig config;
@@ -247,7 +245,7 @@ public final class OrMapCodec<V> {
    * @throws CrdtDecodeException for anything that is not exactly one valid delta within bounds
    */
   public OrMapDelta<V> decodeDelta(byte[] bytes) throws CrdtDecodeException {
-    WireReader in = header(bytes, DELTA, config.maxTotalBytes(), "delta");
+    WireReader in = WireReader.header(bytes, VERSION, DELTA, config.maxTotalBytes(), "delta");
     int groups = in.u16();
     if (groups > config.maxNodes()) {
       throw new CrdtDecodeException("delta names " + groups + " nodes; the limit is " + config.maxNodes(), true);
@@ -257,7 +255,7 @@ public final class OrMapCodec<V> {
     long rangeTotal = 0;
     NodeName previous = null;
     for (int g = 0; g < groups; g++) {
-      NodeName node = nodeName(in, "delta");
+      NodeName node = in.nodeName("delta");
       if (previous != null && node.compareTo(previous) <= 0) {
         throw new CrdtDecodeException("delta node " + node + " is not in ascending order after " + previous);
       }
@@ -361,26 +359,7 @@ public final class OrMapCodec<V> {
    *     {@code max-total-bytes}
    */
   public byte[] encode(Digest digest) {
-    if (digest.nodes().size() > config.maxNodes()) {
-      throw new IllegalArgumentException("digest names " + digest.nodes().size() + " nodes; the limit is "
-          + config.maxNodes() + " (barrel.p2p.crdt.max-nodes)");
-    }
-    long size = HEADER_BYTES;
-    for (NodeName node : digest.nodes().keySet()) {
-      size += DIGEST_NODE_FIXED_BYTES + node.toBytes().length;
-    }
-    if (size > config.maxTotalBytes()) {
-      throw new IllegalArgumentException("digest of " + size + " bytes exceeds the " + config.maxTotalBytes()
-          + "-byte limit (barrel.p2p.crdt.max-total-bytes)");
-    }
-    ByteBuffer out = ByteBuffer.allocate((int) size);
-    out.put((byte) VERSION).put((byte) DIGEST).putShort((short) digest.nodes().size());
-    digest.nodes().forEach((node, summary) -> {
-      byte[] name = node.toBytes();
-      out.put((byte) name.length).put(name).putLong(summary.counter()).putLong(summary.liveCount())
-          .putLong(summary.liveHash());
-    });
-    return out.array();
+    return DigestFormat.encode(digest, config);
   }
 
   /**
@@ -389,57 +368,6 @@ public final class OrMapCodec<V> {
    * @throws CrdtDecodeException for anything that is not exactly one valid digest within bounds
    */
   public Digest decodeDigest(byte[] bytes) throws CrdtDecodeException {
-    WireReader in = header(bytes, DIGEST, config.maxTotalBytes(), "digest");
-    int count = in.u16();
-    if (count > config.maxNodes()) {
-      throw new CrdtDecodeException("digest names " + count + " nodes; the limit is " + config.maxNodes(), true);
-    }
-    TreeMap<NodeName, Digest.NodeSummary> nodes = new TreeMap<>();
-    NodeName previous = null;
-    for (int i = 0; i < count; i++) {
-      NodeName node = nodeName(in, "digest");
-      if (previous != null && node.compareTo(previous) <= 0) {
-        throw new CrdtDecodeException("digest node " + node + " is not in ascending order after " + previous);
-      }
-      previous = node;
-      long counter = in.u64();
-      long live = in.u64();
-      long hash = in.u64();
-      if (counter < 1 || live < 0 || live > counter) {
-        throw new CrdtDecodeException("digest line of " + node + " needs 1 <= counter < 2^63 and 0 <= live <= counter,"
-            + " got counter " + Long.toUnsignedString(counter) + ", live " + Long.toUnsignedString(live));
-      }
-      nodes.put(node, new Digest.NodeSummary(counter, live, hash));
-    }
-    in.requireEnd("digest");
-    return new Digest(nodes);
-  }
-
-  private static WireReader header(byte[] bytes, int type, int maxBytes, String what) throws CrdtDecodeException {
-    if (bytes == null || bytes.length == 0) {
-      throw new CrdtDecodeException("empty " + what + ": a message holds at least its version and type");
-    }
-    if (bytes.length > maxBytes) {
-      throw new CrdtDecodeException(what + " of " + bytes.length + " bytes exceeds the " + maxBytes
-          + "-byte limit (barrel.p2p.crdt.max-total-bytes)", true);
-    }
-    WireReader in = new WireReader(bytes);
-    int version = in.u8();
-    if (version != VERSION) {
-      throw new CrdtDecodeException("unsupported CRDT wire version " + version + "; this node speaks " + VERSION);
-    }
-    int actual = in.u8();
-    if (actual != type) {
-      throw new CrdtDecodeException("expected a " + what + " (type " + type + "), got type " + actual);
-    }
-    return in;
-  }
-
-  private static NodeName nodeName(WireReader in, String what) throws CrdtDecodeException {
-    Optional<NodeName> node = NodeName.tryParse(in.bytes(in.u8(), "node name"));
-    if (node.isEmpty()) {
-      throw new CrdtDecodeException(what + " holds an invalid node name");
-    }
-    return node.get();
+    return DigestFormat.decode(bytes, config);
   }
 }

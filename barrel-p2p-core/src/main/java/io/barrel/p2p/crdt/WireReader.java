@@ -1,10 +1,12 @@
 package io.barrel.p2p.crdt;
 
+import io.barrel.p2p.NodeName;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 
 /** A cursor over one received message that turns every overrun into a {@link CrdtDecodeException}. */
 final class WireReader {
@@ -14,6 +16,40 @@ final class WireReader {
 
   WireReader(byte[] bytes) {
     this.bytes = bytes;
+  }
+
+  /**
+   * A reader past the version and type bytes of a message, after checking the message is present,
+   * within {@code maxBytes}, of this version and of the expected type.
+   */
+  static WireReader header(byte[] bytes, int version, int type, int maxBytes, String what)
+      throws CrdtDecodeException {
+    if (bytes == null || bytes.length == 0) {
+      throw new CrdtDecodeException("empty " + what + ": a message holds at least its version and type");
+    }
+    if (bytes.length > maxBytes) {
+      throw new CrdtDecodeException(what + " of " + bytes.length + " bytes exceeds the " + maxBytes
+          + "-byte limit (barrel.p2p.crdt.max-total-bytes)", true);
+    }
+    WireReader in = new WireReader(bytes);
+    int actualVersion = in.u8();
+    if (actualVersion != version) {
+      throw new CrdtDecodeException("unsupported CRDT wire version " + actualVersion + "; this node speaks " + version);
+    }
+    int actualType = in.u8();
+    if (actualType != type) {
+      throw new CrdtDecodeException("expected a " + what + " (type " + type + "), got type " + actualType);
+    }
+    return in;
+  }
+
+  /** A length-prefixed node name, validated by the rules of {@link NodeName}. */
+  NodeName nodeName(String what) throws CrdtDecodeException {
+    Optional<NodeName> node = NodeName.tryParse(bytes(u8(), "node name"));
+    if (node.isEmpty()) {
+      throw new CrdtDecodeException(what + " holds an invalid node name");
+    }
+    return node.get();
   }
 
   int remaining() {
