@@ -92,6 +92,7 @@ class OrMapPropertyTest {
     for (Replica replica : sim.replicas) {
       sim.deliverEverything(replica);
       assertThat(replica.map.state()).isEqualTo(full);
+      assertThat(replica.map.context().cloudRanges()).as("every gap filled, the cloud is empty").isZero();
     }
   }
 

@@ -122,6 +122,32 @@ class OrMapTest {
   }
 
   @Test
+  void removalsLeaveNoTombstoneOnlyACompactedContext() {
+    for (int i = 0; i < 1_000; i++) {
+      b.map.merge(a.map.add("orders", instance("o" + i)).delta());
+      b.map.merge(a.map.remove("orders").delta());
+    }
+    b.map.merge(a.map.startDelta());
+
+    assertThat(b.map.isEmpty()).isTrue();
+    assertThat(b.map.context().rangeCount()).as("one version-vector entry per node").isEqualTo(2);
+    assertThat(b.map.context().cloudRanges()).isZero();
+  }
+
+  @Test
+  void deltasArrivingOutOfOrderWaitInTheCloudUntilTheGapFills() {
+    OrMapDelta<ServiceInstance> first = a.map.add("orders", instance("o1")).delta();
+    OrMapDelta<ServiceInstance> second = a.map.add("orders", instance("o2")).delta();
+    b.map.merge(a.map.startDelta());
+
+    b.map.merge(second);
+    assertThat(b.map.context().cloudRanges()).isEqualTo(1);
+    b.map.merge(first);
+    assertThat(b.map.context().cloudRanges()).isZero();
+    assertThat(b.map.values("orders")).containsExactlyInAnyOrder(instance("o1"), instance("o2"));
+  }
+
+  @Test
   void removeWithAPredicateRemovesOnlyTheMatchingEntries() {
     a.map.add("orders", instance("o1"));
     a.map.add("orders", instance("o2"));
