@@ -98,6 +98,8 @@ public final class Registry implements AutoCloseable {
   private final Map<Dot, ServiceInstance> visible = new HashMap<>();
   private long instanceCounter;
   private boolean heartbeating;
+  /** When the last registration of this node went, for the heartbeats that outlive it. */
+  private long emptySince;
 
   // ---- snapshots for any thread
   private final Map<String, List<ServiceInstance>> byService = new ConcurrentHashMap<>();
@@ -168,6 +170,7 @@ public final class Registry implements AutoCloseable {
       if (local.remove(instance.instanceId()) == null) {
         return false;
       }
+      emptySince = loop.nowMillis();
       OrMapUpdate<ServiceInstance> update = map.remove(instance.service(),
           e -> e.value().node().equals(self) && e.value().instanceId().equals(instance.instanceId()));
       publish(update.delta());
@@ -273,6 +276,7 @@ public final class Registry implements AutoCloseable {
   /** Unregisters everything this node registered and stops. Idempotent. */
   public CompletableFuture<Void> unregisterAll() {
     return loop.call(() -> {
+      emptySince = loop.nowMillis();
       for (ServiceInstance instance : List.copyOf(local.values())) {
         local.remove(instance.instanceId());
         OrMapUpdate<ServiceInstance> update = map.remove(instance.service(),
@@ -311,7 +315,7 @@ public final class Registry implements AutoCloseable {
     }
     if (message instanceof RegistryMessage.Delta delta) {
       metrics.increment(MeterName.REGISTRY_MESSAGES, "delta", "in");
-      ingest(delta.bytes(), delivery.origin());
+      ingest(delta.bytes(), delivery.origin(), delivery.origin());
     } else if (message instanceof RegistryMessage.Heartbeat heartbeat) {
       metrics.increment(MeterName.REGISTRY_MESSAGES, "heartbeat", "in");
       onLease(heartbeat.lease());
@@ -348,7 +352,7 @@ public final class Registry implements AutoCloseable {
       }
     } else if (message instanceof RegistryMessage.Chunk chunk) {
       metrics.increment(MeterName.REGISTRY_MESSAGES, "chunk", "in");
-      ingest(chunk.bytes(), from);
+      ingest(chunk.bytes(), from, null);
     } else {
       malformedFrom(from, "a " + message.getClass().getSimpleName() + " does not travel on the control stream");
     }
@@ -360,14 +364,18 @@ public final class Registry implements AutoCloseable {
     transport.disconnect(from);
   }
 
-  private void ingest(byte[] bytes, NodeName from) {
+  /**
+   * @param author the node that made this delta when known (a broadcast's origin), else null (an
+   *     anti-entropy chunk mixes everyone's changes)
+   */
+  private void ingest(byte[] bytes, NodeName from, NodeName author) {
     IngestResult<ServiceInstance> result = map.ingest(bytes);
     if (result instanceof IngestResult.Rejected<ServiceInstance> rejected) {
       metrics.increment(MeterName.REGISTRY_MESSAGES, "rejected", "in");
       log.warn("refused a registry delta from {}: {} ({})", from, rejected.reason(), rejected.detail());
       return;
     }
-    applyChange(((IngestResult.Accepted<ServiceInstance>) result).change());
+    applyChange(((IngestResult.Accepted<ServiceInstance>) result).change(), author);
   }
 
   private void onLease(Lease lease) {
@@ -400,7 +408,10 @@ public final class Registry implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (!local.isEmpty()) {
+    // Heartbeats go on for one lease after the last unregistration, so peers learn of it as an
+    // unregistration (the delta) and not as this node going down (its lease running out first).
+    boolean recentlyEmptied = loop.nowMillis() - emptySince < config.liveness().leaseExpiry().toMillis();
+    if (!local.isEmpty() || (heartbeating && recentlyEmptied)) {
       broadcastHeartbeat();
     } else {
       heartbeating = false;
@@ -508,6 +519,17 @@ public final class Registry implements AutoCloseable {
    * disappears, then asserts again any of this node's registrations the change took away.
    */
   private void applyChange(OrMapChange<ServiceInstance> change) {
+    applyChange(change, self);
+  }
+
+  /**
+   * @param author who made the change: this node, a broadcast's origin, or null when unknown. A
+   *     removal of a node's instance made by another node is that node's lease expiring somewhere
+   *     first (or its restart), so it is reported down, not unregistered, even if this node's own
+   *     view of the lease has not run out yet; with no author, a lease silent for two heartbeats
+   *     decides.
+   */
+  private void applyChange(OrMapChange<ServiceInstance> change, NodeName author) {
     if (change.isEmpty()) {
       return;
     }
@@ -520,6 +542,8 @@ public final class Registry implements AutoCloseable {
       if (visible.remove(entry.dot()) != null) {
         if (!i.node().equals(self) && liveness.incarnationOf(i.node()).orElse(0) > i.incarnation()) {
           emit(new ServiceEvent.Down(i, RESTARTED));
+        } else if (removedForLiveness(i.node(), author, now)) {
+          emit(new ServiceEvent.Down(i, LEASE_EXPIRED));
         } else {
           emit(new ServiceEvent.Unregistered(i));
         }
@@ -545,6 +569,18 @@ public final class Registry implements AutoCloseable {
     if (lostOwn) {
       reassertOwn();
     }
+  }
+
+  private boolean removedForLiveness(NodeName node, NodeName author, long now) {
+    if (node.equals(self)) {
+      return false;
+    }
+    if (author != null) {
+      return !author.equals(node);
+    }
+    long silentFor = config.liveness().leaseExpiry().toMillis()
+        - (leaseDeadlines.getOrDefault(node, Long.MIN_VALUE / 2) - now);
+    return silentFor > 2 * config.liveness().heartbeatInterval().toMillis();
   }
 
   /** Puts back this node's registrations that others removed while they could not hear it. */

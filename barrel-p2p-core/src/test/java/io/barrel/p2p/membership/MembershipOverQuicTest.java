@@ -159,7 +159,7 @@ class MembershipOverQuicTest {
       live.forEach(n -> network.attach(n.name(), n.listenAddress()));
       // From here on every node reaches every other only through the partition's relays.
       live.forEach(n -> cluster.addressBook().override(n.name(), network.addressOf(n.name())));
-      live.forEach(n -> n.transport().connections().forEach(c -> n.transport().disconnect(c.peer())));
+      network.rerouteAll(live);
       awaitOneOverlay(live);
 
       Set<NodeName> left = live.subList(0, 4).stream().map(P2pNode::name).collect(Collectors.toSet());

@@ -207,7 +207,7 @@ class RegistryOverQuicTest {
       }
       live.forEach(n -> network.attach(n.name(), n.listenAddress()));
       live.forEach(n -> cluster.addressBook().override(n.name(), network.addressOf(n.name())));
-      live.forEach(n -> n.transport().connections().forEach(c -> n.transport().disconnect(c.peer())));
+      network.rerouteAll(live);
       ServiceInstance shared = live.get(0).registry().register("before", ServiceMetadata.EMPTY).join().instance();
       await().atMost(DEADLINE).until(() -> live.stream().allMatch(n -> n.registry().lookup("before").size() == 1));
 

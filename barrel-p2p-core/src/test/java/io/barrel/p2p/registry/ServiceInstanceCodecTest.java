@@ -99,7 +99,7 @@ class ServiceInstanceCodecTest {
 
   @Provide
   Arbitrary<Double> fractions() {
-    return Arbitraries.doubles().between(0, 0.999);
+    return Arbitraries.doubles().between(0, 0.999).ofScale(3);
   }
 
   @Provide

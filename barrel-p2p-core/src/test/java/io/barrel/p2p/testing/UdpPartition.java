@@ -28,6 +28,7 @@ public final class UdpPartition implements AutoCloseable {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Map<InetSocketAddress, NodeName> nodesByAddress = new ConcurrentHashMap<>();
   private final Map<NodeName, Channel> relays = new ConcurrentHashMap<>();
+  private final Set<InetSocketAddress> ownAddresses = ConcurrentHashMap.newKeySet();
   private volatile Set<NodeName> side;
 
   /** Puts a relay in front of {@code node}, which listens at {@code address}. */
@@ -56,6 +57,7 @@ public final class UdpPartition implements AutoCloseable {
         })
         .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
     relays.put(node, listening[0]);
+    ownAddresses.add((InetSocketAddress) listening[0].localAddress());
   }
 
   private ChannelFuture openUpstream(NodeName node, Channel listening, InetSocketAddress client) {
@@ -68,7 +70,36 @@ public final class UdpPartition implements AutoCloseable {
             }
           }
         })
-        .bind(new InetSocketAddress("127.0.0.1", 0));
+        .bind(new InetSocketAddress("127.0.0.1", 0))
+        .addListener(f -> {
+          if (f.isSuccess()) {
+            ownAddresses.add((InetSocketAddress) ((ChannelFuture) f).channel().localAddress());
+          }
+        });
+  }
+
+  /** True when {@code address} is one of the relays' sockets: a connection to or from it is relayed. */
+  public boolean relays(InetSocketAddress address) {
+    return ownAddresses.contains(address);
+  }
+
+  /**
+   * Closes every connection of {@code nodes} that does not go through a relay, until none is left
+   * (a dial under way while discovery was repointed can still land on a direct address).
+   */
+  public void rerouteAll(java.util.List<io.barrel.p2p.P2pNode> nodes) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+      boolean allRelayed = true;
+      for (io.barrel.p2p.P2pNode n : nodes) {
+        for (io.barrel.p2p.transport.ConnectionInfo c : n.transport().connections()) {
+          if (!relays(c.remoteAddress())) {
+            allRelayed = false;
+            n.transport().disconnect(c.peer());
+          }
+        }
+      }
+      return allRelayed;
+    });
   }
 
   /** The relay's address for {@code node}: what other nodes should dial. */
