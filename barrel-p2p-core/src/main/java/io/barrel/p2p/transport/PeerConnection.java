@@ -229,6 +229,28 @@ final class PeerConnection {
   }
 
   /** The control stream exists on both sides: the connection now carries traffic. */
+  /** A stream that arrived before the control stream, parked unread until it does. */
+  record EarlyStream(QuicStreamChannel stream, StreamHeader header, io.netty.buffer.ByteBuf leftover) {}
+
+  private final java.util.List<EarlyStream> earlyStreams = new java.util.ArrayList<>(); // event loop only
+
+  /** Parks a stream that came before the control stream; false when {@code max} are already parked. */
+  boolean parkEarlyStream(QuicStreamChannel stream, StreamHeader header, io.netty.buffer.ByteBuf leftover, int max) {
+    if (earlyStreams.size() >= max) {
+      return false;
+    }
+    stream.config().setAutoRead(false);
+    earlyStreams.add(new EarlyStream(stream, header, leftover));
+    return true;
+  }
+
+  /** The parked streams, in arrival order, handed over once. */
+  java.util.List<EarlyStream> takeEarlyStreams() {
+    java.util.List<EarlyStream> out = java.util.List.copyOf(earlyStreams);
+    earlyStreams.clear();
+    return out;
+  }
+
   void controlOpened(QuicStreamChannel stream) {
     if (phase != Phase.AUTHENTICATED) {
       transport.protocolFailure(this, "control_stream", "control stream in phase " + phase);
@@ -341,6 +363,11 @@ final class PeerConnection {
   void closed(CloseReason reasonIfUnset) {
     if (phase == Phase.CLOSED) {
       return;
+    }
+    for (EarlyStream early : takeEarlyStreams()) {
+      if (early.leftover() != null) {
+        early.leftover().release();
+      }
     }
     if (closeReason == CloseReason.LOST && reasonIfUnset != null) {
       closeReason = reasonIfUnset;

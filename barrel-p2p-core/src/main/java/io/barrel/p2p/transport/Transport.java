@@ -623,10 +623,25 @@ public final class Transport implements AutoCloseable {
         if (leftover != null) {
           stream.pipeline().fireChannelRead(leftover);
         }
+        for (PeerConnection.EarlyStream early : conn.takeEarlyStreams()) {
+          inboundStream(conn, early.stream(), early.header(), early.leftover());
+          early.stream().config().setAutoRead(true);
+        }
         return;
       }
       release(leftover);
       protocolFailure(conn, "control_stream", "unexpected control stream in phase " + phase);
+      return;
+    }
+    if (phase == PeerConnection.Phase.AUTHENTICATED && conn.direction() == PeerConnection.Direction.INBOUND) {
+      // The dialer opened its control stream first, but QUIC does not order streams: its first
+      // data or app stream may be read here before the control stream is. Hold it (bounded, and
+      // unread, so its bytes stay in QUIC's buffers) until the control stream arrives.
+      if (!conn.parkEarlyStream(stream, header, leftover, config.maxPendingStreams())) {
+        release(leftover);
+        protocolFailure(conn, "early_stream", "more than " + config.maxPendingStreams()
+            + " streams before the control stream");
+      }
       return;
     }
     if (phase != PeerConnection.Phase.ESTABLISHED) {
