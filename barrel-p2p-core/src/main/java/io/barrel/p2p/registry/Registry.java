@@ -526,7 +526,7 @@ public final class Registry implements AutoCloseable {
    * @param author who made the change: this node, a broadcast's origin, or null when unknown. A
    *     removal of a node's instance made by another node is that node's lease expiring somewhere
    *     first (or its restart), so it is reported down, not unregistered, even if this node's own
-   *     view of the lease has not run out yet; with no author, a lease silent for two heartbeats
+   *     view of the lease has not run out yet; with no author, a lease silent for half its expiry
    *     decides.
    */
   private void applyChange(OrMapChange<ServiceInstance> change, NodeName author) {
@@ -580,7 +580,7 @@ public final class Registry implements AutoCloseable {
     }
     long silentFor = config.liveness().leaseExpiry().toMillis()
         - (leaseDeadlines.getOrDefault(node, Long.MIN_VALUE / 2) - now);
-    return silentFor > 2 * config.liveness().heartbeatInterval().toMillis();
+    return silentFor > config.liveness().leaseExpiry().toMillis() / 2;
   }
 
   /** Puts back this node's registrations that others removed while they could not hear it. */

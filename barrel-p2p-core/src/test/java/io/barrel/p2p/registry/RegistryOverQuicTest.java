@@ -68,8 +68,12 @@ class RegistryOverQuicTest {
   }
 
   private void startCluster(int n) {
+    startCluster(n, LEASES);
+  }
+
+  private void startCluster(int n, LivenessConfig leases) {
     for (int i = 0; i < n; i++) {
-      start("n" + i, b -> b);
+      start("n" + i, b -> b.registry(b.build().registry().withLiveness(leases)));
     }
     await().atMost(DEADLINE).until(() -> live.stream().allMatch(p -> !p.membership().activeView().isEmpty()));
   }
@@ -81,7 +85,9 @@ class RegistryOverQuicTest {
 
   @Test
   void aRegistrationIsVisibleOnEveryNodeAndEveryNodeGetsOneRegisteredEvent() {
-    startCluster(8);
+    // Leases that cannot run out during the test, however loaded the machine: this test is about
+    // replication and events, and an expired lease would turn the Unregistered into a Down.
+    startCluster(8, new LivenessConfig(Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofMinutes(5)));
     Map<NodeName, List<ServiceEvent>> events = new ConcurrentHashMap<>();
     for (P2pNode node : live) {
       node.registry().subscribe(ServiceFilter.name("greeter"),
