@@ -96,6 +96,8 @@ public final class Registry implements AutoCloseable {
   private final Map<String, ServiceInstance> local = new LinkedHashMap<>();
   /** Entries reported visible (each was announced by a Registered event). */
   private final Map<Dot, ServiceInstance> visible = new HashMap<>();
+  /** Instances removed by anti-entropy while their node's lease still ran: cause not known yet. */
+  private final Map<NodeName, List<ServiceInstance>> undecided = new HashMap<>();
   private long instanceCounter;
   private boolean heartbeating;
   /** When the last registration of this node went, for the heartbeats that outlive it. */
@@ -385,6 +387,11 @@ public final class Registry implements AutoCloseable {
       return;
     }
     leaseDeadlines.put(lease.node(), now + config.liveness().leaseExpiry().toMillis());
+    for (ServiceInstance i : undecided.getOrDefault(lease.node(), List.of())) {
+      emit(i.incarnation() < lease.incarnation() ? new ServiceEvent.Down(i, RESTARTED)
+          : new ServiceEvent.Unregistered(i));
+    }
+    undecided.remove(lease.node());
     if (update == Liveness.Update.NEW_INCARNATION) {
       dropOlderLives(lease.node());
     }
@@ -526,8 +533,8 @@ public final class Registry implements AutoCloseable {
    * @param author who made the change: this node, a broadcast's origin, or null when unknown. A
    *     removal of a node's instance made by another node is that node's lease expiring somewhere
    *     first (or its restart), so it is reported down, not unregistered, even if this node's own
-   *     view of the lease has not run out yet; with no author, a lease silent for half its expiry
-   *     decides.
+   *     view of the lease has not run out yet; with no author the event waits for the node's next
+   *     heartbeat (unregistered) or its lease expiry (down).
    */
   private void applyChange(OrMapChange<ServiceInstance> change, NodeName author) {
     if (change.isEmpty()) {
@@ -542,10 +549,14 @@ public final class Registry implements AutoCloseable {
       if (visible.remove(entry.dot()) != null) {
         if (!i.node().equals(self) && liveness.incarnationOf(i.node()).orElse(0) > i.incarnation()) {
           emit(new ServiceEvent.Down(i, RESTARTED));
-        } else if (removedForLiveness(i.node(), author, now)) {
-          emit(new ServiceEvent.Down(i, LEASE_EXPIRED));
-        } else {
+        } else if (i.node().equals(self) || (author != null && author.equals(i.node()))) {
           emit(new ServiceEvent.Unregistered(i));
+        } else if (author != null || leaseDeadlines.getOrDefault(i.node(), Long.MIN_VALUE) < now) {
+          emit(new ServiceEvent.Down(i, LEASE_EXPIRED)); // another node removed it: the lease ran out there
+        } else {
+          // By anti-entropy, author unknown, and the lease still runs here: the node's next heartbeat
+          // (it keeps beating for a lease after unregistering) says unregistered, its expiry says down.
+          undecided.computeIfAbsent(i.node(), n -> new ArrayList<>()).add(i);
         }
       }
       lostOwn |= i.node().equals(self) && local.containsKey(i.instanceId());
@@ -569,18 +580,6 @@ public final class Registry implements AutoCloseable {
     if (lostOwn) {
       reassertOwn();
     }
-  }
-
-  private boolean removedForLiveness(NodeName node, NodeName author, long now) {
-    if (node.equals(self)) {
-      return false;
-    }
-    if (author != null) {
-      return !author.equals(node);
-    }
-    long silentFor = config.liveness().leaseExpiry().toMillis()
-        - (leaseDeadlines.getOrDefault(node, Long.MIN_VALUE / 2) - now);
-    return silentFor > config.liveness().leaseExpiry().toMillis() / 2;
   }
 
   /** Puts back this node's registrations that others removed while they could not hear it. */
@@ -623,6 +622,10 @@ public final class Registry implements AutoCloseable {
   }
 
   private void hideNode(NodeName node, String reason) {
+    for (ServiceInstance i : undecided.getOrDefault(node, List.of())) {
+      emit(new ServiceEvent.Down(i, reason));
+    }
+    undecided.remove(node);
     Set<String> touched = new TreeSet<>();
     visible.entrySet().removeIf(e -> {
       if (e.getValue().node().equals(node)) {
