@@ -8,7 +8,6 @@ import io.barrel.p2p.transport.ConnectionListener;
 import io.barrel.p2p.transport.ConnectionLostException;
 import io.barrel.p2p.transport.Transport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -283,15 +282,4 @@ public final class Membership implements AutoCloseable {
   }
 
   private record Subscriber(Consumer<MembershipEvent> listener, SerialDelivery delivery) {}
-
-  /** For tests and the actuator: the views and pending links, read on the loop. */
-  public CompletableFuture<List<String>> describe() {
-    return loop.call(() -> {
-      List<String> lines = new ArrayList<>();
-      lines.add("active " + hyParView.activeView());
-      lines.add("passive " + hyParView.passiveView());
-      lines.add("pending " + hyParView.pendingLinks());
-      return lines;
-    });
-  }
 }
