@@ -187,9 +187,15 @@ class MembershipOverQuicTest {
     P2pNode honest = cluster.start("honest@127.0.0.1",
         b -> b.membership(fastMembership()).contactNodes("victim@127.0.0.1"));
 
-    for (int channel : new int[] {Membership.CONTROL_CHANNEL, io.barrel.p2p.broadcast.Broadcaster.CONTROL_CHANNEL}) {
-      rogue.sendControl(victim.name(), channel, new byte[] {(byte) 0xEE, 1, 2, 3}).join();
-      await().atMost(DEADLINE).until(() -> !victim.connectedPeers().contains(rogue.name()));
+    int[] channels = {Membership.CONTROL_CHANNEL, io.barrel.p2p.broadcast.Broadcaster.CONTROL_CHANNEL};
+    String[] layers = {"membership", "broadcast"};
+    for (int k = 0; k < channels.length; k++) {
+      rogue.sendControl(victim.name(), channels[k], new byte[] {(byte) 0xEE, 1, 2, 3}).join();
+      // The send completes when the frame is written, before the victim has read it: wait for the
+      // victim's verdict (counted, then the connection closed), not just for "not connected".
+      String layer = layers[k];
+      await().atMost(DEADLINE).until(() -> metrics.count(MeterName.PROTOCOL_ERRORS, layer) == 1
+          && !victim.connectedPeers().contains(rogue.name()));
     }
     assertThat(metrics.count(MeterName.PROTOCOL_ERRORS, "membership")).isEqualTo(1);
     assertThat(metrics.count(MeterName.PROTOCOL_ERRORS, "broadcast")).isEqualTo(1);
