@@ -1,0 +1,183 @@
+package io.barrel.p2p.rpc;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * An object published under a service interface: the table from method id to method, checked when
+ * it is built, and {@link #invoke} to serve one request. Pure: it decodes arguments, calls the
+ * object, encodes the result or the failure, and hands back frames; carrying them, running
+ * {@code invoke} on a service executor and watching the deadline is the transport layer's job.
+ */
+public final class ServiceExport {
+
+  private final String service;
+  private final Class<?> serviceInterface;
+  private final Object implementation;
+  private final RpcCodec codec;
+  private final RpcLimits limits;
+  private final RemoteErrors errors;
+  private final Map<MethodId, RpcMethod> methods;
+
+  private ServiceExport(String service, Class<?> serviceInterface, Object implementation, RpcCodec codec,
+      RpcLimits limits, Map<MethodId, RpcMethod> methods) {
+    this.service = service;
+    this.serviceInterface = serviceInterface;
+    this.implementation = implementation;
+    this.codec = codec;
+    this.limits = limits;
+    this.errors = new RemoteErrors(limits);
+    this.methods = methods;
+  }
+
+  /** Exports {@code implementation} under its interface's fully qualified name. */
+  public static <T> ServiceExport of(Class<T> serviceInterface, T implementation, RpcCodec codec, RpcLimits limits) {
+    return of(Objects.requireNonNull(serviceInterface, "serviceInterface").getName(), serviceInterface,
+        implementation, codec, limits);
+  }
+
+  /**
+   * Exports {@code implementation} under {@code service}.
+   *
+   * @throws IllegalArgumentException when the interface is not one, the object does not implement
+   *     it, the name cannot travel, or a method cannot be called remotely (the message names it and
+   *     says why)
+   */
+  public static <T> ServiceExport of(String service, Class<T> serviceInterface, T implementation, RpcCodec codec,
+      RpcLimits limits) {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(serviceInterface, "serviceInterface");
+    Objects.requireNonNull(implementation, "implementation");
+    Objects.requireNonNull(codec, "codec");
+    Objects.requireNonNull(limits, "limits");
+    if (!serviceInterface.isInterface() || serviceInterface.isAnnotation()) {
+      throw new IllegalArgumentException(serviceInterface.getName() + " is not an interface; services are"
+          + " exported and called through interfaces");
+    }
+    if (!serviceInterface.isInstance(implementation)) {
+      throw new IllegalArgumentException(implementation.getClass().getName() + " does not implement "
+          + serviceInterface.getName());
+    }
+    if (service.isEmpty() || !WireStrings.isWellFormed(service)
+        || WireStrings.utf8Length(service) > RpcLimits.MAX_SERVICE_NAME_BYTES) {
+      throw new IllegalArgumentException("service name '" + service + "' must be 1.."
+          + RpcLimits.MAX_SERVICE_NAME_BYTES + " bytes of UTF-8");
+    }
+    return new ServiceExport(service, serviceInterface, implementation, codec, limits, table(serviceInterface));
+  }
+
+  /** The remotely callable methods of {@code serviceInterface} by id, checked, in name order. */
+  static Map<MethodId, RpcMethod> table(Class<?> serviceInterface) {
+    Map<String, Method> bySignature = new HashMap<>();
+    for (Method m : serviceInterface.getMethods()) {
+      if (Modifier.isStatic(m.getModifiers()) || m.isSynthetic() || m.isBridge() || isObjectMethod(m)) {
+        continue;
+      }
+      // A sub-interface that narrows a return type lists both declarations; the narrower one wins.
+      bySignature.merge(MethodId.signature(m), m,
+          (a, b) -> a.getDeclaringClass().isAssignableFrom(b.getDeclaringClass()) ? b : a);
+    }
+    if (bySignature.isEmpty()) {
+      throw new IllegalArgumentException(serviceInterface.getName() + " has no methods to call remotely");
+    }
+    List<Method> sorted = new ArrayList<>(bySignature.values());
+    sorted.sort(Comparator.comparing(MethodId::signature));
+    boolean open = Modifier.isPublic(serviceInterface.getModifiers());
+    Map<MethodId, RpcMethod> table = new LinkedHashMap<>();
+    for (Method m : sorted) {
+      RpcMethod rpc = RpcMethod.of(m);
+      if (!open && !m.trySetAccessible()) {
+        throw new IllegalArgumentException(serviceInterface.getName() + " is not public and its method "
+            + m.getName() + " cannot be made accessible; make the interface public");
+      }
+      RpcMethod clash = table.put(rpc.id(), rpc);
+      if (clash != null) {
+        throw new IllegalArgumentException("methods " + clash.signature() + " and " + rpc.signature() + " of "
+            + serviceInterface.getName() + " have the same id " + rpc.id() + "; rename one");
+      }
+    }
+    return Collections.unmodifiableMap(table);
+  }
+
+  private static boolean isObjectMethod(Method m) {
+    try {
+      Object.class.getMethod(m.getName(), m.getParameterTypes());
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  /** The name the service is exported under. */
+  public String service() {
+    return service;
+  }
+
+  /** The exported interface. */
+  public Class<?> serviceInterface() {
+    return serviceInterface;
+  }
+
+  /** The callable methods. */
+  public Collection<RpcMethod> methods() {
+    return methods.values();
+  }
+
+  /** The method with this id, if the service has one. */
+  public Optional<RpcMethod> method(MethodId id) {
+    return Optional.ofNullable(methods.get(id));
+  }
+
+  /**
+   * Serves one request on the calling thread: checks it against the table, decodes the arguments,
+   * calls the object, and sends the result, the stream or the failure to {@code replies} (see
+   * {@link ServerCall} for when and from which thread). A plain method runs to completion inside
+   * this call; a future or a stream may finish later.
+   *
+   * @return the call, to pass on the caller's demand and cancellation and the deadline
+   */
+  public ServerCall invoke(RpcFrame.Request request, Consumer<? super RpcFrame> replies) {
+    Objects.requireNonNull(request, "request");
+    ServerCall call = new ServerCall(request.callId(), request.mode(), replies, errors, codec, limits);
+    if (!request.service().equals(service)) {
+      call.refuse(FailureKind.UNKNOWN_SERVICE, "this export serves '" + service + "', not '" + request.service() + "'");
+      return call;
+    }
+    RpcMethod rpc = methods.get(request.methodId());
+    if (rpc == null) {
+      call.refuse(FailureKind.UNKNOWN_METHOD, "service '" + service + "' has no method with id "
+          + request.methodId() + " (the two sides declare different signatures)");
+      return call;
+    }
+    if (rpc.callMode() != request.mode()) {
+      call.refuse(FailureKind.UNKNOWN_METHOD, rpc.describe() + " is served as " + rpc.callMode()
+          + ", the request asked for " + request.mode());
+      return call;
+    }
+    Object[] args;
+    try {
+      args = codec.decodeArguments(rpc.method(), request.arguments());
+    } catch (RuntimeException e) {
+      call.refuse(FailureKind.BAD_ARGUMENTS, e.getMessage() == null ? e.toString() : e.getMessage());
+      return call;
+    }
+    call.run(rpc, implementation, args);
+    return call;
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceExport[" + service + " as " + serviceInterface.getName() + ", " + methods.size() + " methods]";
+  }
+}
