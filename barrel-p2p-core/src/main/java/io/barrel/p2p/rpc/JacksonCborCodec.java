@@ -191,7 +191,8 @@ public final class JacksonCborCodec implements RpcCodec {
     ObjectWriter[] writers = new ObjectWriter[parameters.length];
     for (int i = 0; i < parameters.length; i++) {
       JavaType type = mapper.constructType(parameters[i]);
-      readers[i] = mapper.readerFor(type);
+      // Each argument is one element of the array: the tokens after it belong to the next one.
+      readers[i] = mapper.readerFor(type).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
       writers[i] = mapper.writerFor(type);
     }
     ObjectReader resultReader = null;
