@@ -53,15 +53,16 @@ public final class ExportedServices {
   }
 
   /**
-   * Serves a request with the export it names, or answers {@link FailureKind#UNKNOWN_SERVICE}
-   * when there is none (so the caller may try another instance: the method did not run).
+   * Accepts a request with the export it names (see {@link ServiceExport#accept}), or answers
+   * {@link FailureKind#UNKNOWN_SERVICE} when there is none (so the caller may try another
+   * instance: the method did not run).
    */
-  public ServerCall invoke(RpcFrame.Request request, Consumer<? super RpcFrame> replies) {
+  public ServerCall accept(RpcFrame.Request request, Consumer<? super RpcFrame> replies) {
     ServiceExport export = exports.get(request.service());
     if (export != null) {
-      return export.invoke(request, replies);
+      return export.accept(request, replies);
     }
-    ServerCall call = new ServerCall(request.callId(), request.mode(), replies, errors, null, limits);
+    ServerCall call = new ServerCall(request, null, null, replies, errors, null, limits);
     call.refuse(FailureKind.UNKNOWN_SERVICE, "service '" + request.service() + "' is not exported here");
     return call;
   }

@@ -9,16 +9,17 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * One call being served: what {@link ServiceExport#invoke} hands back so the layer reading the
- * call's stream can pass on the caller's {@link RpcFrame.Demand} and {@link RpcFrame.Cancel}
- * frames and the deadline.
+ * One call being served. {@link ServiceExport#accept} checks the request and hands back the call
+ * before anything runs, so the layer reading the call's stream can register it (to pass on the
+ * caller's {@link RpcFrame.Demand} and {@link RpcFrame.Cancel} frames and to fire the deadline)
+ * and then {@link #run()} it on a service executor, or turn it away with {@link #overloaded}.
  *
- * <p>Reply frames go to the consumer given to {@code invoke}, one at a time, under this call's
+ * <p>Reply frames go to the consumer given to {@code accept}, one at a time, under this call's
  * lock, in order, and never after the call's last frame ({@link RpcFrame.Response},
  * {@link RpcFrame.StreamEnd} or {@link RpcFrame.Failure}); the consumer must not block. A one-way
- * call never replies. The frames may come from the thread that called {@code invoke}, from the
- * thread that completes the service's future or runs its publisher, or from the thread that
- * calls {@link #expire()}.
+ * call never replies. The frames may come from the thread that calls {@code run}, from the thread
+ * that completes the service's future or drives its publisher, or from the thread that calls
+ * {@link #expire()}.
  */
 public final class ServerCall {
 
@@ -44,8 +45,13 @@ public final class ServerCall {
   private final int maxFrameBytes;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
 
+  // Set when accepted, read by run.
+  private final RpcMethod method;
+  private final Object target;
+  private final byte[] arguments;
+
   // Guarded by this.
-  private RpcMethod method;
+  private boolean started;
   private boolean done;
   private Thread runner;
   private boolean interruptedRunner;
@@ -54,10 +60,14 @@ public final class ServerCall {
   private long demandBeforeSubscription;
   private long outstandingDemand;
 
-  ServerCall(long callId, CallMode mode, Consumer<? super RpcFrame> replies, RemoteErrors errors, RpcCodec codec,
-      RpcLimits limits) {
-    this.callId = callId;
-    this.mode = Objects.requireNonNull(mode, "mode");
+  /** A call of {@code method} on {@code target} (both null for a call refused before it found a method). */
+  ServerCall(RpcFrame.Request request, RpcMethod method, Object target, Consumer<? super RpcFrame> replies,
+      RemoteErrors errors, RpcCodec codec, RpcLimits limits) {
+    this.callId = request.callId();
+    this.mode = request.mode();
+    this.arguments = request.arguments();
+    this.method = method;
+    this.target = target;
     this.replies = Objects.requireNonNull(replies, "replies");
     this.errors = errors;
     this.codec = codec;
@@ -67,6 +77,11 @@ public final class ServerCall {
   /** The caller's id for this call. */
   public long callId() {
     return callId;
+  }
+
+  /** The method called, or empty when the request was refused before one was found. */
+  public java.util.Optional<RpcMethod> method() {
+    return java.util.Optional.ofNullable(method);
   }
 
   /** How the call ended; completes when its last frame is out, or when it was cancelled. */
@@ -129,7 +144,7 @@ public final class ServerCall {
         replies.accept(failure);
       }
       if (runner != null) {
-        // Interrupting only while the runner is inside the method (see run) keeps it from reaching later tasks.
+        // Interrupting only while the runner is inside the method (see invoke) keeps it from reaching later tasks.
         interruptedRunner = true;
         runner.interrupt();
       }
@@ -145,20 +160,57 @@ public final class ServerCall {
     outcome.complete(end);
   }
 
-  // ---------------------------------------------------------------- driven by ServiceExport
+  /**
+   * Turns the call away because the server is overloaded ({@link FailureKind#OVERLOADED}), unless it
+   * already started or ended; for when the service executor refuses it.
+   */
+  public void overloaded(String detail) {
+    RpcFrame.Failure failure = errors.of(callId, FailureKind.OVERLOADED, detail);
+    synchronized (this) {
+      if (started || done) {
+        return;
+      }
+      done = true;
+      if (mode != CallMode.ONE_WAY) {
+        replies.accept(failure);
+      }
+    }
+    outcome.complete(Outcome.FAILED);
+  }
 
   /** Ends the call before it ran, with a failure of the RPC layer's own. */
   void refuse(FailureKind kind, String message) {
     finish(errors.of(callId, kind, message), Outcome.FAILED);
   }
 
-  /** Runs the method on this thread and starts sending its result. */
-  void run(RpcMethod rpc, Object target, Object[] args) {
+  /**
+   * Decodes the arguments and runs the method on this thread, then sends its result or starts
+   * waiting for its future or stream. Does nothing when the call already ended (refused,
+   * cancelled, expired) or already ran. A plain method runs to completion inside this call; while
+   * it runs, {@link #cancel()} and {@link #expire()} interrupt this thread.
+   */
+  public void run() {
+    synchronized (this) {
+      if (done || started) {
+        return;
+      }
+      started = true;
+    }
+    Object[] args;
+    try {
+      args = codec.decodeArguments(method.method(), arguments);
+    } catch (RuntimeException e) {
+      refuse(FailureKind.BAD_ARGUMENTS, e.getMessage() == null ? e.toString() : e.getMessage());
+      return;
+    }
+    invoke(method, target, args);
+  }
+
+  private void invoke(RpcMethod rpc, Object target, Object[] args) {
     synchronized (this) {
       if (done) {
         return;
       }
-      method = rpc;
       runner = Thread.currentThread();
     }
     Object result;
@@ -221,7 +273,7 @@ public final class ServerCall {
   private void respond(Object value) {
     byte[] bytes;
     try {
-      bytes = codec.encodeResult(calledMethod().method(), value);
+      bytes = codec.encodeResult(method.method(), value);
     } catch (RuntimeException e) {
       finish(errors.of(callId, FailureKind.INTERNAL, "could not encode the result: " + e.getMessage()),
           Outcome.FAILED);
@@ -244,12 +296,8 @@ public final class ServerCall {
   }
 
   private RpcFrame.Failure tooLarge(int bytes, String what) {
-    return errors.of(callId, FailureKind.PAYLOAD_TOO_LARGE, "the " + what + " of " + calledMethod().describe()
+    return errors.of(callId, FailureKind.PAYLOAD_TOO_LARGE, "the " + what + " of " + method.describe()
         + " encodes to " + bytes + " bytes, over the server's " + maxFrameBytes + "-byte maximum message size");
-  }
-
-  private synchronized RpcMethod calledMethod() {
-    return method;
   }
 
   /** Sends the call's last frame (none for one-way) unless the call already ended. */
@@ -311,7 +359,7 @@ public final class ServerCall {
     public void onNext(Object item) {
       byte[] bytes;
       try {
-        bytes = codec.encodeResult(calledMethod().method(), item);
+        bytes = codec.encodeResult(method.method(), item);
       } catch (RuntimeException e) {
         abortStream(errors.of(callId, FailureKind.INTERNAL, "could not encode a stream item: " + e.getMessage()));
         return;

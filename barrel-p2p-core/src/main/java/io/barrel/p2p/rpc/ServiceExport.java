@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * An object published under a service interface: the table from method id to method, checked when
- * it is built, and {@link #invoke} to serve one request. Pure: it decodes arguments, calls the
- * object, encodes the result or the failure, and hands back frames; carrying them, running
- * {@code invoke} on a service executor and watching the deadline is the transport layer's job.
+ * it is built, and {@link #accept} to serve one request. Pure: the call it hands back decodes the
+ * arguments, calls the object, encodes the result or the failure, and hands out frames; carrying
+ * them, running the call on a service executor and firing its deadline is the transport layer's job.
  */
 public final class ServiceExport {
 
@@ -140,39 +140,42 @@ public final class ServiceExport {
   }
 
   /**
-   * Serves one request on the calling thread: checks it against the table, decodes the arguments,
-   * calls the object, and sends the result, the stream or the failure to {@code replies} (see
-   * {@link ServerCall} for when and from which thread). A plain method runs to completion inside
-   * this call; a future or a stream may finish later.
-   *
-   * @return the call, to pass on the caller's demand and cancellation and the deadline
+   * Checks a request against the table and hands back its call without running anything: refused
+   * at once (unknown service or method, another call mode) or ready to {@link ServerCall#run()}.
+   * Cheap, so the layer reading the stream can call it before it hands the call to an executor.
    */
-  public ServerCall invoke(RpcFrame.Request request, Consumer<? super RpcFrame> replies) {
+  public ServerCall accept(RpcFrame.Request request, Consumer<? super RpcFrame> replies) {
     Objects.requireNonNull(request, "request");
-    ServerCall call = new ServerCall(request.callId(), request.mode(), replies, errors, codec, limits);
-    if (!request.service().equals(service)) {
-      call.refuse(FailureKind.UNKNOWN_SERVICE, "this export serves '" + service + "', not '" + request.service() + "'");
-      return call;
-    }
     RpcMethod rpc = methods.get(request.methodId());
+    if (!request.service().equals(service)) {
+      return refused(request, replies, FailureKind.UNKNOWN_SERVICE, "this export serves '" + service + "', not '"
+          + request.service() + "'");
+    }
     if (rpc == null) {
-      call.refuse(FailureKind.UNKNOWN_METHOD, "service '" + service + "' has no method with id "
+      return refused(request, replies, FailureKind.UNKNOWN_METHOD, "service '" + service + "' has no method with id "
           + request.methodId() + " (the two sides declare different signatures)");
-      return call;
     }
     if (rpc.callMode() != request.mode()) {
-      call.refuse(FailureKind.UNKNOWN_METHOD, rpc.describe() + " is served as " + rpc.callMode()
-          + ", the request asked for " + request.mode());
-      return call;
+      return refused(request, replies, FailureKind.UNKNOWN_METHOD, rpc.describe() + " is served as "
+          + rpc.callMode() + ", the request asked for " + request.mode());
     }
-    Object[] args;
-    try {
-      args = codec.decodeArguments(rpc.method(), request.arguments());
-    } catch (RuntimeException e) {
-      call.refuse(FailureKind.BAD_ARGUMENTS, e.getMessage() == null ? e.toString() : e.getMessage());
-      return call;
-    }
-    call.run(rpc, implementation, args);
+    return new ServerCall(request, rpc, implementation, replies, errors, codec, limits);
+  }
+
+  /**
+   * {@link #accept} then {@link ServerCall#run()} on the calling thread: decodes the arguments,
+   * calls the object, and sends the result, the stream or the failure to {@code replies}.
+   */
+  public ServerCall invoke(RpcFrame.Request request, Consumer<? super RpcFrame> replies) {
+    ServerCall call = accept(request, replies);
+    call.run();
+    return call;
+  }
+
+  private ServerCall refused(RpcFrame.Request request, Consumer<? super RpcFrame> replies, FailureKind kind,
+      String message) {
+    ServerCall call = new ServerCall(request, null, null, replies, errors, codec, limits);
+    call.refuse(kind, message);
     return call;
   }
 
