@@ -2,6 +2,7 @@ package io.barrel.p2p.rpc;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -186,7 +187,7 @@ public final class JacksonCborCodec implements RpcCodec {
     } catch (IllegalArgumentException e) {
       throw new RpcCodecException(e.getMessage(), e);
     }
-    java.lang.reflect.Type[] parameters = method.getGenericParameterTypes();
+    Type[] parameters = method.getGenericParameterTypes();
     ObjectReader[] readers = new ObjectReader[parameters.length];
     ObjectWriter[] writers = new ObjectWriter[parameters.length];
     for (int i = 0; i < parameters.length; i++) {
@@ -212,7 +213,7 @@ public final class JacksonCborCodec implements RpcCodec {
   }
 
   /** Readers and writers for one method, built once: looking them up per call would dominate small calls. */
-  private record Binding(RpcMethod rpc, java.lang.reflect.Type[] parameters, ObjectReader[] readers,
+  private record Binding(RpcMethod rpc, Type[] parameters, ObjectReader[] readers,
       ObjectWriter[] writers, ObjectReader resultReader, ObjectWriter resultWriter) {}
 
   /** Refuses every class-name type id: the bytes must never choose a class. */

@@ -107,7 +107,8 @@ public record MethodId(long value) {
     }
   }
 
-  private static Class<?> erasure(Type type) {
+  /** The raw class of a type; a type variable's is that of its first bound. */
+  static Class<?> erasure(Type type) {
     if (type instanceof Class<?> c) {
       return c;
     } else if (type instanceof ParameterizedType p) {

@@ -8,6 +8,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -106,7 +107,7 @@ public final class RemoteErrors {
       default:
         // INTERNAL and PROTOCOL: the remote RPC layer failed; say which, keep whatever it told us.
         return new RemoteInvocationException(node, service, method.getName(), failure.remoteClass(),
-            failure.kind().name().toLowerCase(java.util.Locale.ROOT) + " error: " + message, failure.stack());
+            failure.kind().name().toLowerCase(Locale.ROOT) + " error: " + message, failure.stack());
     }
   }
 

@@ -64,7 +64,7 @@ public record RpcMethod(Method method, MethodId id, String signature, MethodShap
     }
     for (Type parameter : method.getGenericParameterTypes()) {
       checkConcrete(parameter, where);
-      Class<?> raw = erasure(parameter);
+      Class<?> raw = MethodId.erasure(parameter);
       if (isAsyncOrStream(raw) || Iterator.class.isAssignableFrom(raw) || isIo(raw)) {
         throw new IllegalArgumentException(where + " takes a " + raw.getName() + " parameter; arguments travel"
             + " as values, so pass the data itself (only results can be futures or streams)");
@@ -82,7 +82,7 @@ public record RpcMethod(Method method, MethodId id, String signature, MethodShap
       shape = oneWay ? MethodShape.ONE_WAY : MethodShape.VOID;
       valueType = void.class;
     } else {
-      Class<?> raw = erasure(returnType);
+      Class<?> raw = MethodId.erasure(returnType);
       if (raw == CompletableFuture.class || raw == CompletionStage.class) {
         shape = MethodShape.FUTURE;
         valueType = elementType(returnType, where);
@@ -98,7 +98,7 @@ public record RpcMethod(Method method, MethodId id, String signature, MethodShap
         valueType = returnType;
       }
       checkConcrete(valueType, where);
-      Class<?> rawValue = erasure(valueType);
+      Class<?> rawValue = MethodId.erasure(valueType);
       if (isAsyncOrStream(rawValue) || isIo(rawValue)) {
         throw new IllegalArgumentException(where + " returns a " + rawValue.getName() + " inside "
             + raw.getSimpleName() + "; nest at most one future or stream");
@@ -165,25 +165,13 @@ public record RpcMethod(Method method, MethodId id, String signature, MethodShap
         || Reader.class.isAssignableFrom(raw) || Writer.class.isAssignableFrom(raw);
   }
 
-  private static boolean isObjectMethod(Method method) {
+  /** True for a redeclared public method of {@link Object} (equals, hashCode, toString), which proxies answer locally. */
+  static boolean isObjectMethod(Method method) {
     try {
       Object.class.getMethod(method.getName(), method.getParameterTypes());
       return true;
     } catch (NoSuchMethodException e) {
       return false;
     }
-  }
-
-  static Class<?> erasure(Type type) {
-    if (type instanceof Class<?> c) {
-      return c;
-    } else if (type instanceof ParameterizedType p) {
-      return erasure(p.getRawType());
-    } else if (type instanceof GenericArrayType a) {
-      return erasure(a.getGenericComponentType()).arrayType();
-    } else if (type instanceof TypeVariable<?> v) {
-      return v.getBounds().length == 0 ? Object.class : erasure(v.getBounds()[0]);
-    }
-    return Object.class;
   }
 }

@@ -2,6 +2,7 @@ package io.barrel.p2p.rpc;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -80,8 +81,8 @@ public final class ServerCall {
   }
 
   /** The method called, or empty when the request was refused before one was found. */
-  public java.util.Optional<RpcMethod> method() {
-    return java.util.Optional.ofNullable(method);
+  public Optional<RpcMethod> method() {
+    return Optional.ofNullable(method);
   }
 
   /** How the call ended; completes when its last frame is out, or when it was cancelled. */

@@ -7,8 +7,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,8 +94,8 @@ public final class ServiceCallExecutor implements Executor, AutoCloseable {
       return t;
     };
     // The pool never queues: this class starts at most maxConcurrent workers and keeps the queue itself.
-    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(size, size, 30,
-        TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), factory);
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        factory);
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }

@@ -81,7 +81,7 @@ public final class ServiceExport {
   static Map<MethodId, RpcMethod> table(Class<?> serviceInterface) {
     Map<String, Method> bySignature = new HashMap<>();
     for (Method m : serviceInterface.getMethods()) {
-      if (Modifier.isStatic(m.getModifiers()) || m.isSynthetic() || m.isBridge() || isObjectMethod(m)) {
+      if (Modifier.isStatic(m.getModifiers()) || m.isSynthetic() || m.isBridge() || RpcMethod.isObjectMethod(m)) {
         continue;
       }
       // A sub-interface that narrows a return type lists both declarations; the narrower one wins.
@@ -108,15 +108,6 @@ public final class ServiceExport {
       }
     }
     return Collections.unmodifiableMap(table);
-  }
-
-  private static boolean isObjectMethod(Method m) {
-    try {
-      Object.class.getMethod(m.getName(), m.getParameterTypes());
-      return true;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
   }
 
   /** The name the service is exported under. */
