@@ -138,7 +138,7 @@ class JacksonCborCodecPropertyTest {
     assertThat(CODEC.decodeResult(m, CODEC.encodeResult(m, d))).isEqualTo(d);
   }
 
-  @Property(tries = 100)
+  @Property(tries = 200)
   void uuids(@ForAll("uuids") UUID u) {
     assertRoundTrip("uuid", u);
   }
