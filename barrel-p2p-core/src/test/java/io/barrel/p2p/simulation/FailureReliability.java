@@ -68,9 +68,9 @@ final class FailureReliability {
     SplittableRandom random = new SplittableRandom(SimNetwork.mix(seed * 7919 + percent));
     sim.crash(victims(sim, percent, random));
     Flood flood = new Flood(sim);
+    int[] live = sim.liveMembers();
     double[] reliability = new double[settings.burstBroadcasts()];
     for (int b = 0; b < reliability.length; b++) {
-      int[] live = sim.liveMembers();
       Flood.Result result = flood.from(live[random.nextInt(live.length)], true);
       reliability[b] = result.reliability();
       sim.settleTraffic();
@@ -85,10 +85,11 @@ final class FailureReliability {
     sim.crash(victims(sim, percent, random));
     Flood flood = new Flood(sim);
     List<Double> out = new ArrayList<>();
-    out.add(probe(sim, flood, settings.healingProbes(), random));
+    int[] live = sim.liveMembers();
+    out.add(probe(flood, live, settings.healingProbes(), random));
     for (int k = 1; k <= settings.healingMaxCycles(); k++) {
       sim.runFor(settings.cycleMillis());
-      double r = probe(sim, flood, settings.healingProbes(), random);
+      double r = probe(flood, live, settings.healingProbes(), random);
       out.add(r);
       if (r >= settings.reliableFraction()) {
         break;
@@ -97,8 +98,7 @@ final class FailureReliability {
     return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  private static double probe(Simulator sim, Flood flood, int probes, SplittableRandom random) {
-    int[] live = sim.liveMembers();
+  private static double probe(Flood flood, int[] live, int probes, SplittableRandom random) {
     double sum = 0;
     for (int p = 0; p < probes; p++) {
       sum += flood.from(live[random.nextInt(live.length)], false).reliability();

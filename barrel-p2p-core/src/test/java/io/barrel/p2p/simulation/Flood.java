@@ -8,7 +8,8 @@ package io.barrel.p2p.simulation;
  * (TCP's error on write), whose reaction then plays out in the simulator.
  *
  * <p>Scratch arrays are reused between floods, stamped with a generation number instead of
- * cleared, so a thousand floods over 10,000 nodes cost only the edges they cross.
+ * cleared, so a thousand floods over 10,000 nodes cost only the edges they cross. Which nodes are
+ * alive is read once, when the flood is made: make a new one after crashing nodes.
  */
 final class Flood {
 
@@ -36,6 +37,7 @@ final class Flood {
   private final int[] hop;
   private final int[] parent;
   private final int[] queue;
+  private final int receivers;
   private int generation;
 
   Flood(Simulator sim) {
@@ -45,6 +47,7 @@ final class Flood {
     this.hop = new int[n];
     this.parent = new int[n];
     this.queue = new int[n];
+    this.receivers = sim.liveMembers().length - 1;
   }
 
   Result from(int origin, boolean detect) {
@@ -82,17 +85,6 @@ final class Flood {
         }
       }
     }
-    return new Result(tail - 1, liveMembers() - 1, lastHop, received);
-  }
-
-  private int liveMembers() {
-    int count = 0;
-    for (int i = 0; i < sim.size(); i++) {
-      SimNode node = sim.node(i);
-      if (node.alive && node.joined) {
-        count++;
-      }
-    }
-    return count;
+    return new Result(tail - 1, receivers, lastHop, received);
   }
 }

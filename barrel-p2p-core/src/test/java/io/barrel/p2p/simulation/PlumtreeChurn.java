@@ -39,8 +39,6 @@ final class PlumtreeChurn {
     BroadcastLedger ledger = new BroadcastLedger();
     sim.attachBroadcast(settings.plumtree(), ledger);
     SplittableRandom random = new SplittableRandom(SimNetwork.mix(seed * 31337));
-    // Start on a cycle boundary of a running overlay, not in the instant the copy was made.
-    sim.runFor(settings.cycleMillis());
     List<Double> reliability = new ArrayList<>();
     double min = 1;
     int perfect = 0;

@@ -67,8 +67,8 @@ record SimulationSettings(
         .shufflePeriod(Duration.ofSeconds(10))
         .adaptiveShuffle(false) // the papers' fixed cycles: one shuffle per node per cycle
         .build();
-    return new SimulationSettings(nodes, seeds, 1, 50, 10, 10, 50, SimNetwork.CrashDetection.ON_CRASH, 1000,
-        List.of(10, 20, 30, 40, 50, 60, 70, 80, 90, 95), 1000, 0.999, 10, 6, 50, 100,
+    return new SimulationSettings(nodes, seeds, 1, 50, 10, 20, 40, SimNetwork.CrashDetection.ON_CRASH, 1000,
+        List.of(10, 20, 30, 40, 50, 60, 70, 80, 90, 95), 1000, 0.999, 10, 3, 20, 100,
         Math.max(1, nodes / 200), 1, membership, PlumtreeConfig.defaults());
   }
 

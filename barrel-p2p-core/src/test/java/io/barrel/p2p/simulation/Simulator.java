@@ -69,6 +69,7 @@ final class Simulator {
   private long seq;
   private long now;
   private long events;
+  private final long[] eventsByKind = new long[EventQueue.Kind.values().length];
   private BroadcastLedger ledger;
   private PlumtreeConfig broadcastConfig;
 
@@ -274,6 +275,7 @@ final class Simulator {
 
   private void dispatch(EventQueue.Event e) {
     events++;
+    eventsByKind[e.kind.ordinal()]++;
     SimNode node = e.node;
     if (!node.alive) {
       if (e.kind == EventQueue.Kind.MEMBERSHIP_MESSAGE || e.kind == EventQueue.Kind.BROADCAST_MESSAGE) {
@@ -481,6 +483,15 @@ final class Simulator {
   /** Events handled so far (a cost measure). */
   long events() {
     return events;
+  }
+
+  /** Events handled so far, by kind. */
+  Map<EventQueue.Kind, Long> eventsByKind() {
+    Map<EventQueue.Kind, Long> out = new java.util.EnumMap<>(EventQueue.Kind.class);
+    for (EventQueue.Kind kind : EventQueue.Kind.values()) {
+      out.put(kind, eventsByKind[kind.ordinal()]);
+    }
+    return out;
   }
 
   /** HyParView messages sent so far, by message type. */
