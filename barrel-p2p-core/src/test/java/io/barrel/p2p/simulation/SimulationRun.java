@@ -16,8 +16,10 @@ import java.util.Map;
  * </pre>
  *
  * Arguments are {@code key=value}: {@code nodes} (10000), {@code seeds} (5), {@code threads} (2),
- * {@code root} (the repository, for the paths below), {@code csv} (docs/simulation),
- * {@code page} (docs/simulation.md), {@code command} (the command line quoted in the page).
+ * {@code latency} (one-way link latency range in ms, 20-40), {@code detection} (how a crash is
+ * noticed: on-crash or on-use), {@code root} (the repository, for the paths below), {@code csv}
+ * (docs/simulation), {@code page} (docs/simulation.md), {@code command} (the command line quoted
+ * in the page).
  */
 public final class SimulationRun {
 
@@ -28,6 +30,8 @@ public final class SimulationRun {
     options.put("nodes", "10000");
     options.put("seeds", "5");
     options.put("threads", "2");
+    options.put("latency", "20-40");
+    options.put("detection", "on-crash");
     options.put("root", ".");
     options.put("csv", "docs/simulation");
     options.put("page", "docs/simulation.md");
@@ -41,13 +45,18 @@ public final class SimulationRun {
       }
       options.put(key, arg.substring(eq + 1));
     }
+    String[] latency = options.get("latency").split("-");
     SimulationSettings settings = SimulationSettings.papers(Integer.parseInt(options.get("nodes")),
-        Integer.parseInt(options.get("seeds")));
+            Integer.parseInt(options.get("seeds")))
+        .withLatency(Integer.parseInt(latency[0]), Integer.parseInt(latency[latency.length - 1]))
+        .withCrashDetection(SimNetwork.CrashDetection.valueOf(
+            options.get("detection").toUpperCase(Locale.ROOT).replace('-', '_')));
     int threads = Integer.parseInt(options.get("threads"));
     Path root = Path.of(options.get("root"));
 
-    System.out.printf(Locale.ROOT, "simulating %,d nodes, %d seeds on %d threads...%n", settings.nodes(),
-        settings.seeds(), threads);
+    System.out.printf(Locale.ROOT, "simulating %,d nodes, %d seeds on %d threads, links %d-%d ms, crashes noticed %s"
+        + "...%n", settings.nodes(), settings.seeds(), threads, settings.minLatencyMillis(), settings.maxLatencyMillis(),
+        settings.crashDetection());
     long start = System.nanoTime();
     List<SeedResult> seeds = PaperExperiments.run(settings, threads);
     long wall = (System.nanoTime() - start) / 1_000_000;

@@ -89,6 +89,13 @@ record SimulationSettings(
         churnBroadcastsPerCycle, membership, plumtree);
   }
 
+  SimulationSettings withLatency(int minMillis, int maxMillis) {
+    return new SimulationSettings(nodes, seeds, firstSeed, cycles, joinIntervalMillis, minMillis, maxMillis,
+        crashDetection, pathSources, failurePercents, burstBroadcasts, reliableFraction, healingProbes,
+        healingMaxCycles, redundancyBroadcasts, churnCycles, churnFailuresPerCycle, churnBroadcastsPerCycle,
+        membership, plumtree);
+  }
+
   SimulationSettings withCrashDetection(SimNetwork.CrashDetection detection) {
     return new SimulationSettings(nodes, seeds, firstSeed, cycles, joinIntervalMillis, minLatencyMillis,
         maxLatencyMillis, detection, pathSources, failurePercents, burstBroadcasts, reliableFraction,
