@@ -134,6 +134,7 @@ final class Bands {
         measured >= low && measured <= high);
   }
 
+  /** One number read off a seed's results. */
   interface Metric {
     double of(SeedResult seed);
   }

@@ -29,7 +29,7 @@ final class SimNode {
     this.neighbours = new int[activeSize];
   }
 
-  /** Names are {@code n<index>@sim}, so an index can be read back from a name without a map. */
+  /** The name of node {@code index}: {@code n<index>@sim}. */
   static NodeName nameOf(int index) {
     return NodeName.of("n" + index + "@sim");
   }

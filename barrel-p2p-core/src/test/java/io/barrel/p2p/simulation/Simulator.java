@@ -6,6 +6,7 @@ import io.barrel.p2p.broadcast.MessageId;
 import io.barrel.p2p.broadcast.Plumtree;
 import io.barrel.p2p.broadcast.PlumtreeConfig;
 import io.barrel.p2p.broadcast.PlumtreeEffect;
+import io.barrel.p2p.broadcast.PlumtreeTimer;
 import io.barrel.p2p.broadcast.Topic;
 import io.barrel.p2p.membership.HyParView;
 import io.barrel.p2p.membership.MembershipConfig;
@@ -17,7 +18,6 @@ import io.barrel.p2p.membership.NeighborPriority;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -33,11 +33,11 @@ import java.util.SplittableRandom;
  * {@code onConnectionClosed} when the peer was a neighbour); see {@link SimNetwork.CrashDetection}
  * for whether a crash is also announced without traffic.
  *
- * <p>Two agendas: traffic (messages, connection notices, Plumtree timers) in real virtual time, and
- * HyParView's timers on a clock that can be frozen. {@link #settleTraffic()} lets all traffic play
- * out while the membership timers stand still, which is how an experiment sends a burst of
- * broadcasts "before the next membership cycle" with the nodes' reactions to what the burst
- * reveals, and nothing else.
+ * <p>The {@link Agenda} keeps the clock: traffic (messages, connection notices, Plumtree timers) in
+ * virtual time, HyParView's timers on a clock that can be frozen. {@link #settleTraffic()} lets all
+ * traffic play out while the membership timers stand still, which is how an experiment sends a
+ * burst of broadcasts "before the next membership cycle" with the nodes' reactions to what the
+ * burst reveals, and nothing else.
  *
  * <p>Same seed, same run: every random choice comes from generators derived from the seed and a
  * node's index, and events with equal times run in the order they were created.
@@ -46,10 +46,6 @@ final class Simulator {
 
   private static final Topic TOPIC = Topic.of("sim");
   private static final byte[] PAYLOAD = new byte[16];
-  private static final List<Class<? extends MembershipMessage>> MESSAGE_TYPES = List.of(
-      MembershipMessage.Join.class, MembershipMessage.ForwardJoin.class, MembershipMessage.Neighbor.class,
-      MembershipMessage.NeighborReply.class, MembershipMessage.Disconnect.class, MembershipMessage.Shuffle.class,
-      MembershipMessage.ShuffleReply.class);
 
   private final MembershipConfig membershipConfig;
   private final SimNetwork network;
@@ -60,16 +56,9 @@ final class Simulator {
    * only pass names along), and an identity lookup skips hashing the string on every event.
    */
   private final IdentityHashMap<NodeName, SimNode> byName;
-  private final EventQueue traffic = new EventQueue();
-  /** HyParView timers; their times are on the timer clock, which lags real time by {@code timerLag}. */
-  private final EventQueue timers = new EventQueue();
-  /** HyParView messages sent, by type, in {@link #MESSAGE_TYPES} order. */
-  private final long[] membershipSent = new long[MESSAGE_TYPES.size()];
-  private long timerLag;
-  private long seq;
-  private long now;
+  private final Agenda agenda = new Agenda();
+  private final MessageCounts membershipSent = new MessageCounts();
   private long events;
-  private final long[] eventsByKind = new long[EventQueue.Kind.values().length];
   private BroadcastLedger ledger;
   private PlumtreeConfig broadcastConfig;
 
@@ -100,7 +89,7 @@ final class Simulator {
 
   // ------------------------------------------------------------------ scenario operations
 
-  /** Node {@code index} joins now through {@code contacts} (empty: it starts the overlay). */
+  /** Node {@code index} joins now() through {@code contacts} (empty: it starts the overlay). */
   void join(int index, Collection<Integer> contacts) {
     SimNode node = nodes[index];
     List<NodeName> names = new ArrayList<>(contacts.size());
@@ -108,7 +97,7 @@ final class Simulator {
       names.add(nodes[c].name);
     }
     node.joined = true;
-    applyMembership(node, node.membership.join(names, now));
+    applyMembership(node, node.membership.join(names, now()));
   }
 
   /**
@@ -120,24 +109,24 @@ final class Simulator {
   void restoreViews(int index, List<NodeName> active, List<NodeName> passive) {
     SimNode node = nodes[index];
     node.joined = true;
-    applyMembership(node, node.membership.join(List.of(), now));
+    applyMembership(node, node.membership.join(List.of(), now()));
     for (NodeName peer : active) {
       for (MembershipEffect effect : node.membership.onMessage(peer,
-          new MembershipMessage.Neighbor(NeighborPriority.HIGH), now)) {
+          new MembershipMessage.Neighbor(NeighborPriority.HIGH), now())) {
         if (effect instanceof MembershipEffect.Emit emit) {
           onMembershipEvent(node, emit.event());
         }
       }
     }
     if (!passive.isEmpty()) {
-      node.membership.onMessage(passive.get(0), new MembershipMessage.ShuffleReply(passive), now);
+      node.membership.onMessage(passive.get(0), new MembershipMessage.ShuffleReply(passive), now());
     }
   }
 
-  /** Gives a restored node back its contacts; a node with free slots starts filling them now. */
+  /** Gives a restored node back its contacts; a node with free slots starts filling them now(). */
   void restoreContacts(int index, List<NodeName> contacts) {
     SimNode node = nodes[index];
-    applyMembership(node, node.membership.join(contacts, now));
+    applyMembership(node, node.membership.join(contacts, now()));
   }
 
   /**
@@ -205,11 +194,11 @@ final class Simulator {
     }
   }
 
-  /** Node {@code origin} broadcasts a small payload now; returns the broadcast's id. */
+  /** Node {@code origin} broadcasts a small payload now(); returns the broadcast's id. */
   MessageId broadcast(int origin) {
     SimNode node = nodes[origin];
     MessageId id = node.broadcast.newMessageId();
-    ledger.start(id, origin, now);
+    ledger.start(id, origin, now());
     applyBroadcast(node, node.broadcast.broadcast(id, TOPIC, PAYLOAD, nanos()));
     return id;
   }
@@ -226,19 +215,14 @@ final class Simulator {
 
   /** Runs every event due up to {@code time}, then sets the clock to it. */
   void runUntil(long time) {
-    while (true) {
-      EventQueue.Event next = nextDue(time);
-      if (next == null) {
-        break;
-      }
-      now = Math.max(now, next.at + (next.kind == EventQueue.Kind.MEMBERSHIP_TIMER ? timerLag : 0));
-      dispatch(next);
+    for (EventQueue.Event e = agenda.next(time); e != null; e = agenda.next(time)) {
+      dispatch(e);
     }
-    now = Math.max(now, time);
+    agenda.advanceTo(time);
   }
 
   void runFor(long millis) {
-    runUntil(now + millis);
+    runUntil(now() + millis);
   }
 
   /**
@@ -247,35 +231,17 @@ final class Simulator {
    * time had passed. Returns the virtual time the traffic took.
    */
   long settleTraffic() {
-    long start = now;
-    while (!traffic.isEmpty()) {
-      EventQueue.Event next = traffic.poll();
-      now = Math.max(now, next.at);
-      dispatch(next);
+    long start = now();
+    for (EventQueue.Event e = agenda.nextTraffic(); e != null; e = agenda.nextTraffic()) {
+      dispatch(e);
     }
-    timerLag += now - start;
-    return now - start;
-  }
-
-  private EventQueue.Event nextDue(long time) {
-    EventQueue.Event a = traffic.peek();
-    EventQueue.Event b = timers.peek();
-    boolean aDue = a != null && a.at <= time;
-    boolean bDue = b != null && b.at + timerLag <= time;
-    if (aDue && bDue) {
-      long bAt = b.at + timerLag;
-      boolean trafficFirst = a.at != bAt ? a.at < bAt : a.seq < b.seq;
-      return trafficFirst ? traffic.poll() : timers.poll();
-    }
-    if (aDue) {
-      return traffic.poll();
-    }
-    return bDue ? timers.poll() : null;
+    long took = now() - start;
+    agenda.timersFrozenFor(took);
+    return took;
   }
 
   private void dispatch(EventQueue.Event e) {
     events++;
-    eventsByKind[e.kind.ordinal()]++;
     SimNode node = e.node;
     if (!node.alive) {
       if (e.kind == EventQueue.Kind.MEMBERSHIP_MESSAGE || e.kind == EventQueue.Kind.BROADCAST_MESSAGE) {
@@ -292,13 +258,13 @@ final class Simulator {
     switch (e.kind) {
       case MEMBERSHIP_MESSAGE -> {
         if (arrives(e)) {
-          applyMembership(node, node.membership.onMessage(e.from.name, (MembershipMessage) e.payload, now));
+          applyMembership(node, node.membership.onMessage(e.from.name, (MembershipMessage) e.payload, now()));
         }
       }
-      case CONNECTED -> applyMembership(node, node.membership.onConnected(e.from.name, now));
-      case CONNECT_FAILED -> applyMembership(node, node.membership.onConnectFailed(e.from.name, now));
-      case CONNECTION_CLOSED -> applyMembership(node, node.membership.onConnectionClosed(e.from.name, now));
-      case MEMBERSHIP_TIMER -> applyMembership(node, node.membership.onTimer((MembershipTimer) e.payload, now));
+      case CONNECTED -> applyMembership(node, node.membership.onConnected(e.from.name, now()));
+      case CONNECT_FAILED -> applyMembership(node, node.membership.onConnectFailed(e.from.name, now()));
+      case CONNECTION_CLOSED -> applyMembership(node, node.membership.onConnectionClosed(e.from.name, now()));
+      case MEMBERSHIP_TIMER -> applyMembership(node, node.membership.onTimer((MembershipTimer) e.payload, now()));
       case BROADCAST_MESSAGE -> {
         if (arrives(e) && node.broadcast != null) {
           BroadcastMessage message = (BroadcastMessage) e.payload;
@@ -308,7 +274,7 @@ final class Simulator {
       }
       case BROADCAST_TIMER -> {
         if (node.broadcast != null) {
-          applyBroadcast(node, node.broadcast.onTimer((io.barrel.p2p.broadcast.PlumtreeTimer) e.payload, nanos()));
+          applyBroadcast(node, node.broadcast.onTimer((PlumtreeTimer) e.payload, nanos()));
         }
       }
       default -> throw new AssertionError(e.kind);
@@ -339,10 +305,10 @@ final class Simulator {
     for (MembershipEffect effect : effects) {
       if (effect instanceof MembershipEffect.Send send) {
         SimNode peer = lookup(send.peer());
-        countSent(send.message());
+        membershipSent.sent(send.message());
         if (reachable(node, peer)) {
-          traffic.add(new EventQueue.Event(now + latency(node, peer), seq++, EventQueue.Kind.MEMBERSHIP_MESSAGE,
-              peer, node, send.message(), network.epoch(node.index, peer.index)));
+          agenda.traffic(latency(node, peer), EventQueue.Kind.MEMBERSHIP_MESSAGE, peer, node, send.message(),
+              network.epoch(node.index, peer.index));
         } else {
           failedUse(node, peer);
         }
@@ -358,8 +324,7 @@ final class Simulator {
           notice(peer, node, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
         }
       } else if (effect instanceof MembershipEffect.Schedule schedule) {
-        timers.add(new EventQueue.Event(now - timerLag + schedule.delay().toMillis(), seq++,
-            EventQueue.Kind.MEMBERSHIP_TIMER, node, null, schedule.timer(), 0));
+        agenda.timer(schedule.delay().toMillis(), node, schedule.timer());
       } else if (effect instanceof MembershipEffect.Emit emit) {
         onMembershipEvent(node, emit.event());
       } else {
@@ -398,14 +363,13 @@ final class Simulator {
         } else if (network.losesBroadcast()) {
           ledger.lost();
         } else {
-          traffic.add(new EventQueue.Event(now + latency(node, peer), seq++, EventQueue.Kind.BROADCAST_MESSAGE,
-              peer, node, send.message(), network.epoch(node.index, peer.index)));
+          agenda.traffic(latency(node, peer), EventQueue.Kind.BROADCAST_MESSAGE, peer, node, send.message(),
+              network.epoch(node.index, peer.index));
         }
       } else if (effect instanceof PlumtreeEffect.Schedule schedule) {
-        traffic.add(new EventQueue.Event(now + schedule.delay().toMillis(), seq++, EventQueue.Kind.BROADCAST_TIMER,
-            node, null, schedule.timer(), 0));
+        agenda.traffic(schedule.delay().toMillis(), EventQueue.Kind.BROADCAST_TIMER, node, null, schedule.timer(), 0);
       } else if (effect instanceof PlumtreeEffect.Deliver deliver) {
-        ledger.delivered(node.index, deliver, now);
+        ledger.delivered(node.index, deliver, now());
       } else {
         throw new AssertionError("unhandled broadcast effect " + effect);
       }
@@ -427,7 +391,7 @@ final class Simulator {
   }
 
   private void notice(SimNode at, SimNode about, EventQueue.Kind kind, long delay) {
-    traffic.add(new EventQueue.Event(now + delay, seq++, kind, at, about, null, 0));
+    agenda.traffic(delay, kind, at, about, null, 0);
   }
 
   private SimNode lookup(NodeName name) {
@@ -443,13 +407,13 @@ final class Simulator {
   }
 
   private long nanos() {
-    return now * 1_000_000L;
+    return now() * 1_000_000L;
   }
 
   // ------------------------------------------------------------------ observations
 
   long now() {
-    return now;
+    return agenda.now();
   }
 
   int size() {
@@ -485,43 +449,9 @@ final class Simulator {
     return events;
   }
 
-  /** Events handled so far, by kind. */
-  Map<EventQueue.Kind, Long> eventsByKind() {
-    Map<EventQueue.Kind, Long> out = new java.util.EnumMap<>(EventQueue.Kind.class);
-    for (EventQueue.Kind kind : EventQueue.Kind.values()) {
-      out.put(kind, eventsByKind[kind.ordinal()]);
-    }
-    return out;
-  }
-
   /** HyParView messages sent so far, by message type. */
   Map<String, Long> membershipSent() {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (int i = 0; i < MESSAGE_TYPES.size(); i++) {
-      out.put(MESSAGE_TYPES.get(i).getSimpleName(), membershipSent[i]);
-    }
-    return out;
-  }
-
-  private void countSent(MembershipMessage message) {
-    // An instanceof chain: cheaper than a map lookup on the hottest path.
-    int type;
-    if (message instanceof MembershipMessage.Shuffle) {
-      type = 5;
-    } else if (message instanceof MembershipMessage.ShuffleReply) {
-      type = 6;
-    } else if (message instanceof MembershipMessage.ForwardJoin) {
-      type = 1;
-    } else if (message instanceof MembershipMessage.Neighbor) {
-      type = 2;
-    } else if (message instanceof MembershipMessage.NeighborReply) {
-      type = 3;
-    } else if (message instanceof MembershipMessage.Disconnect) {
-      type = 4;
-    } else {
-      type = 0;
-    }
-    membershipSent[type]++;
+    return membershipSent.byType();
   }
 
   /** Indices of the nodes that are alive and have joined. */
