@@ -1,0 +1,479 @@
+package io.barrel.p2p.simulation;
+
+import io.barrel.p2p.NodeName;
+import io.barrel.p2p.broadcast.BroadcastMessage;
+import io.barrel.p2p.broadcast.MessageId;
+import io.barrel.p2p.broadcast.Plumtree;
+import io.barrel.p2p.broadcast.PlumtreeConfig;
+import io.barrel.p2p.broadcast.PlumtreeEffect;
+import io.barrel.p2p.broadcast.PlumtreeTimer;
+import io.barrel.p2p.broadcast.Topic;
+import io.barrel.p2p.membership.HyParView;
+import io.barrel.p2p.membership.MembershipConfig;
+import io.barrel.p2p.membership.MembershipEffect;
+import io.barrel.p2p.membership.MembershipEvent;
+import io.barrel.p2p.membership.MembershipMessage;
+import io.barrel.p2p.membership.MembershipTimer;
+import io.barrel.p2p.membership.NeighborPriority;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic discrete-event simulator that runs the production {@link HyParView} and
+ * {@link Plumtree} state machines for thousands of nodes in one thread, in virtual time.
+ *
+ * <p>It plays every node's driver: each effect becomes an event (a message arriving one link
+ * latency later, a dial answered one round trip later, a timer), and each event becomes an input.
+ * Connections are modelled as the papers do, TCP-like: a send or a dial to a crashed or
+ * partitioned-off node fails promptly and the sender is told ({@code onConnectFailed}, or
+ * {@code onConnectionClosed} when the peer was a neighbour); see {@link SimNetwork.CrashDetection}
+ * for whether a crash is also announced without traffic.
+ *
+ * <p>The {@link Agenda} keeps the clock: traffic (messages, connection notices, Plumtree timers) in
+ * virtual time, HyParView's timers on a clock that can be frozen. {@link #settleTraffic()} lets all
+ * traffic play out while the membership timers stand still, which is how an experiment sends a
+ * burst of broadcasts "before the next membership cycle" with the nodes' reactions to what the
+ * burst reveals, and nothing else.
+ *
+ * <p>Same seed, same run: every random choice comes from generators derived from the seed and a
+ * node's index, and events with equal times run in the order they were created.
+ */
+final class Simulator {
+
+  private static final Topic TOPIC = Topic.of("sim");
+  private static final byte[] PAYLOAD = new byte[16];
+
+  private final MembershipConfig membershipConfig;
+  private final SimNetwork network;
+  private final long seed;
+  private final SimNode[] nodes;
+  /**
+   * Names to nodes by identity: every name in the run is one of the instances made here (the cores
+   * only pass names along), and an identity lookup skips hashing the string on every event.
+   */
+  private final IdentityHashMap<NodeName, SimNode> byName;
+  private final Agenda agenda = new Agenda();
+  private final MessageCounts membershipSent = new MessageCounts();
+  private long events;
+  private BroadcastLedger ledger;
+  private PlumtreeConfig broadcastConfig;
+
+  /**
+   * @param size number of nodes, named {@code n0@sim} ... ; none has joined yet
+   * @param config every node's membership settings
+   * @param network latency, loss and crash-detection model
+   * @param seed the root of every random choice of the run
+   */
+  Simulator(int size, MembershipConfig config, SimNetwork network, long seed) {
+    this.membershipConfig = config;
+    this.network = network;
+    this.seed = seed;
+    this.nodes = new SimNode[size];
+    this.byName = new IdentityHashMap<>(size * 2);
+    for (int i = 0; i < size; i++) {
+      NodeName name = SimNode.nameOf(i);
+      HyParView membership = new HyParView(name, config, nodeRandom(i, 1));
+      nodes[i] = new SimNode(i, name, membership, config.activeSize());
+      byName.put(name, nodes[i]);
+    }
+  }
+
+  /** A generator for one node and one purpose, independent of the order things are created in. */
+  SplittableRandom nodeRandom(int index, int purpose) {
+    return new SplittableRandom(SimNetwork.mix(seed * 0x9E3779B97F4A7C15L + index * 31L + purpose));
+  }
+
+  // ------------------------------------------------------------------ scenario operations
+
+  /** Node {@code index} joins now() through {@code contacts} (empty: it starts the overlay). */
+  void join(int index, Collection<Integer> contacts) {
+    SimNode node = nodes[index];
+    List<NodeName> names = new ArrayList<>(contacts.size());
+    for (int c : contacts) {
+      names.add(nodes[c].name);
+    }
+    node.joined = true;
+    applyMembership(node, node.membership.join(names, now()));
+  }
+
+  /**
+   * Rebuilds a node's views from a snapshot through the node's ordinary inputs: it joins with no
+   * contact, each former neighbour asks it for a link with HIGH priority, and a shuffle reply hands
+   * it the former passive view. The replies it would send are dropped: the former neighbours are
+   * being restored the same way. Call {@link #restoreContacts} once every node is restored.
+   */
+  void restoreViews(int index, List<NodeName> active, List<NodeName> passive) {
+    SimNode node = nodes[index];
+    node.joined = true;
+    applyMembership(node, node.membership.join(List.of(), now()));
+    for (NodeName peer : active) {
+      for (MembershipEffect effect : node.membership.onMessage(peer,
+          new MembershipMessage.Neighbor(NeighborPriority.HIGH), now())) {
+        if (effect instanceof MembershipEffect.Emit emit) {
+          onMembershipEvent(node, emit.event());
+        }
+      }
+    }
+    if (!passive.isEmpty()) {
+      node.membership.onMessage(passive.get(0), new MembershipMessage.ShuffleReply(passive), now());
+    }
+  }
+
+  /** Gives a restored node back its contacts; a node with free slots starts filling them now(). */
+  void restoreContacts(int index, List<NodeName> contacts) {
+    SimNode node = nodes[index];
+    applyMembership(node, node.membership.join(contacts, now()));
+  }
+
+  /**
+   * Crashes nodes at once. Each is silent from then on: what it had in flight is still delivered,
+   * what is sent to it is lost and reported to the sender. With {@link SimNetwork.CrashDetection#ON_CRASH}
+   * the holders of a link or link attempt to it are also told, one link latency later.
+   */
+  void crash(Collection<Integer> victims) {
+    for (int v : victims) {
+      nodes[v].alive = false;
+    }
+    if (network.crashDetection() == SimNetwork.CrashDetection.ON_CRASH) {
+      for (SimNode node : nodes) {
+        if (!node.alive || !node.joined) {
+          continue;
+        }
+        for (int i = 0; i < node.degree(); i++) {
+          SimNode peer = nodes[node.neighbour(i)];
+          if (!peer.alive) {
+            notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
+          }
+        }
+        for (NodeName pending : node.membership.pendingLinks()) {
+          SimNode peer = lookup(pending);
+          if (!peer.alive && !node.hasNeighbour(peer.index)) {
+            notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Splits the network: {@code sides[i]} is node i's side. Every link across the cut breaks at once
+   * (both ends are told, as a connection's idle timeout would) and dials across fail.
+   */
+  void partition(int[] sides) {
+    network.sides(sides.clone());
+    for (SimNode node : nodes) {
+      if (!node.alive) {
+        continue;
+      }
+      for (int i = 0; i < node.degree(); i++) {
+        SimNode peer = nodes[node.neighbour(i)];
+        if (!network.sameSide(node.index, peer.index)) {
+          notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
+        }
+      }
+    }
+  }
+
+  /** Ends a partition: every node can reach every live node again. */
+  void heal() {
+    network.sides(null);
+  }
+
+  /** Gives every joined, live node a Plumtree whose neighbours are its current active view. */
+  void attachBroadcast(PlumtreeConfig config, BroadcastLedger ledger) {
+    this.broadcastConfig = config;
+    this.ledger = ledger;
+    for (SimNode node : nodes) {
+      if (node.alive && node.joined) {
+        node.broadcast = new Plumtree(node.name, node.membership.activeView(), config, nodeRandom(node.index, 2));
+      }
+    }
+  }
+
+  /** Node {@code origin} broadcasts a small payload now(); returns the broadcast's id. */
+  MessageId broadcast(int origin) {
+    SimNode node = nodes[origin];
+    MessageId id = node.broadcast.newMessageId();
+    ledger.start(id, origin, now());
+    applyBroadcast(node, node.broadcast.broadcast(id, TOPIC, PAYLOAD, nanos()));
+    return id;
+  }
+
+  /**
+   * A broadcast layer outside the simulator (an experiment's flood) found the link from
+   * {@code from} to {@code to} dead on use: {@code from}'s membership is told one round trip later.
+   */
+  void detectOnUse(int from, int to) {
+    failedUse(nodes[from], nodes[to]);
+  }
+
+  // ------------------------------------------------------------------ running
+
+  /** Runs every event due up to {@code time}, then sets the clock to it. */
+  void runUntil(long time) {
+    for (EventQueue.Event e = agenda.next(time); e != null; e = agenda.next(time)) {
+      dispatch(e);
+    }
+    agenda.advanceTo(time);
+  }
+
+  void runFor(long millis) {
+    runUntil(now() + millis);
+  }
+
+  /**
+   * Lets all traffic play out with the membership timers frozen: messages, connection notices and
+   * Plumtree timers run until none is left; when it returns, the membership timers resume as if no
+   * time had passed. Returns the virtual time the traffic took.
+   */
+  long settleTraffic() {
+    long start = now();
+    for (EventQueue.Event e = agenda.nextTraffic(); e != null; e = agenda.nextTraffic()) {
+      dispatch(e);
+    }
+    long took = now() - start;
+    agenda.timersFrozenFor(took);
+    return took;
+  }
+
+  private void dispatch(EventQueue.Event e) {
+    events++;
+    SimNode node = e.node;
+    if (!node.alive) {
+      if (e.kind == EventQueue.Kind.MEMBERSHIP_MESSAGE || e.kind == EventQueue.Kind.BROADCAST_MESSAGE) {
+        if (e.kind == EventQueue.Kind.BROADCAST_MESSAGE) {
+          ledger.lost();
+        }
+        // The message reached a dead process: its host's reset travels back to the sender.
+        if (e.from.alive) {
+          notice(e.from, node, closedOrFailed(e.from, node), latency(e.from, node));
+        }
+      }
+      return;
+    }
+    switch (e.kind) {
+      case MEMBERSHIP_MESSAGE -> {
+        if (arrives(e)) {
+          applyMembership(node, node.membership.onMessage(e.from.name, (MembershipMessage) e.payload, now()));
+        }
+      }
+      case CONNECTED -> applyMembership(node, node.membership.onConnected(e.from.name, now()));
+      case CONNECT_FAILED -> applyMembership(node, node.membership.onConnectFailed(e.from.name, now()));
+      case CONNECTION_CLOSED -> applyMembership(node, node.membership.onConnectionClosed(e.from.name, now()));
+      case MEMBERSHIP_TIMER -> applyMembership(node, node.membership.onTimer((MembershipTimer) e.payload, now()));
+      case BROADCAST_MESSAGE -> {
+        if (arrives(e) && node.broadcast != null) {
+          BroadcastMessage message = (BroadcastMessage) e.payload;
+          ledger.received(message);
+          applyBroadcast(node, node.broadcast.onMessage(e.from.name, message, nanos()));
+        }
+      }
+      case BROADCAST_TIMER -> {
+        if (node.broadcast != null) {
+          applyBroadcast(node, node.broadcast.onTimer((PlumtreeTimer) e.payload, nanos()));
+        }
+      }
+      default -> throw new AssertionError(e.kind);
+    }
+  }
+
+  /**
+   * A message still belongs to a live connection when it arrives: not hung up since it was sent,
+   * and not cut by a partition meanwhile (then the sender learns its connection broke).
+   */
+  private boolean arrives(EventQueue.Event e) {
+    if (e.epoch != network.epoch(e.node.index, e.from.index)) {
+      return false;
+    }
+    if (!network.sameSide(e.node.index, e.from.index)) {
+      if (e.kind == EventQueue.Kind.BROADCAST_MESSAGE) {
+        ledger.lost();
+      }
+      notice(e.from, e.node, closedOrFailed(e.from, e.node), latency(e.from, e.node));
+      return false;
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ carrying out effects
+
+  private void applyMembership(SimNode node, List<MembershipEffect> effects) {
+    for (MembershipEffect effect : effects) {
+      if (effect instanceof MembershipEffect.Send send) {
+        SimNode peer = lookup(send.peer());
+        membershipSent.sent(send.message());
+        if (reachable(node, peer)) {
+          agenda.traffic(latency(node, peer), EventQueue.Kind.MEMBERSHIP_MESSAGE, peer, node, send.message(),
+              network.epoch(node.index, peer.index));
+        } else {
+          failedUse(node, peer);
+        }
+      } else if (effect instanceof MembershipEffect.Connect connect) {
+        SimNode peer = lookup(connect.peer());
+        notice(node, peer, reachable(node, peer) ? EventQueue.Kind.CONNECTED : EventQueue.Kind.CONNECT_FAILED,
+            2L * latency(node, peer));
+      } else if (effect instanceof MembershipEffect.Disconnect hangUp) {
+        SimNode peer = lookup(hangUp.peer());
+        network.hangUp(node.index, peer.index);
+        notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
+        if (reachable(node, peer)) {
+          notice(peer, node, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
+        }
+      } else if (effect instanceof MembershipEffect.Schedule schedule) {
+        agenda.timer(schedule.delay().toMillis(), node, schedule.timer());
+      } else if (effect instanceof MembershipEffect.Emit emit) {
+        onMembershipEvent(node, emit.event());
+      } else {
+        throw new AssertionError("unhandled membership effect " + effect);
+      }
+    }
+  }
+
+  private void onMembershipEvent(SimNode node, MembershipEvent event) {
+    SimNode peer = lookup(event.peer());
+    if (event instanceof MembershipEvent.PeerUp) {
+      node.neighbourUp(peer.index);
+      if (node.degree() > membershipConfig.activeSize()) {
+        throw new AssertionError(node.name + " holds " + node.degree() + " neighbours, more than active-size "
+            + membershipConfig.activeSize());
+      }
+      if (node.broadcast != null) {
+        applyBroadcast(node, node.broadcast.neighbourUp(peer.name, nanos()));
+      }
+    } else if (event instanceof MembershipEvent.PeerDown) {
+      node.neighbourDown(peer.index);
+      if (node.broadcast != null) {
+        applyBroadcast(node, node.broadcast.neighbourDown(peer.name, nanos()));
+      }
+    }
+  }
+
+  private void applyBroadcast(SimNode node, List<PlumtreeEffect> effects) {
+    for (PlumtreeEffect effect : effects) {
+      if (effect instanceof PlumtreeEffect.Send send) {
+        SimNode peer = lookup(send.peer());
+        ledger.sent(send.message());
+        if (!reachable(node, peer)) {
+          ledger.lost();
+          failedUse(node, peer); // the broadcast shares the connection, so membership hears of it too
+        } else if (network.losesBroadcast()) {
+          ledger.lost();
+        } else {
+          agenda.traffic(latency(node, peer), EventQueue.Kind.BROADCAST_MESSAGE, peer, node, send.message(),
+              network.epoch(node.index, peer.index));
+        }
+      } else if (effect instanceof PlumtreeEffect.Schedule schedule) {
+        agenda.traffic(schedule.delay().toMillis(), EventQueue.Kind.BROADCAST_TIMER, node, null, schedule.timer(), 0);
+      } else if (effect instanceof PlumtreeEffect.Deliver deliver) {
+        ledger.delivered(node.index, deliver, now());
+      } else {
+        throw new AssertionError("unhandled broadcast effect " + effect);
+      }
+    }
+  }
+
+  private boolean reachable(SimNode from, SimNode to) {
+    return to.alive && network.sameSide(from.index, to.index);
+  }
+
+  /** A send to an unreachable peer: the sender hears of it one round trip later. */
+  private void failedUse(SimNode from, SimNode to) {
+    notice(from, to, closedOrFailed(from, to), 2L * latency(from, to));
+  }
+
+  /** A neighbour's connection existed, so it closed; anyone else's dial failed. */
+  private static EventQueue.Kind closedOrFailed(SimNode from, SimNode to) {
+    return from.hasNeighbour(to.index) ? EventQueue.Kind.CONNECTION_CLOSED : EventQueue.Kind.CONNECT_FAILED;
+  }
+
+  private void notice(SimNode at, SimNode about, EventQueue.Kind kind, long delay) {
+    agenda.traffic(delay, kind, at, about, null, 0);
+  }
+
+  private SimNode lookup(NodeName name) {
+    SimNode node = byName.get(name);
+    if (node == null) {
+      throw new IllegalStateException("unknown node " + name + ": names must be the simulator's own instances");
+    }
+    return node;
+  }
+
+  private int latency(SimNode a, SimNode b) {
+    return network.latency(a.index, b.index);
+  }
+
+  private long nanos() {
+    return now() * 1_000_000L;
+  }
+
+  // ------------------------------------------------------------------ observations
+
+  long now() {
+    return agenda.now();
+  }
+
+  int size() {
+    return nodes.length;
+  }
+
+  SimNode node(int index) {
+    return nodes[index];
+  }
+
+  SimNode node(NodeName name) {
+    return lookup(name);
+  }
+
+  SimNetwork network() {
+    return network;
+  }
+
+  MembershipConfig membershipConfig() {
+    return membershipConfig;
+  }
+
+  PlumtreeConfig broadcastConfig() {
+    return broadcastConfig;
+  }
+
+  BroadcastLedger ledger() {
+    return ledger;
+  }
+
+  /** Events handled so far (a cost measure). */
+  long events() {
+    return events;
+  }
+
+  /** HyParView messages sent so far, by message type. */
+  Map<String, Long> membershipSent() {
+    return membershipSent.byType();
+  }
+
+  /** Indices of the nodes that are alive and have joined. */
+  int[] liveMembers() {
+    int count = 0;
+    for (SimNode node : nodes) {
+      if (node.alive && node.joined) {
+        count++;
+      }
+    }
+    int[] out = new int[count];
+    int i = 0;
+    for (SimNode node : nodes) {
+      if (node.alive && node.joined) {
+        out[i++] = node.index;
+      }
+    }
+    return out;
+  }
+
+  /** The mirrored active views as an adjacency graph, for metrics and floods. */
+  ActiveGraph activeGraph() {
+    return ActiveGraph.of(this);
+  }
+}
