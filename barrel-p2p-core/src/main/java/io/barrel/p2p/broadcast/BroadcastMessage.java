@@ -47,6 +47,11 @@ public sealed interface BroadcastMessage
       return payload.clone();
     }
 
+    /** The payload's size, without the copy {@link #payload()} makes (metrics count it per message). */
+    public int payloadLength() {
+      return payload.length;
+    }
+
     /** The payload without a copy, for the codec and the state machine, which never write to it. */
     byte[] sharedPayload() {
       return payload;

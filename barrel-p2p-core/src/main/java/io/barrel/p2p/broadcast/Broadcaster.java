@@ -140,7 +140,7 @@ public final class Broadcaster implements AutoCloseable {
     }
     metrics.increment(MeterName.BROADCAST_MESSAGES, typeOf(message), "in");
     if (message instanceof BroadcastMessage.Gossip gossip) {
-      metrics.add(MeterName.BROADCAST_PAYLOAD_BYTES, gossip.payload().length, "in");
+      metrics.add(MeterName.BROADCAST_PAYLOAD_BYTES, gossip.payloadLength(), "in");
     }
     apply(plumtree.onMessage(from, message, loop.nowNanos()));
   }
@@ -172,7 +172,7 @@ public final class Broadcaster implements AutoCloseable {
   private void send(NodeName peer, BroadcastMessage message) {
     metrics.increment(MeterName.BROADCAST_MESSAGES, typeOf(message), "out");
     if (message instanceof BroadcastMessage.Gossip gossip) {
-      metrics.add(MeterName.BROADCAST_PAYLOAD_BYTES, gossip.payload().length, "out");
+      metrics.add(MeterName.BROADCAST_PAYLOAD_BYTES, gossip.payloadLength(), "out");
     }
     // A failed send needs no report: the lost link reaches Plumtree as a membership event, and a
     // missing message is recovered by GRAFT from another announcer.

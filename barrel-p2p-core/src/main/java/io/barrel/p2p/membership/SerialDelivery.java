@@ -33,7 +33,16 @@ public final class SerialDelivery implements Executor {
       }
       draining = true;
     }
-    executor.execute(this::drain);
+    try {
+      executor.execute(this::drain);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The executor is shutting down with the node: drop what is queued, and do not stay marked
+      // as draining, or nothing queued later would ever run.
+      synchronized (queue) {
+        queue.clear();
+        draining = false;
+      }
+    }
   }
 
   private void drain() {
