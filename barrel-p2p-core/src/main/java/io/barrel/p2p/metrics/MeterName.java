@@ -50,7 +50,21 @@ public enum MeterName {
   /** Leases of other nodes that expired here. */
   REGISTRY_LEASES_EXPIRED("barrel.p2p.registry.leases.expired", Kind.COUNTER, "leases"),
   /** Refused CRDT input since start, by what (delta, timestamp). */
-  REGISTRY_REJECTED("barrel.p2p.registry.rejected", Kind.GAUGE, "rejections", "what");
+  REGISTRY_REJECTED("barrel.p2p.registry.rejected", Kind.GAUGE, "rejections", "what"),
+  /** Calls made from here, by service, method and outcome (ok, error, deadline, overloaded, ...), each attempt included. */
+  RPC_CLIENT_CALLS("barrel.p2p.rpc.client.calls", Kind.TIMER, null, "service", "method", "outcome"),
+  /** Calls served here, by service, method and outcome (ok, failed, cancelled, expired). */
+  RPC_SERVER_CALLS("barrel.p2p.rpc.server.calls", Kind.TIMER, null, "service", "method", "outcome"),
+  /** Remote calls from here waiting for their answer. */
+  RPC_CLIENT_IN_FLIGHT("barrel.p2p.rpc.client.in.flight", Kind.GAUGE, "calls"),
+  /** Calls being served here (queued or running). */
+  RPC_SERVER_IN_FLIGHT("barrel.p2p.rpc.server.in.flight", Kind.GAUGE, "calls"),
+  /** Attempts retried on another instance, by service and the failure that caused it. */
+  RPC_RETRIES("barrel.p2p.rpc.client.retries", Kind.COUNTER, "retries", "service", "reason"),
+  /** Instances ejected as outliers, by service. */
+  RPC_EJECTIONS("barrel.p2p.rpc.client.ejections", Kind.COUNTER, "ejections", "service"),
+  /** Malformed or out-of-order RPC frames; the stream was reset, by problem. */
+  RPC_PROTOCOL_ERRORS("barrel.p2p.rpc.protocol.errors", Kind.COUNTER, "errors", "problem");
 
   /** What kind of meter a name is. */
   public enum Kind {
