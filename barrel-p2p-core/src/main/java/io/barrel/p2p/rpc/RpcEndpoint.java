@@ -252,15 +252,17 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
     } catch (IllegalAccessException e) {
       return CompletableFuture.failedFuture(new LocalFailure(e));
     }
-    if (rpc.shape() != MethodShape.FUTURE) {
+    if (rpc.shape() != MethodShape.FUTURE && rpc.shape() != MethodShape.MONO) {
       return CompletableFuture.completedFuture(value);
     }
     if (value == null) {
       return CompletableFuture.failedFuture(new LocalFailure(new NullPointerException(rpc.describe()
-          + " returned null instead of a CompletionStage")));
+          + " returned null instead of a " + (rpc.shape() == MethodShape.MONO ? "Mono" : "CompletionStage"))));
     }
+    CompletionStage<?> stage = rpc.shape() == MethodShape.MONO ? ReactorBridge.toFuture(value)
+        : (CompletionStage<?>) value;
     CompletableFuture<Object> result = new CompletableFuture<>();
-    ((CompletionStage<?>) value).whenComplete((v, e) -> {
+    stage.whenComplete((v, e) -> {
       if (e == null) {
         result.complete(v);
       } else {
@@ -280,7 +282,8 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
       if (publisher == null) {
         throw new NullPointerException(rpc.describe() + " returned null instead of a Publisher");
       }
-      return (Flow.Publisher<Object>) publisher;
+      return rpc.shape() == MethodShape.FLUX ? ReactorBridge.toFlowPublisher(publisher)
+          : (Flow.Publisher<Object>) publisher;
     } catch (InvocationTargetException e) {
       throw e.getCause() == null ? e : e.getCause();
     }

@@ -13,7 +13,8 @@ import java.util.concurrent.ExecutionException;
  * a call through the {@link ServiceClient}, shaped by its return type: a plain value or
  * {@code void} blocks the caller until the answer (or the deadline), a future returns at once, a
  * {@link OneWay} method returns once the request is on its way, and a publisher starts a call for
- * each subscriber.
+ * each subscriber. Reactor's {@code Mono} and {@code Flux} are lazy: the call starts when they are
+ * subscribed, as Reactor users expect.
  */
 final class ServiceProxy implements InvocationHandler {
 
@@ -46,6 +47,10 @@ final class ServiceProxy implements InvocationHandler {
         return client.call(plan, args);
       case PUBLISHER:
         return client.stream(plan, args);
+      case MONO:
+        return ReactorBridge.mono(() -> client.call(plan, args));
+      case FLUX:
+        return ReactorBridge.flux(client.stream(plan, args));
       case ONE_WAY:
         await(client.call(plan, args), method);
         return null;
