@@ -132,7 +132,7 @@ class RpcMethodTest {
     assertRefused("generic", "declares type parameters");
     assertRefused("oneWayWithResult", "must return void");
     assertRefused("raw", "declare its element type");
-    assertRefused("plainFuture", "CompletableFuture<T> or CompletionStage<T>");
+    assertRefused("plainFuture", "CompletableFuture<T>, CompletionStage<T> or Reactor's Mono<T>");
     assertRefused("javaStream", "Flow.Publisher<T> for a stream");
     assertRefused("iterator", "Flow.Publisher<T> for a stream");
     assertRefused("nested", "nest at most one");
