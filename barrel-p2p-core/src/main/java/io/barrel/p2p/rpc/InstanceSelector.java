@@ -64,7 +64,7 @@ public final class InstanceSelector {
     for (ServiceInstance instance : live) {
       if (filter.test(instance)) {
         matching++;
-        if (!tried.contains(InstanceKey.of(instance))) {
+        if (tried.isEmpty() || !tried.contains(InstanceKey.of(instance))) {
           candidates.add(instance);
         }
       }
@@ -77,7 +77,9 @@ public final class InstanceSelector {
       return new Selection.NoneAvailable("this call already tried " + (matching == 1 ? "the only" : "all "
           + matching) + " matching instance" + (matching == 1 ? "" : "s"));
     }
-    candidates.sort(ORDER);
+    if (!sorted(candidates)) {
+      candidates.sort(ORDER);
+    }
     List<ServiceInstance> admitted = ejection.admitted(candidates);
     List<ServiceInstance> open = new ArrayList<>(admitted.size());
     for (ServiceInstance instance : admitted) {
@@ -125,6 +127,15 @@ public final class InstanceSelector {
     }
     throw new IllegalStateException("load balancer " + balancer + " chose " + chosen.instanceId() + " on "
         + chosen.node() + ", which is not one of its candidates");
+  }
+
+  private static boolean sorted(List<ServiceInstance> instances) {
+    for (int i = 1; i < instances.size(); i++) {
+      if (ORDER.compare(instances.get(i - 1), instances.get(i)) > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Set<InstanceKey> keys(Set<ServiceInstance> instances) {
