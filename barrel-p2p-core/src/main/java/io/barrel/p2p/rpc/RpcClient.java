@@ -175,10 +175,8 @@ public final class RpcClient {
       return "too_large";
     } else if (e instanceof IncompatibleMethodException) {
       return "incompatible";
-    } else if (e instanceof RpcException) {
-      return "failed";
     }
-    return "error";
+    return "failed"; // the service threw (as RemoteInvocationException or its declared type), or a codec error
   }
 
   static Throwable unwrap(Throwable t) {
