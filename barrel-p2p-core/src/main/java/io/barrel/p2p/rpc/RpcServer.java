@@ -166,7 +166,8 @@ public final class RpcServer implements StreamAcceptor {
       if (request.hasTimeout()) {
         deadline = timers.schedule(c::expire, request.timeoutMillis(), TimeUnit.MILLISECONDS);
       }
-      if (!executor.tryExecute(c::run)) {
+      RpcContext context = new RpcContext(stream.peer(), service, method, request.headers());
+      if (!executor.tryExecute(() -> context.run(c::run))) {
         c.overloaded("server busy: " + executor.maxConcurrent() + " calls running and " + executor.maxQueued()
             + " queued");
       }

@@ -40,6 +40,9 @@ public interface Greeter {
   @Idempotent
   String whoAmISlowlyIdempotent(long millis);
 
+  /** The caller and the "x-trace" header as the server saw them, or "local". */
+  String whoCalls();
+
   /** A value object, echoed, to check the codec end to end. */
   List<Greeting> echo(List<Greeting> greetings);
 

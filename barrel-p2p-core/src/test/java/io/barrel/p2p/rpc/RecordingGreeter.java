@@ -138,6 +138,13 @@ public final class RecordingGreeter implements Greeter {
   }
 
   @Override
+  public String whoCalls() {
+    calls.incrementAndGet();
+    return RpcContext.current().map(c -> c.caller() + "|" + c.headers().get("x-trace") + "|" + c.method())
+        .orElse("local");
+  }
+
+  @Override
   public List<Greeting> echo(List<Greeting> greetings) {
     calls.incrementAndGet();
     return greetings;

@@ -109,6 +109,15 @@ class RpcCallsOverQuicTest {
   }
 
   @Test
+  void theServiceSeesTheAuthenticatedCallerAndTheHeaders() {
+    RecordingGreeter greeter = new RecordingGreeter("server");
+    P2pNode[] pair = pair(greeter);
+    Greeter traced = pair[1].services().proxy(Greeter.class, CallOptions.defaults().withHeader("x-trace", "t-42"));
+    assertThat(traced.whoCalls()).isEqualTo("client@127.0.0.1|t-42|whoCalls");
+    assertThat(pair[0].services().proxy(Greeter.class).whoCalls()).as("in-process: no remote call").isEqualTo("local");
+  }
+
+  @Test
   void manyConcurrentCallsDoNotBlockEachOther() throws Exception {
     RecordingGreeter greeter = new RecordingGreeter("server");
     P2pNode client = pair(greeter)[1];
