@@ -2,6 +2,7 @@ package io.barrel.p2p.autoconfigure.endpoint;
 
 import io.barrel.p2p.NodeName;
 import io.barrel.p2p.P2pNode;
+import io.barrel.p2p.autoconfigure.Addresses;
 import io.barrel.p2p.identity.RotationResult;
 import io.barrel.p2p.identity.TrustPin;
 import io.barrel.p2p.registry.Registry;
@@ -111,8 +112,8 @@ public class P2pEndpoint {
   }
 
   private NodeReport.Identity identity() {
-    return new NodeReport.Identity(node.name().toString(), node.fingerprint().hex(), node.listenAddress().toString(),
-        String.valueOf(node.advertisedAddress()));
+    return new NodeReport.Identity(node.name().toString(), node.fingerprint().hex(),
+        Addresses.format(node.listenAddress()), Addresses.format(node.advertisedAddress()));
   }
 
   private NodeReport.Views views() {
@@ -123,7 +124,7 @@ public class P2pEndpoint {
     List<NodeReport.Connection> out = new ArrayList<>();
     for (ConnectionInfo c : node.connections()) {
       out.add(new NodeReport.Connection(c.peer().toString(), c.outbound() ? "outbound" : "inbound",
-          String.valueOf(c.remoteAddress()), c.establishedAt(), c.idleFor().toMillis(), c.openStreams()));
+          Addresses.format(c.remoteAddress()), c.establishedAt(), c.idleFor().toMillis(), c.openStreams()));
     }
     out.sort((a, b) -> a.peer().compareTo(b.peer()));
     return out;

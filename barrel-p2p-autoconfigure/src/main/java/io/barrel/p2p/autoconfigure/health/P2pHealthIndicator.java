@@ -1,6 +1,7 @@
 package io.barrel.p2p.autoconfigure.health;
 
 import io.barrel.p2p.P2pNode;
+import io.barrel.p2p.autoconfigure.Addresses;
 import java.util.Set;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -43,8 +44,8 @@ public final class P2pHealthIndicator implements HealthIndicator {
     Health.Builder health = Health.unknown()
         .withDetail("node", node.name().toString())
         .withDetail("fingerprint", node.fingerprint().hex())
-        .withDetail("listenAddress", node.listenAddress().toString())
-        .withDetail("advertisedAddress", String.valueOf(node.advertisedAddress()))
+        .withDetail("listenAddress", Addresses.format(node.listenAddress()))
+        .withDetail("advertisedAddress", Addresses.format(node.advertisedAddress()))
         .withDetail("activeView", active.size())
         .withDetail("passiveView", node.membership().passiveView().size())
         .withDetail("connections", node.connections().size())
