@@ -63,7 +63,7 @@ public class P2pProperties implements Validator {
    */
   private boolean singleNode;
 
-  /** How a graceful stop waits at most for neighbours to acknowledge the leave. */
+  /** How long a graceful stop waits at most for neighbours to acknowledge the leave. */
   private Duration leaveTimeout = CORE.leaveTimeout();
 
   /** How keys without a pin are treated: tofu pins the first key seen, strict accepts pinned keys only. */

@@ -113,6 +113,19 @@ class ConfigurationMetadataTest {
   }
 
   @Test
+  void theSpringBootPageListsEveryPropertyWithItsDefault() throws Exception {
+    String page = Files.readString(Path.of("../docs/spring-boot.md"));
+    assertThat(barrelProperties().values()).allSatisfy(p -> {
+      String name = p.get("name").asString();
+      JsonNode d = p.get("defaultValue");
+      String shown = d == null || d.isNull() ? "–"
+          : d.isArray() ? "`" + String.join(", ", d.valueStream().map(JsonNode::asString).toList()) + "`"
+          : "`" + d.asString() + "`";
+      assertThat(page).as(name).contains("| `" + name + "` | " + shown + " |");
+    });
+  }
+
+  @Test
   void theDiscoveryOrderHasValueHints() {
     assertThat(root.get("hints")).anySatisfy(h -> {
       assertThat(h.get("name").asString()).isEqualTo("barrel.p2p.discovery.order");
