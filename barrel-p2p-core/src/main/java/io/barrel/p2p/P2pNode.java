@@ -138,6 +138,11 @@ public final class P2pNode implements AutoCloseable {
     return a.isAnyLocalAddress() ? InetAddress.getLoopbackAddress().getHostAddress() : a.getHostAddress();
   }
 
+  /** True from a successful {@link #start()} until {@link #stop()} or {@link #halt()}: the socket is bound. */
+  public boolean isRunning() {
+    return started && !stopped;
+  }
+
   /** This node's name. */
   public NodeName name() {
     return config.name();

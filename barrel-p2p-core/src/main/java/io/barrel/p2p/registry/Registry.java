@@ -107,6 +107,7 @@ public final class Registry implements AutoCloseable {
   private final Map<String, List<ServiceInstance>> byService = new ConcurrentHashMap<>();
   private final Map<NodeName, Long> leaseDeadlines = new ConcurrentHashMap<>();
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  private volatile boolean synced;
   private volatile boolean closed;
 
   /**
@@ -269,6 +270,15 @@ public final class Registry implements AutoCloseable {
     return () -> subscribers.remove(s);
   }
 
+  /**
+   * True once a neighbour has answered one of this node's digests: the answer travels behind the
+   * chunks it sent on the same ordered control stream, so by then this replica holds everything that
+   * neighbour held. Readiness checks use it; it stays true for the node's life.
+   */
+  public boolean synced() {
+    return synced;
+  }
+
   /** Entries held (visible or not) and the anti-entropy state, for operators; read on the loop. */
   public CompletableFuture<RegistryStats> stats() {
     return loop.call(() -> new RegistryStats(map.size(), visible.size(), local.size(), liveness.trackedNodes(),
@@ -351,6 +361,8 @@ public final class Registry implements AutoCloseable {
       }
       if (!offer.reply()) {
         send(from, new RegistryMessage.DigestOffer(codec.encode(map.digest()), true), "digest");
+      } else {
+        synced = true;
       }
     } else if (message instanceof RegistryMessage.Chunk chunk) {
       metrics.increment(MeterName.REGISTRY_MESSAGES, "chunk", "in");
