@@ -29,8 +29,12 @@ public final class CoreDefaultProperties {
   /** Name of the property source, as it appears in {@code /actuator/env}. */
   public static final String SOURCE_NAME = "barrelP2pCoreDefaults";
 
-  /** NodeConfig components that are not properties: the name is {@code node-name}, the rest are beans. */
-  static final Set<String> NOT_PROPERTIES = Set.of("name", "customDiscovery", "metrics");
+  /**
+   * NodeConfig components that are not properties: the name is {@code node-name}, the rest are beans.
+   * The RPC settings (codec and load balancer objects among them) are not bound yet: the node runs
+   * with the core's RPC defaults until the starter maps them.
+   */
+  static final Set<String> NOT_PROPERTIES = Set.of("name", "customDiscovery", "metrics", "rpc");
 
   private static final String DISCOVERY_FILE_DIRECTORY = P2pProperties.PREFIX + ".discovery.file-directory";
 
