@@ -321,6 +321,14 @@ public final class OrMap<V> {
     return Collections.unmodifiableSortedSet(new TreeSet<>(store.keys().keySet()));
   }
 
+  /**
+   * The entries whose dots {@code writer} issued, in dot order: O(log n + k) through the dot index,
+   * for callers whose values belong to the node that wrote them (the registry's instances).
+   */
+  public List<OrMapEntry<V>> entriesOf(NodeName writer) {
+    return List.copyOf(store.of(Objects.requireNonNull(writer, "writer")).values());
+  }
+
   /** Every entry, in dot order. */
   public List<OrMapEntry<V>> entries() {
     return List.copyOf(store.all());

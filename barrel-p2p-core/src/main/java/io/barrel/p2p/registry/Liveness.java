@@ -54,6 +54,7 @@ public final class Liveness {
   private final long expiryMillis;
   private final long forgetMillis;
   private final Map<NodeName, Record> records = new HashMap<>();
+  private final List<NodeName> forgotten = new ArrayList<>();
   private long sequence;
 
   /**
@@ -150,8 +151,18 @@ public final class Liveness {
   }
 
   /**
+   * When the lease of {@code node} runs out (its last renewal plus the expiry), if it is tracked;
+   * live at {@code now} means {@code now <= deadline}.
+   */
+  public OptionalLong deadline(NodeName node) {
+    Record r = records.get(node);
+    return r == null ? OptionalLong.empty() : OptionalLong.of(r.renewedAt + expiryMillis);
+  }
+
+  /**
    * Nodes whose lease ran out since the last call, each reported once (until a heartbeat revives
-   * it). Nodes expired for longer than {@code forget-after} are dropped from memory.
+   * it). Nodes expired for longer than {@code forget-after} are dropped from memory; {@link #forgotten}
+   * hands them out.
    */
   public List<NodeName> expire(long nowMillis) {
     List<NodeName> newlyExpired = new ArrayList<>();
@@ -162,10 +173,22 @@ public final class Liveness {
         r.expired = true;
         newlyExpired.add(e.getKey());
       }
-      return r.expired && silent > forgetMillis;
+      boolean forget = r.expired && silent > forgetMillis;
+      if (forget) {
+        forgotten.add(e.getKey());
+      }
+      return forget;
     });
     newlyExpired.sort(null);
     return newlyExpired;
+  }
+
+  /** Nodes dropped from memory by {@link #expire} since the last call, sorted. */
+  public List<NodeName> forgotten() {
+    List<NodeName> out = new ArrayList<>(forgotten);
+    forgotten.clear();
+    out.sort(null);
+    return out;
   }
 
   /** Nodes tracked now (live or expired but remembered). */

@@ -71,6 +71,37 @@ public sealed interface RegistryMessage
     }
   }
 
+  /** The message's type as metrics name it: delta, heartbeat, digest, chunk. */
+  static String typeName(RegistryMessage m) {
+    if (m instanceof Delta) {
+      return "delta";
+    } else if (m instanceof Heartbeat) {
+      return "heartbeat";
+    } else if (m instanceof DigestOffer) {
+      return "digest";
+    }
+    return "chunk";
+  }
+
+  /** The type named by an encoded message's first byte, or null when it names none. */
+  static String typeName(byte[] encoded) {
+    if (encoded.length == 0) {
+      return null;
+    }
+    switch (encoded[0]) {
+      case 1:
+        return "delta";
+      case 2:
+        return "heartbeat";
+      case 3:
+        return "digest";
+      case 4:
+        return "chunk";
+      default:
+        return null;
+    }
+  }
+
   /** The message as bytes. */
   static byte[] encode(RegistryMessage m) {
     if (m instanceof Delta d) {
