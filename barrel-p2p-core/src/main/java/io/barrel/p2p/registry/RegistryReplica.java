@@ -285,7 +285,6 @@ public final class RegistryReplica {
 
   // ------------------------------------------------------------------ reads
 
-  /** This node. */
   /**
    * True once a neighbour has answered one of this node's digests: by then this replica holds
    * everything that neighbour held. Stays true for the replica's life.
@@ -294,6 +293,7 @@ public final class RegistryReplica {
     return synced;
   }
 
+  /** This node. */
   public NodeName self() {
     return self;
   }
