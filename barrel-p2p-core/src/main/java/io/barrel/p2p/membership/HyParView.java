@@ -115,7 +115,7 @@ public final class HyParView {
    */
   public List<MembershipEffect> leave(long nowMillis) {
     Outbox out = s.outbox();
-    for (NodeName peer : s.active.members(p -> true)) {
+    for (NodeName peer : s.active.members()) {
       out.send(peer, new MembershipMessage.Disconnect(false));
       out.peerDown(peer, DownReason.GRACEFUL);
     }

@@ -134,13 +134,13 @@ final class LinkRepair {
     int free = s.config.activeSize() - s.active.size() - s.attempts.count(LinkAttempt.Kind.PROMOTION);
     if (free > 0 && wantsHighPromotion()) {
       // A HIGH request is never refused, so a peer that was full is as good as any.
-      Sampling.one(s.passive.candidates(now, false, s::isFree), s.random).ifPresent(peer -> {
+      s.passive.randomCandidate(now, false, s::isFree, s.random).ifPresent(peer -> {
         start(peer, LinkAttempt.Kind.PROMOTION, out);
       });
       free = s.config.activeSize() - s.active.size() - s.attempts.count(LinkAttempt.Kind.PROMOTION);
     }
     if (free > 0) {
-      for (NodeName peer : Sampling.some(s.passive.candidates(now, true, s::isFree), free, s.random)) {
+      for (NodeName peer : s.passive.sampleCandidates(now, true, s::isFree, free, s.random)) {
         start(peer, LinkAttempt.Kind.PROMOTION, out);
       }
     }

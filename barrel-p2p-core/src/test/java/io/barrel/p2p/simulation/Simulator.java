@@ -56,6 +56,7 @@ final class Simulator {
    * only pass names along), and an identity lookup skips hashing the string on every event.
    */
   private final IdentityHashMap<NodeName, SimNode> byName;
+  private final ActiveMirror mirror;
   private final Agenda agenda = new Agenda();
   private final MessageCounts membershipSent = new MessageCounts();
   private long events;
@@ -74,10 +75,11 @@ final class Simulator {
     this.seed = seed;
     this.nodes = new SimNode[size];
     this.byName = new IdentityHashMap<>(size * 2);
+    this.mirror = new ActiveMirror(size, config.activeSize());
     for (int i = 0; i < size; i++) {
       NodeName name = SimNode.nameOf(i);
       HyParView membership = new HyParView(name, config, nodeRandom(i, 1));
-      nodes[i] = new SimNode(i, name, membership, config.activeSize());
+      nodes[i] = new SimNode(i, name, membership, mirror);
       byName.put(name, nodes[i]);
     }
   }
@@ -336,11 +338,7 @@ final class Simulator {
   private void onMembershipEvent(SimNode node, MembershipEvent event) {
     SimNode peer = lookup(event.peer());
     if (event instanceof MembershipEvent.PeerUp) {
-      node.neighbourUp(peer.index);
-      if (node.degree() > membershipConfig.activeSize()) {
-        throw new AssertionError(node.name + " holds " + node.degree() + " neighbours, more than active-size "
-            + membershipConfig.activeSize());
-      }
+      node.neighbourUp(peer.index); // throws if the core broke its bound
       if (node.broadcast != null) {
         applyBroadcast(node, node.broadcast.neighbourUp(peer.name, nanos()));
       }
@@ -470,6 +468,11 @@ final class Simulator {
       }
     }
     return out;
+  }
+
+  /** Every node's mirrored active view, indexed by node. */
+  ActiveMirror mirror() {
+    return mirror;
   }
 
   /** The mirrored active views as an adjacency graph, for metrics and floods. */
