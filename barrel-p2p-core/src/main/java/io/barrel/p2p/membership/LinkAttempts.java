@@ -47,9 +47,9 @@ final class LinkAttempts {
   }
 
   /**
-   * True when a promotion with HIGH priority is under way. A node with an empty view forces one
-   * link at a time and asks politely for the rest, so a mass failure does not turn into a storm of
-   * forced evictions.
+   * True when a promotion with HIGH priority is under way. A node below its floor forces one link at
+   * a time and asks politely for the rest, so a mass failure does not turn into a storm of forced
+   * evictions.
    */
   boolean highPromotionUnderWay() {
     for (int slot = 0; slot < byPeer.size(); slot++) {
