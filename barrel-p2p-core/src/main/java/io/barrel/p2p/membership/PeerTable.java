@@ -37,6 +37,7 @@ final class PeerTable<V> {
   }
 
   private final int columns;
+  private int capacity;
   private NodeName[] names;
   private int[] hashes;
   private long[] attributes;
@@ -50,7 +51,7 @@ final class PeerTable<V> {
    * @param initialCapacity peers before the arrays first grow
    */
   PeerTable(int columns, int initialCapacity) {
-    int capacity = Math.max(1, initialCapacity);
+    this.capacity = Math.max(1, initialCapacity);
     this.columns = columns;
     this.names = new NodeName[capacity];
     this.hashes = new int[capacity];
@@ -114,24 +115,28 @@ final class PeerTable<V> {
     return (V) values[slot];
   }
 
+  // Attributes are stored column by column: a scan that reads one or two of them (the backoff
+  // deadlines of every passive peer) then touches a few cache lines, not the whole table.
   long get(int slot, int column) {
-    return attributes[slot * columns + column];
+    return attributes[column * capacity + slot];
   }
 
   void set(int slot, int column, long value) {
-    attributes[slot * columns + column] = value;
+    attributes[column * capacity + slot] = value;
   }
 
   /** Appends a peer the caller knows is absent, with zero attributes; returns its slot. */
   int add(NodeName peer, V value) {
-    if (size == names.length) {
+    if (size == capacity) {
       grow();
     }
     int slot = size++;
     names[slot] = peer;
     hashes[slot] = peer.hashCode();
     values[slot] = value;
-    Arrays.fill(attributes, slot * columns, (slot + 1) * columns, 0L);
+    for (int c = 0; c < columns; c++) {
+      attributes[c * capacity + slot] = 0L;
+    }
     return slot;
   }
 
@@ -142,7 +147,9 @@ final class PeerTable<V> {
       System.arraycopy(names, slot + 1, names, slot, after);
       System.arraycopy(hashes, slot + 1, hashes, slot, after);
       System.arraycopy(values, slot + 1, values, slot, after);
-      System.arraycopy(attributes, (slot + 1) * columns, attributes, slot * columns, after * columns);
+      for (int c = 0; c < columns; c++) {
+        System.arraycopy(attributes, c * capacity + slot + 1, attributes, c * capacity + slot, after);
+      }
     }
     size--;
     names[size] = null;
@@ -240,11 +247,16 @@ final class PeerTable<V> {
   }
 
   private void grow() {
-    int capacity = names.length * 2;
-    names = Arrays.copyOf(names, capacity);
-    hashes = Arrays.copyOf(hashes, capacity);
-    values = Arrays.copyOf(values, capacity);
-    attributes = Arrays.copyOf(attributes, capacity * columns);
-    pool = new NodeName[capacity];
+    int larger = capacity * 2;
+    names = Arrays.copyOf(names, larger);
+    hashes = Arrays.copyOf(hashes, larger);
+    values = Arrays.copyOf(values, larger);
+    long[] wider = new long[larger * columns];
+    for (int c = 0; c < columns; c++) {
+      System.arraycopy(attributes, c * capacity, wider, c * larger, size);
+    }
+    attributes = wider;
+    pool = new NodeName[larger];
+    capacity = larger;
   }
 }
