@@ -33,7 +33,7 @@ final class PassiveView {
 
   private final int capacity;
   private final PeerTable<Void> entries;
-  // Scratch for making room: the names to evict first, their hashes, and the slots of those present.
+  // Scratch for learnAll: the names to evict first, their hashes, and their slots (-1: absent).
   private NodeName[] preferNames = new NodeName[0];
   private int[] preferHashes = new int[0];
   private int[] preferSlots = new int[0];
@@ -58,7 +58,7 @@ final class PassiveView {
    */
   void learn(NodeName peer, long now, RandomGenerator random) {
     if (!entries.contains(peer)) {
-      makeRoom(0, random);
+      makeRoom(random);
       entries.set(entries.add(peer, null), LAST_SEEN, now);
     }
   }
@@ -66,16 +66,35 @@ final class PassiveView {
   /**
    * Adds, as {@link #learn} does, each of {@code peers} (names from a shuffle) that passes
    * {@code allowed}, in order. When full, one of {@code preferEvict} (names this node just handed
-   * to the other side of the shuffle) makes room, else a random entry. The preferred names' hashes
-   * are read once for the batch, not once per name learned.
+   * to the other side of the shuffle) that is present makes room, drawn among them in their order,
+   * else a random entry. Where the preferred names sit is worked out once for the batch and kept up
+   * to date as entries come and go, not searched again for every name learned.
    */
   void learnAll(List<NodeName> peers, Predicate<NodeName> allowed, Collection<NodeName> preferEvict, long now,
       RandomGenerator random) {
     int preferred = prefer(preferEvict);
     for (NodeName peer : peers) {
-      if (allowed.test(peer) && !entries.contains(peer)) {
-        makeRoom(preferred, random);
-        entries.set(entries.add(peer, null), LAST_SEEN, now);
+      if (!allowed.test(peer) || entries.contains(peer)) {
+        continue;
+      }
+      if (entries.size() >= capacity) {
+        int slot = preferredSlot(preferred, random);
+        entries.removeAt(slot);
+        for (int i = 0; i < preferred; i++) {
+          if (preferSlots[i] == slot) {
+            preferSlots[i] = -1;
+          } else if (preferSlots[i] > slot) {
+            preferSlots[i]--;
+          }
+        }
+      }
+      int slot = entries.add(peer, null);
+      entries.set(slot, LAST_SEEN, now);
+      int hash = peer.hashCode();
+      for (int i = 0; i < preferred; i++) {
+        if (preferHashes[i] == hash && preferNames[i].equals(peer)) {
+          preferSlots[i] = slot;
+        }
       }
     }
     Arrays.fill(preferNames, 0, preferred, null);
@@ -85,7 +104,7 @@ final class PassiveView {
   void keep(NodeName peer, long now, RandomGenerator random) {
     int slot = entries.indexOf(peer);
     if (slot < 0) {
-      makeRoom(0, random);
+      makeRoom(random);
       entries.set(entries.add(peer, null), LAST_SEEN, now);
     } else {
       entries.set(slot, FAILURES, 0);
@@ -212,7 +231,17 @@ final class PassiveView {
     entries.clear();
   }
 
-  /** Copies {@code preferEvict} and its hashes into the scratch arrays; returns how many. */
+  /** When full, removes a random entry. */
+  private void makeRoom(RandomGenerator random) {
+    if (entries.size() >= capacity) {
+      entries.removeAt(random.nextInt(entries.size()));
+    }
+  }
+
+  /**
+   * Copies {@code preferEvict}, their hashes and their slots (-1 when absent) into the scratch
+   * arrays; returns how many.
+   */
   private int prefer(Collection<NodeName> preferEvict) {
     int n = preferEvict.size();
     if (preferNames.length < n) {
@@ -223,26 +252,32 @@ final class PassiveView {
     int i = 0;
     for (NodeName peer : preferEvict) {
       preferNames[i] = peer;
-      preferHashes[i++] = peer.hashCode();
+      preferHashes[i] = peer.hashCode();
+      preferSlots[i++] = entries.indexOf(peer);
     }
     return n;
   }
 
   /**
-   * When full, removes one of the {@code preferred} names in the scratch arrays that is present
-   * (drawn among them, in their order), else a random entry.
+   * The entry to evict from a full view: one of the {@code preferred} names that is present,
+   * drawn among them in their order, else a random entry.
    */
-  private void makeRoom(int preferred, RandomGenerator random) {
-    if (entries.size() < capacity) {
-      return;
-    }
+  private int preferredSlot(int preferred, RandomGenerator random) {
     int present = 0;
     for (int i = 0; i < preferred; i++) {
-      int slot = entries.indexOf(preferNames[i], preferHashes[i]);
-      if (slot >= 0) {
-        preferSlots[present++] = slot;
+      if (preferSlots[i] >= 0) {
+        present++;
       }
     }
-    entries.removeAt(present == 0 ? random.nextInt(entries.size()) : preferSlots[random.nextInt(present)]);
+    if (present == 0) {
+      return random.nextInt(entries.size());
+    }
+    int index = random.nextInt(present);
+    for (int i = 0; i < preferred; i++) {
+      if (preferSlots[i] >= 0 && index-- == 0) {
+        return preferSlots[i];
+      }
+    }
+    throw new AssertionError("unreachable: " + present + " preferred entries counted");
   }
 }
