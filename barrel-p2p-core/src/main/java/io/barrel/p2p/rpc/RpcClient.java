@@ -32,8 +32,11 @@ public final class RpcClient {
   /** Opens a data stream to a peer, connecting on demand ({@code Transport::openDataStream}). */
   @FunctionalInterface
   public interface StreamOpener {
-    /** A new data stream to {@code peer}. */
-    CompletableFuture<AppStream> open(NodeName peer);
+    /**
+     * A new data stream to {@code peer} with {@code firstBytes} (a call's request) already written
+     * behind its header, so both leave in one packet.
+     */
+    CompletableFuture<AppStream> open(NodeName peer, byte[] firstBytes);
   }
 
   private final StreamOpener opener;
@@ -122,15 +125,22 @@ public final class RpcClient {
   }
 
   /**
-   * Gets a slot and a stream towards {@code peer}: the stream, or a failure saying the call never
-   * left this node ({@link NoInstanceAvailableException}, {@link RemoteOverloadedException}).
-   * When the stream future fails the slot is already released; otherwise the caller releases it
-   * with {@link #released} once the stream is closed.
+   * Gets a slot and a stream towards {@code peer} carrying {@code request}: the stream, or a failure
+   * saying the call never left this node ({@link NoInstanceAvailableException},
+   * {@link RemoteOverloadedException}, or {@link CancellationException} when {@code wanted} turned
+   * false while the call waited for a slot). When the stream future fails the slot is already
+   * released; otherwise the caller releases it with {@link #released} once the stream is closed.
    */
-  CompletableFuture<AppStream> open(NodeName peer, String service, String call) {
+  CompletableFuture<AppStream> open(NodeName peer, String service, String call, byte[] request,
+      java.util.function.BooleanSupplier wanted) {
     return slots.acquire(peer, call).thenCompose(v -> {
       inFlight.incrementAndGet();
-      return opener.open(peer).handle((stream, error) -> {
+      if (!wanted.getAsBoolean()) {
+        // Ended (cancelled, expired) while waiting for a slot: do not send a request nobody waits for.
+        released(peer);
+        return CompletableFuture.failedFuture(new CancellationException(call + " ended before it was sent"));
+      }
+      return opener.open(peer, request).handle((stream, error) -> {
         if (error != null) {
           released(peer);
           throw new CompletionException(new NoInstanceAvailableException(service, peer,
@@ -241,7 +251,7 @@ public final class RpcClient {
             "no answer within the deadline"), true), timeoutMillis);
       }
       result.whenComplete((v, e) -> ended(e));
-      open(peer, service, name).whenComplete((s, error) -> {
+      open(peer, service, name, request, () -> !result.isDone()).whenComplete((s, error) -> {
         if (error != null) {
           result.completeExceptionally(unwrap(error));
           return;
@@ -250,24 +260,17 @@ public final class RpcClient {
         // The slot is the QUIC stream: it is free again once the stream is closed on both sides.
         s.closeFuture().whenComplete((v, e) -> released(peer));
         if (result.isDone()) {
-          // Cancelled or expired while waiting for the stream: it never carried the request.
+          // Cancelled or expired while the stream was being opened: the server stops at the reset.
           s.reset();
           return;
         }
         s.listen(this);
         if (method.callMode() == CallMode.ONE_WAY) {
-          s.write(request);
           s.finish().whenComplete((x, writeError) -> {
             if (writeError == null) {
               result.complete(null);
             } else {
               result.completeExceptionally(new ConnectionLostMidCallException(peer, name, unwrap(writeError)));
-            }
-          });
-        } else {
-          s.write(request).whenComplete((x, writeError) -> {
-            if (writeError != null) {
-              fail(new ConnectionLostMidCallException(peer, name, unwrap(writeError)), false);
             }
           });
         }

@@ -111,6 +111,9 @@ public final class RpcServer implements StreamAcceptor {
     private long startNanos;
     private String service = "";
     private String method = "";
+    // Set when the call's last frame went out with the FIN; touched only under the ServerCall's lock
+    // (replies) and after its outcome (finished), which happens after the last reply.
+    private volatile boolean finSent;
 
     InboundCall(AppStream stream) {
       this.stream = stream;
@@ -182,7 +185,14 @@ public final class RpcServer implements StreamAcceptor {
         stream.reset();
         return;
       }
-      stream.write(bytes);
+      if (frame instanceof RpcFrame.Response || frame instanceof RpcFrame.StreamEnd
+          || frame instanceof RpcFrame.Failure) {
+        // The call's last frame: FIN in the same QUIC frame, one packet instead of two.
+        finSent = true;
+        stream.writeAndFinish(bytes);
+      } else {
+        stream.write(bytes);
+      }
     }
 
     private void finished(ServerCall.Outcome outcome) {
@@ -190,8 +200,11 @@ public final class RpcServer implements StreamAcceptor {
       if (d != null) {
         d.cancel(false);
       }
-      // After the last reply (it was written before the outcome completed): FIN our side.
-      stream.finish();
+      // After the last reply (it was written before the outcome completed): FIN our side, unless
+      // the last frame carried it already.
+      if (!finSent) {
+        stream.finish();
+      }
       metrics.record(MeterName.RPC_SERVER_CALLS, Duration.ofNanos(System.nanoTime() - startNanos), service, method,
           outcome == null ? "failed" : outcome.name().toLowerCase(Locale.ROOT));
       ended(this);

@@ -360,12 +360,21 @@ public final class Transport implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "stream tags starting with '" + StreamHeader.RESERVED_TAG_PREFIX + "' are reserved for barrel-p2p"));
     }
-    return onConnection(peer, c -> c.openStream(header));
+    return onConnection(peer, c -> c.openStream(header, null));
   }
 
   /** Opens an internal data stream (RPC) to {@code peer}. */
   public CompletableFuture<AppStream> openDataStream(NodeName peer) {
-    return onConnection(peer, c -> c.openStream(new StreamHeader.Data()));
+    return openDataStream(peer, null);
+  }
+
+  /**
+   * Opens an internal data stream (RPC) to {@code peer} and writes {@code firstBytes} right behind
+   * the stream header, in the same flush: a call's request leaves in the packet that opens its
+   * stream instead of one packet later. The future completes once both are written.
+   */
+  public CompletableFuture<AppStream> openDataStream(NodeName peer, byte[] firstBytes) {
+    return onConnection(peer, c -> c.openStream(new StreamHeader.Data(), firstBytes));
   }
 
   /** Takes inbound data streams (the RPC layer); without one they are refused. */
