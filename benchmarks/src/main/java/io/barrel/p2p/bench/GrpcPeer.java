@@ -93,7 +93,14 @@ final class GrpcPeer implements AutoCloseable {
   private final Server server;
   private final ManagedChannel channel;
 
-  GrpcPeer() throws Exception {
+  private final boolean direct;
+
+  /**
+   * @param direct run service methods and client callbacks on the event loops ({@code
+   *     directExecutor()}, gRPC's fastest and least safe setting) instead of gRPC's default executors
+   */
+  GrpcPeer(boolean direct) throws Exception {
+    this.direct = direct;
     TlsMaterial tls = SelfSignedCertificate.generate(NodeName.of("grpc-peer@127.0.0.1"), Clock.systemUTC());
     bossGroup = group(1, "grpc-boss");
     serverGroup = group(1, "grpc-server");
@@ -105,7 +112,11 @@ final class GrpcPeer implements AutoCloseable {
         }))
         .addMethod(ITEMS, ServerCalls.asyncServerStreamingCall(GrpcPeer::items))
         .build();
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+    NettyServerBuilder serverBuilder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    if (direct) {
+      serverBuilder.directExecutor();
+    }
+    server = serverBuilder
         .bossEventLoopGroup(bossGroup)
         .workerEventLoopGroup(serverGroup)
         .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -115,7 +126,11 @@ final class GrpcPeer implements AutoCloseable {
         .build()
         .start();
     InetSocketAddress address = (InetSocketAddress) server.getListenSockets().get(0);
-    channel = NettyChannelBuilder.forAddress(address)
+    NettyChannelBuilder channelBuilder = NettyChannelBuilder.forAddress(address);
+    if (direct) {
+      channelBuilder.directExecutor();
+    }
+    channel = channelBuilder
         .eventLoopGroup(clientGroup)
         .channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
         .sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.OPENSSL)
@@ -157,7 +172,7 @@ final class GrpcPeer implements AutoCloseable {
   /** "grpc-java 1.x, epoll, BoringSSL ...". */
   String describe() {
     return "gRPC-java " + io.grpc.ServerBuilder.class.getPackage().getImplementationVersion() + " (grpc-netty-shaded, "
-        + (epoll ? "epoll" : "nio") + ") + TLS 1.3, " + OpenSsl.versionString() + ", byte[] marshaller, no protobuf";
+        + (epoll ? "epoll" : "nio") + ") + TLS 1.3, " + OpenSsl.versionString() + ", byte[] marshaller, no protobuf, " + (direct ? "directExecutor()" : "default executors");
   }
 
   /** Waits until the channel is connected (TLS done) by making one call. */

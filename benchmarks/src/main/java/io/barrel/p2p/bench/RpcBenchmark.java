@@ -40,15 +40,24 @@ public final class RpcBenchmark {
 
   private RpcBenchmark() {}
 
+  /** Which stacks run (all three by default; fewer for profiling one). */
+  private static List<String> only;
+
+  private static boolean runs(String stack) {
+    return only.contains(stack);
+  }
+
   public static void main(String[] argv) throws Exception {
     Args args = new Args(argv, "parts", "sizes", "warmup", "rounds", "perRound", "depth", "tputSize", "tputWarmup",
-        "tputSeconds", "tputRounds", "items", "itemSize", "demand", "streamReps", "variant");
+        "tputSeconds", "tputRounds", "items", "itemSize", "demand", "streamReps", "variant", "grpcExecutor", "only");
     List<String> parts = List.of(args.string("parts", "latency,throughput,stream").split(","));
     Knobs knobs = Knobs.parse(args.string("variant", "default"));
+    only = List.of(args.string("only", "barrel,grpc,tcp").split(","));
+    boolean grpcDirect = args.string("grpcExecutor", "default").equals("direct");
     Report.header("RPC: barrel-p2p vs gRPC-java vs TCP+TLS", knobs);
 
     try (BarrelNodes barrel = new BarrelNodes();
-        GrpcPeer grpc = new GrpcPeer();
+        GrpcPeer grpc = new GrpcPeer(grpcDirect);
         TcpTlsPeer tcpEcho = new TcpTlsPeer(1, NettyHandlers.EchoServer::new);
         TcpTlsPeer tcpItems = new TcpTlsPeer(1, NettyHandlers.ItemStreamServer::new)) {
       System.out.println("peer: " + grpc.describe());
@@ -92,9 +101,15 @@ public final class RpcBenchmark {
     NettyHandlers.EchoClient tcpClient = new NettyHandlers.EchoClient(size);
     Channel channel = tcp.connect(tcpClient).get(10, TimeUnit.SECONDS);
     long t0 = System.nanoTime();
-    blockingCalls(() -> echo.echo(message), warmup, null);
-    blockingCalls(() -> grpc.echoBlocking(message), warmup, null);
-    tcpClient.run(warmup, null).get(5, TimeUnit.MINUTES);
+    if (runs("barrel")) {
+      blockingCalls(() -> echo.echo(message), warmup, null);
+    }
+    if (runs("grpc")) {
+      blockingCalls(() -> grpc.echoBlocking(message), warmup, null);
+    }
+    if (runs("tcp")) {
+      tcpClient.run(warmup, null).get(5, TimeUnit.MINUTES);
+    }
     double warmSeconds = (System.nanoTime() - t0) / 1e9;
 
     Samples b = new Samples(rounds * perRound);
@@ -105,26 +120,43 @@ public final class RpcBenchmark {
       Samples bs = new Samples(perRound);
       Samples gs = new Samples(perRound);
       Samples ts = new Samples(perRound);
-      blockingCalls(() -> echo.echo(message), perRound, bs);
-      blockingCalls(() -> grpc.echoBlocking(message), perRound, gs);
-      tcpClient.run(perRound, ts).get(5, TimeUnit.MINUTES);
+      if (runs("barrel")) {
+        blockingCalls(() -> echo.echo(message), perRound, bs);
+      }
+      if (runs("grpc")) {
+        blockingCalls(() -> grpc.echoBlocking(message), perRound, gs);
+      }
+      if (runs("tcp")) {
+        tcpClient.run(perRound, ts).get(5, TimeUnit.MINUTES);
+      }
       b.addAll(bs);
       g.addAll(gs);
       t.addAll(ts);
-      perRoundP50.append(String.format(Locale.ROOT, " %.0f/%.0f/%.0f", bs.percentile(50) / 1e3,
-          gs.percentile(50) / 1e3, ts.percentile(50) / 1e3));
+      perRoundP50.append(String.format(Locale.ROOT, " %.0f/%.0f/%.0f", p50(bs) / 1e3, p50(gs) / 1e3, p50(ts) / 1e3));
     }
     channel.close().syncUninterruptibly();
     Report.section("unary echo " + size + " B, 1 call in flight: " + rounds + " x " + perRound + " calls each after "
         + warmup + " warm-up (" + String.format(Locale.ROOT, "%.1f s", warmSeconds) + ")");
-    Report.line("barrel RPC (blocking proxy)", b.summary("us"));
-    Report.line("gRPC (blocking stub)", g.summary("us"));
-    Report.line("TCP+TLS echo (floor)", t.summary("us"));
-    Report.ratio("p50 barrel/gRPC (target <= 1.0)", b.percentile(50), g.percentile(50));
-    Report.ratio("p99 barrel/gRPC (target <= 1.2)", b.percentile(99), g.percentile(99));
-    Report.ratio("p50 barrel/TCP", b.percentile(50), t.percentile(50));
-    Report.ratio("p50 gRPC/TCP", g.percentile(50), t.percentile(50));
+    if (b.size() > 0) {
+      Report.line("barrel RPC (blocking proxy)", b.summary("us"));
+    }
+    if (g.size() > 0) {
+      Report.line("gRPC (blocking stub)", g.summary("us"));
+    }
+    if (t.size() > 0) {
+      Report.line("TCP+TLS echo (floor)", t.summary("us"));
+    }
+    if (b.size() > 0 && g.size() > 0 && t.size() > 0) {
+      Report.ratio("p50 barrel/gRPC (target <= 1.0)", b.percentile(50), g.percentile(50));
+      Report.ratio("p99 barrel/gRPC (target <= 1.2)", b.percentile(99), g.percentile(99));
+      Report.ratio("p50 barrel/TCP", b.percentile(50), t.percentile(50));
+      Report.ratio("p50 gRPC/TCP", g.percentile(50), t.percentile(50));
+    }
     Report.line("p50 per round, barrel/gRPC/TCP us", perRoundP50.toString().trim());
+  }
+
+  private static double p50(Samples s) {
+    return s.size() == 0 ? Double.NaN : s.percentile(50);
   }
 
   private interface BlockingCall {
@@ -185,9 +217,9 @@ public final class RpcBenchmark {
     double[] t = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       // Each round warms its loop up again: the other two ran in between.
-      b[r] = barrelLoop.run(r == 0 ? warmupSeconds : 1, seconds);
-      g[r] = grpcLoop.run(r == 0 ? warmupSeconds : 1, seconds);
-      t[r] = tcpLoop.run(r == 0 ? warmupSeconds : 1, seconds);
+      b[r] = runs("barrel") ? barrelLoop.run(r == 0 ? warmupSeconds : 1, seconds) : Double.NaN;
+      g[r] = runs("grpc") ? grpcLoop.run(r == 0 ? warmupSeconds : 1, seconds) : Double.NaN;
+      t[r] = runs("tcp") ? tcpLoop.run(r == 0 ? warmupSeconds : 1, seconds) : Double.NaN;
     }
     channel.close().syncUninterruptibly();
     Report.section(depth + " calls in flight, " + size + " B echo: calls/s over " + rounds + " rounds of " + seconds
@@ -218,9 +250,9 @@ public final class RpcBenchmark {
     double[] g = new double[reps];
     double[] t = new double[reps];
     for (int r = -1; r < reps; r++) { // rep -1 is the warm-up
-      double bs = barrelStream(echo, items, itemSize, demand);
-      double gs = grpcStream(grpc, items, itemSize);
-      double ts = tcpStream(channel, tcpTarget, items, itemSize);
+      double bs = runs("barrel") ? barrelStream(echo, items, itemSize, demand) : Double.NaN;
+      double gs = runs("grpc") ? grpcStream(grpc, items, itemSize) : Double.NaN;
+      double ts = runs("tcp") ? tcpStream(channel, tcpTarget, items, itemSize) : Double.NaN;
       if (r >= 0) {
         b[r] = bs;
         g[r] = gs;
