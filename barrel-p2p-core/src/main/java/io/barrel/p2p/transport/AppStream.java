@@ -39,6 +39,7 @@ public final class AppStream {
   // Guarded by this: events waiting for a listener or for the listener to finish the previous one.
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
   private StreamListener listener;
+  private boolean onEventLoop;
   private boolean draining;
   private long queuedBytes;
   // Only touched by deliver(), which never runs twice at once (the draining flag).
@@ -80,11 +81,26 @@ public final class AppStream {
 
   /** Sets the listener; any bytes that arrived before are delivered to it first, in order. */
   public void listen(StreamListener listener) {
+    listen(listener, false);
+  }
+
+  /**
+   * Sets a listener that is called on the connection's event loop, in order, without the hand-off
+   * to the application executor: for the transport's own non-blocking consumers (the RPC layer
+   * decodes frames there and hands the work on). The listener must never block or run user code;
+   * everything else on this connection waits while it runs.
+   */
+  public void listenOnEventLoop(StreamListener listener) {
+    listen(listener, true);
+  }
+
+  private void listen(StreamListener listener, boolean onEventLoop) {
     synchronized (this) {
       if (this.listener != null) {
         throw new IllegalStateException("stream " + streamId() + " already has a listener");
       }
       this.listener = listener;
+      this.onEventLoop = onEventLoop;
     }
     drain();
   }
@@ -254,13 +270,21 @@ public final class AppStream {
   }
 
   private void drain() {
+    boolean direct;
     synchronized (this) {
       if (listener == null || draining || pending.isEmpty()) {
         return;
       }
       draining = true;
+      direct = onEventLoop;
     }
-    listenerExecutor.execute(this::deliver);
+    if (!direct) {
+      listenerExecutor.execute(this::deliver);
+    } else if (channel.eventLoop().inEventLoop()) {
+      deliver();
+    } else {
+      channel.eventLoop().execute(this::deliver);
+    }
   }
 
   private void deliver() {
