@@ -90,12 +90,18 @@ abstract class InFlight {
     start();
     Thread.sleep((long) (warmupSeconds * 1000));
     long c0 = completed();
+    long cpu0 = Cpu.javaThreadsNanos();
     long t0 = System.nanoTime();
     Thread.sleep((long) (seconds * 1000));
     long c1 = completed();
+    long cpu1 = Cpu.javaThreadsNanos();
     long t1 = System.nanoTime();
     stop().get(30, java.util.concurrent.TimeUnit.SECONDS);
     check();
+    lastCpuPerCall = (cpu1 - cpu0) / (double) Math.max(1, c1 - c0);
     return (c1 - c0) / ((t1 - t0) / 1e9);
   }
+
+  /** JVM CPU nanoseconds per answer over the last {@link #run}'s measured part. */
+  double lastCpuPerCall;
 }

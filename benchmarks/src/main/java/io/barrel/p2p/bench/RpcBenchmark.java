@@ -215,11 +215,17 @@ public final class RpcBenchmark {
     double[] b = new double[rounds];
     double[] g = new double[rounds];
     double[] t = new double[rounds];
+    double[] bc = new double[rounds];
+    double[] gc = new double[rounds];
+    double[] tc = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       // Each round warms its loop up again: the other two ran in between.
       b[r] = runs("barrel") ? barrelLoop.run(r == 0 ? warmupSeconds : 1, seconds) : Double.NaN;
+      bc[r] = barrelLoop.lastCpuPerCall;
       g[r] = runs("grpc") ? grpcLoop.run(r == 0 ? warmupSeconds : 1, seconds) : Double.NaN;
+      gc[r] = grpcLoop.lastCpuPerCall;
       t[r] = runs("tcp") ? tcpLoop.run(r == 0 ? warmupSeconds : 1, seconds) : Double.NaN;
+      tc[r] = tcpLoop.lastCpuPerCall;
     }
     channel.close().syncUninterruptibly();
     Report.section(depth + " calls in flight, " + size + " B echo: calls/s over " + rounds + " rounds of " + seconds
@@ -230,6 +236,13 @@ public final class RpcBenchmark {
     Report.ratio("barrel/gRPC (target >= 1.0)", Samples.median(b), Samples.median(g));
     Report.ratio("barrel/TCP", Samples.median(b), Samples.median(t));
     Report.ratio("gRPC/TCP", Samples.median(g), Samples.median(t));
+    Report.line("Java-thread CPU us per call, barrel/gRPC/TCP", cpu(bc) + " / " + cpu(gc) + " / " + cpu(tc));
+    Report.ratio("CPU per call barrel/gRPC", Samples.median(bc), Samples.median(gc));
+  }
+
+  /** Median CPU microseconds from nanosecond figures. */
+  private static String cpu(double[] nanos) {
+    return String.format(Locale.ROOT, "%.1f", Samples.median(nanos) / 1e3);
   }
 
   private static String perSecond(double[] xs) {
@@ -249,14 +262,24 @@ public final class RpcBenchmark {
     double[] b = new double[reps];
     double[] g = new double[reps];
     double[] t = new double[reps];
+    double[] bc = new double[reps];
+    double[] gc = new double[reps];
+    double[] tc = new double[reps];
     for (int r = -1; r < reps; r++) { // rep -1 is the warm-up
+      long c0 = Cpu.javaThreadsNanos();
       double bs = runs("barrel") ? barrelStream(echo, items, itemSize, demand) : Double.NaN;
+      long c1 = Cpu.javaThreadsNanos();
       double gs = runs("grpc") ? grpcStream(grpc, items, itemSize) : Double.NaN;
+      long c2 = Cpu.javaThreadsNanos();
       double ts = runs("tcp") ? tcpStream(channel, tcpTarget, items, itemSize) : Double.NaN;
+      long c3 = Cpu.javaThreadsNanos();
       if (r >= 0) {
         b[r] = bs;
         g[r] = gs;
         t[r] = ts;
+        bc[r] = (c1 - c0) / (double) items;
+        gc[r] = (c2 - c1) / (double) items;
+        tc[r] = (c3 - c2) / (double) items;
       }
     }
     channel.close().syncUninterruptibly();
@@ -268,6 +291,8 @@ public final class RpcBenchmark {
     Report.ratio("barrel/gRPC", Samples.median(b), Samples.median(g));
     Report.ratio("barrel/TCP", Samples.median(b), Samples.median(t));
     Report.ratio("gRPC/TCP", Samples.median(g), Samples.median(t));
+    Report.line("Java-thread CPU us per item, barrel/gRPC/TCP", cpu(bc) + " / " + cpu(gc) + " / " + cpu(tc));
+    Report.ratio("CPU per item barrel/gRPC", Samples.median(bc), Samples.median(gc));
   }
 
   private static double barrelStream(EchoService echo, int items, int itemSize, int demand) throws Exception {
