@@ -89,10 +89,19 @@ public final class RpcClient {
    */
   public CompletableFuture<Object> call(NodeName peer, String service, RpcMethod method, byte[] arguments,
       long timeoutMillis, Map<String, String> headers) {
+    return call(peer, service, method, arguments, timeoutMillis, headers, null);
+  }
+
+  /**
+   * {@link #call(NodeName, String, RpcMethod, byte[], long, Map)} whose answer is read on {@code
+   * delivery} (the blocked caller's own thread), or on the application executor when null.
+   */
+  CompletableFuture<Object> call(NodeName peer, String service, RpcMethod method, byte[] arguments,
+      long timeoutMillis, Map<String, String> headers, java.util.concurrent.Executor delivery) {
     if (method.callMode() == CallMode.SERVER_STREAM) {
       throw new IllegalArgumentException(method.describe() + " streams; call stream(...) instead");
     }
-    UnaryCall call = new UnaryCall(peer, service, method, timeoutMillis);
+    UnaryCall call = new UnaryCall(peer, service, method, timeoutMillis, delivery);
     call.start(arguments, headers);
     return call.result;
   }
@@ -227,8 +236,11 @@ public final class RpcClient {
     private final RpcFrameDecoder decoder = new RpcFrameDecoder(frames);
     private volatile AppStream stream;
     private volatile ScheduledFuture<?> deadline;
+    private final java.util.concurrent.Executor delivery;
 
-    UnaryCall(NodeName peer, String service, RpcMethod method, long timeoutMillis) {
+    UnaryCall(NodeName peer, String service, RpcMethod method, long timeoutMillis,
+        java.util.concurrent.Executor delivery) {
+      this.delivery = delivery;
       this.peer = peer;
       this.service = service;
       this.method = method;
@@ -264,7 +276,11 @@ public final class RpcClient {
           s.reset();
           return;
         }
-        s.listen(this);
+        if (delivery == null) {
+          s.listen(this);
+        } else {
+          s.listen(this, delivery);
+        }
         if (method.callMode() == CallMode.ONE_WAY) {
           s.finish().whenComplete((x, writeError) -> {
             if (writeError == null) {

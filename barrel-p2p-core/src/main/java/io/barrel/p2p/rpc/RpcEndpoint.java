@@ -213,6 +213,10 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
     return client;
   }
 
+  java.util.concurrent.Executor applicationExecutor() {
+    return transport.applicationExecutor();
+  }
+
   Metrics metrics() {
     return metrics;
   }

@@ -40,6 +40,7 @@ public final class AppStream {
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
   private StreamListener listener;
   private boolean onEventLoop;
+  private Executor deliveryExecutor;
   private boolean draining;
   private long queuedBytes;
   // Only touched by deliver(), which never runs twice at once (the draining flag).
@@ -81,7 +82,16 @@ public final class AppStream {
 
   /** Sets the listener; any bytes that arrived before are delivered to it first, in order. */
   public void listen(StreamListener listener) {
-    listen(listener, false);
+    listen(listener, false, listenerExecutor);
+  }
+
+  /**
+   * Sets a listener whose events run on {@code executor} instead of the application executor, one
+   * at a time and in order: for a caller that waits for this stream's answer and can run it itself
+   * (the RPC layer's blocking calls hand the answer straight to the waiting thread).
+   */
+  public void listen(StreamListener listener, Executor executor) {
+    listen(listener, false, java.util.Objects.requireNonNull(executor, "executor"));
   }
 
   /**
@@ -91,16 +101,17 @@ public final class AppStream {
    * everything else on this connection waits while it runs.
    */
   public void listenOnEventLoop(StreamListener listener) {
-    listen(listener, true);
+    listen(listener, true, listenerExecutor);
   }
 
-  private void listen(StreamListener listener, boolean onEventLoop) {
+  private void listen(StreamListener listener, boolean onEventLoop, Executor executor) {
     synchronized (this) {
       if (this.listener != null) {
         throw new IllegalStateException("stream " + streamId() + " already has a listener");
       }
       this.listener = listener;
       this.onEventLoop = onEventLoop;
+      this.deliveryExecutor = executor;
     }
     drain();
   }
@@ -271,15 +282,17 @@ public final class AppStream {
 
   private void drain() {
     boolean direct;
+    Executor executor;
     synchronized (this) {
       if (listener == null || draining || pending.isEmpty()) {
         return;
       }
       draining = true;
       direct = onEventLoop;
+      executor = deliveryExecutor;
     }
     if (!direct) {
-      listenerExecutor.execute(this::deliver);
+      executor.execute(this::deliver);
     } else if (channel.eventLoop().inEventLoop()) {
       deliver();
     } else {
