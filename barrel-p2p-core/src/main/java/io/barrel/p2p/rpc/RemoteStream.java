@@ -73,7 +73,16 @@ final class RemoteStream implements Flow.Subscription, StreamListener {
         }, timeoutMillis);
       }
     }
-    client.open(peer, service, name).whenComplete((s, error) -> {
+    // The demand asked for so far (usually in onSubscribe) rides with the request, in the packet
+    // that opens the stream; demand asked for while the stream opens follows once it is there.
+    long initialDemand;
+    synchronized (this) {
+      initialDemand = pendingDemand;
+      pendingDemand = 0;
+    }
+    byte[] first = initialDemand == 0 ? request
+        : concat(request, client.frames().encode(new RpcFrame.Demand(callId, initialDemand)));
+    client.open(peer, service, name, first, this::open).whenComplete((s, error) -> {
       if (error != null) {
         terminate(RpcClient.unwrap(error));
         return;
@@ -90,11 +99,20 @@ final class RemoteStream implements Flow.Subscription, StreamListener {
         pendingDemand = 0;
       }
       s.listen(this);
-      s.write(request);
       if (demand > 0) {
         s.write(client.frames().encode(new RpcFrame.Demand(callId, demand)));
       }
     });
+  }
+
+  private synchronized boolean open() {
+    return !terminated;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   @Override

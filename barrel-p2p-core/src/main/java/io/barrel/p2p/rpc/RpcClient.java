@@ -32,8 +32,11 @@ public final class RpcClient {
   /** Opens a data stream to a peer, connecting on demand ({@code Transport::openDataStream}). */
   @FunctionalInterface
   public interface StreamOpener {
-    /** A new data stream to {@code peer}. */
-    CompletableFuture<AppStream> open(NodeName peer);
+    /**
+     * A new data stream to {@code peer} with {@code firstBytes} (a call's request) already written
+     * behind its header, so both leave in one packet.
+     */
+    CompletableFuture<AppStream> open(NodeName peer, byte[] firstBytes);
   }
 
   private final StreamOpener opener;
@@ -86,10 +89,19 @@ public final class RpcClient {
    */
   public CompletableFuture<Object> call(NodeName peer, String service, RpcMethod method, byte[] arguments,
       long timeoutMillis, Map<String, String> headers) {
+    return call(peer, service, method, arguments, timeoutMillis, headers, null);
+  }
+
+  /**
+   * {@link #call(NodeName, String, RpcMethod, byte[], long, Map)} whose answer is read on {@code
+   * delivery} (the blocked caller's own thread), or on the application executor when null.
+   */
+  CompletableFuture<Object> call(NodeName peer, String service, RpcMethod method, byte[] arguments,
+      long timeoutMillis, Map<String, String> headers, java.util.concurrent.Executor delivery) {
     if (method.callMode() == CallMode.SERVER_STREAM) {
       throw new IllegalArgumentException(method.describe() + " streams; call stream(...) instead");
     }
-    UnaryCall call = new UnaryCall(peer, service, method, timeoutMillis);
+    UnaryCall call = new UnaryCall(peer, service, method, timeoutMillis, delivery);
     call.start(arguments, headers);
     return call.result;
   }
@@ -122,15 +134,22 @@ public final class RpcClient {
   }
 
   /**
-   * Gets a slot and a stream towards {@code peer}: the stream, or a failure saying the call never
-   * left this node ({@link NoInstanceAvailableException}, {@link RemoteOverloadedException}).
-   * When the stream future fails the slot is already released; otherwise the caller releases it
-   * with {@link #released} once the stream is closed.
+   * Gets a slot and a stream towards {@code peer} carrying {@code request}: the stream, or a failure
+   * saying the call never left this node ({@link NoInstanceAvailableException},
+   * {@link RemoteOverloadedException}, or {@link CancellationException} when {@code wanted} turned
+   * false while the call waited for a slot). When the stream future fails the slot is already
+   * released; otherwise the caller releases it with {@link #released} once the stream is closed.
    */
-  CompletableFuture<AppStream> open(NodeName peer, String service, String call) {
+  CompletableFuture<AppStream> open(NodeName peer, String service, String call, byte[] request,
+      java.util.function.BooleanSupplier wanted) {
     return slots.acquire(peer, call).thenCompose(v -> {
       inFlight.incrementAndGet();
-      return opener.open(peer).handle((stream, error) -> {
+      if (!wanted.getAsBoolean()) {
+        // Ended (cancelled, expired) while waiting for a slot: do not send a request nobody waits for.
+        released(peer);
+        return CompletableFuture.failedFuture(new CancellationException(call + " ended before it was sent"));
+      }
+      return opener.open(peer, request).handle((stream, error) -> {
         if (error != null) {
           released(peer);
           throw new CompletionException(new NoInstanceAvailableException(service, peer,
@@ -215,8 +234,11 @@ public final class RpcClient {
     private final RpcFrameDecoder decoder = new RpcFrameDecoder(frames);
     private volatile AppStream stream;
     private volatile ScheduledFuture<?> deadline;
+    private final java.util.concurrent.Executor delivery;
 
-    UnaryCall(NodeName peer, String service, RpcMethod method, long timeoutMillis) {
+    UnaryCall(NodeName peer, String service, RpcMethod method, long timeoutMillis,
+        java.util.concurrent.Executor delivery) {
+      this.delivery = delivery;
       this.peer = peer;
       this.service = service;
       this.method = method;
@@ -239,7 +261,7 @@ public final class RpcClient {
             "no answer within the deadline"), true), timeoutMillis);
       }
       result.whenComplete((v, e) -> ended(e));
-      open(peer, service, name).whenComplete((s, error) -> {
+      open(peer, service, name, request, () -> !result.isDone()).whenComplete((s, error) -> {
         if (error != null) {
           result.completeExceptionally(unwrap(error));
           return;
@@ -248,24 +270,21 @@ public final class RpcClient {
         // The slot is the QUIC stream: it is free again once the stream is closed on both sides.
         s.closeFuture().whenComplete((v, e) -> released(peer));
         if (result.isDone()) {
-          // Cancelled or expired while waiting for the stream: it never carried the request.
+          // Cancelled or expired while the stream was being opened: the server stops at the reset.
           s.reset();
           return;
         }
-        s.listen(this);
+        if (delivery == null) {
+          s.listen(this);
+        } else {
+          s.listen(this, delivery);
+        }
         if (method.callMode() == CallMode.ONE_WAY) {
-          s.write(request);
           s.finish().whenComplete((x, writeError) -> {
             if (writeError == null) {
               result.complete(null);
             } else {
               result.completeExceptionally(new ConnectionLostMidCallException(peer, name, unwrap(writeError)));
-            }
-          });
-        } else {
-          s.write(request).whenComplete((x, writeError) -> {
-            if (writeError != null) {
-              fail(new ConnectionLostMidCallException(peer, name, unwrap(writeError)), false);
             }
           });
         }

@@ -70,7 +70,8 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
       return t;
     });
     timers.setRemoveOnCancelPolicy(true); // deadlines are mostly cancelled; do not keep them queued
-    this.server = new RpcServer(exports, executor, new RpcFrameCodec(config.limits()), timers, metrics);
+    this.server = new RpcServer(exports, executor, new RpcFrameCodec(config.limits()), timers,
+        transport.applicationExecutor(), metrics);
     this.client = new RpcClient(transport::openDataStream, config, timers, metrics);
   }
 
@@ -210,6 +211,10 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
 
   RpcClient client() {
     return client;
+  }
+
+  java.util.concurrent.Executor applicationExecutor() {
+    return transport.applicationExecutor();
   }
 
   Metrics metrics() {

@@ -1,5 +1,6 @@
 package io.barrel.p2p.rpc;
 
+import io.barrel.p2p.membership.SerialDelivery;
 import io.barrel.p2p.metrics.MeterName;
 import io.barrel.p2p.metrics.Metrics;
 import io.barrel.p2p.transport.AppStream;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,7 @@ public final class RpcServer implements StreamAcceptor {
   private final ServiceCallExecutor executor;
   private final RpcFrameCodec frames;
   private final ScheduledExecutorService timers;
+  private final Executor callbacks;
   private final Metrics metrics;
   private final Set<InboundCall> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean closing;
@@ -43,21 +46,28 @@ public final class RpcServer implements StreamAcceptor {
    * @param executor where service methods run
    * @param frames the frame codec with this node's limits
    * @param timers fires server-side deadlines (tasks are tiny and never block)
+   * @param callbacks where the caller's demand and cancellation reach the service's future or
+   *     publisher (user code, so never the event loop the frames are read on)
    * @param metrics where call timings go
    */
   public RpcServer(ExportedServices exports, ServiceCallExecutor executor, RpcFrameCodec frames,
-      ScheduledExecutorService timers, Metrics metrics) {
+      ScheduledExecutorService timers, Executor callbacks, Metrics metrics) {
     this.exports = Objects.requireNonNull(exports, "exports");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.frames = Objects.requireNonNull(frames, "frames");
     this.timers = Objects.requireNonNull(timers, "timers");
+    this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     metrics.gauge(MeterName.RPC_SERVER_IN_FLIGHT, inFlight::size);
   }
 
+  /**
+   * Called on the connection's event loop: requests are decoded and handed to the service
+   * executor right there, without a hop through the application executor first.
+   */
   @Override
   public void accept(AppStream stream) {
-    stream.listen(new InboundCall(stream));
+    stream.listenOnEventLoop(new InboundCall(stream));
   }
 
   /** Calls being served now (queued or running). */
@@ -101,7 +111,12 @@ public final class RpcServer implements StreamAcceptor {
     }
   }
 
-  /** The state of one call's stream: fed by the stream listener, one callback at a time. */
+  /**
+   * The state of one call's stream: fed by the stream listener on the event loop, one callback at
+   * a time. Reading frames and admitting the call happen there; whatever reaches the service's own
+   * code (demand into its publisher, cancellation of its future or subscription) goes through
+   * {@link #toService}, in order, on the callbacks executor.
+   */
   private final class InboundCall implements StreamListener {
 
     private final AppStream stream;
@@ -111,6 +126,10 @@ public final class RpcServer implements StreamAcceptor {
     private long startNanos;
     private String service = "";
     private String method = "";
+    // Set when the call's last frame went out with the FIN; touched only under the ServerCall's lock
+    // (replies) and after its outcome (finished), which happens after the last reply.
+    private volatile boolean finSent;
+    private Executor toService;
 
     InboundCall(AppStream stream) {
       this.stream = stream;
@@ -139,9 +158,9 @@ public final class RpcServer implements StreamAcceptor {
         return;
       }
       if (frame instanceof RpcFrame.Demand d) {
-        c.demand(d.n());
+        toService().execute(() -> c.demand(d.n()));
       } else if (frame instanceof RpcFrame.Cancel) {
-        c.cancel();
+        toService().execute(c::cancel);
       } else {
         throw new ProtocolViolation("unexpected_frame", "a caller may send only demand and cancel after its request,"
             + " got " + frame);
@@ -183,7 +202,14 @@ public final class RpcServer implements StreamAcceptor {
         stream.reset();
         return;
       }
-      stream.write(bytes);
+      if (frame instanceof RpcFrame.Response || frame instanceof RpcFrame.StreamEnd
+          || frame instanceof RpcFrame.Failure) {
+        // The call's last frame: FIN in the same QUIC frame, one packet instead of two.
+        finSent = true;
+        stream.writeAndFinish(bytes);
+      } else {
+        stream.write(bytes);
+      }
     }
 
     private void finished(ServerCall.Outcome outcome) {
@@ -191,8 +217,11 @@ public final class RpcServer implements StreamAcceptor {
       if (d != null) {
         d.cancel(false);
       }
-      // After the last reply (it was written before the outcome completed): FIN our side.
-      stream.finish();
+      // After the last reply (it was written before the outcome completed): FIN our side, unless
+      // the last frame carried it already.
+      if (!finSent) {
+        stream.finish();
+      }
       metrics.record(MeterName.RPC_SERVER_CALLS, Duration.ofNanos(System.nanoTime() - startNanos), service, method,
           outcome == null ? "failed" : outcome.name().toLowerCase(Locale.ROOT));
       ended(this);
@@ -211,8 +240,17 @@ public final class RpcServer implements StreamAcceptor {
     public void onError(AppStream s, Throwable cause) {
       ServerCall c = call;
       if (c != null) {
-        c.cancel(); // the caller reset the stream or its connection is gone: nobody waits for the answer
+        // The caller reset the stream or its connection is gone: nobody waits for the answer.
+        toService().execute(c::cancel);
       }
+    }
+
+    /** Created for the calls that need it (streams, cancellations); event loop only. */
+    private Executor toService() {
+      if (toService == null) {
+        toService = new SerialDelivery(callbacks);
+      }
+      return toService;
     }
 
     void abort() {
@@ -228,7 +266,7 @@ public final class RpcServer implements StreamAcceptor {
       log.debug("malformed RPC stream from {}: {}", stream.peer(), message);
       ServerCall c = call;
       if (c != null) {
-        c.cancel();
+        toService().execute(c::cancel);
       }
       stream.reset();
     }

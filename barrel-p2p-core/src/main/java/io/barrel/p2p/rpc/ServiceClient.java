@@ -110,9 +110,22 @@ final class ServiceClient {
 
   /** A unary or one-way call with retries; cancelling the future cancels the call. */
   CompletableFuture<Object> call(MethodPlan plan, Object[] args) {
-    RoutedCall call = new RoutedCall(plan, args == null ? new Object[0] : args);
+    return call(plan, args, null);
+  }
+
+  /**
+   * A unary call whose answers are delivered through {@code caller} (the thread that blocks for
+   * it), or through the application executor when null.
+   */
+  CompletableFuture<Object> call(MethodPlan plan, Object[] args, WaitingCaller caller) {
+    RoutedCall call = new RoutedCall(plan, args == null ? new Object[0] : args, caller);
     call.attempt();
     return call.result;
+  }
+
+  /** An executor for the current thread's blocking call. */
+  WaitingCaller waitingCaller() {
+    return new WaitingCaller(endpoint.applicationExecutor());
   }
 
   /** A server stream: each subscription is one call on one chosen instance. */
@@ -222,15 +235,17 @@ final class ServiceClient {
     private final MethodPlan plan;
     private final Object[] args;
     private final long deadlineNanos;
+    private final WaitingCaller caller;
     private final Set<ServiceInstance> tried = new HashSet<>();
     private byte[] encoded;
     private int attempts;
     private Throwable lastError;
     private volatile CompletableFuture<Object> current;
 
-    RoutedCall(MethodPlan plan, Object[] args) {
+    RoutedCall(MethodPlan plan, Object[] args, WaitingCaller caller) {
       this.plan = plan;
       this.args = args;
+      this.caller = caller;
       this.deadlineNanos = plan.deadlineMillis() == 0 ? 0
           : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(plan.deadlineMillis());
       result.whenComplete((v, e) -> {
@@ -278,7 +293,8 @@ final class ServiceClient {
             return;
           }
         }
-        attempt = endpoint.client().call(instance.node(), service, plan.rpc(), encoded, timeout, options.headers());
+        attempt = endpoint.client().call(instance.node(), service, plan.rpc(), encoded, timeout, options.headers(),
+            caller);
       }
       current = attempt;
       attempt.whenComplete((value, error) -> ended(instance, value, error));

@@ -52,16 +52,22 @@ final class ServiceProxy implements InvocationHandler {
       case FLUX:
         return ReactorBridge.flux(client.stream(plan, args));
       case ONE_WAY:
-        await(client.call(plan, args), method);
+        await(client.call(plan, args), null, method);
         return null;
       default:
-        return await(client.call(plan, args), method);
+        // The answer is read and decoded on this thread, which waits for it anyway.
+        WaitingCaller caller = client.waitingCaller();
+        return await(client.call(plan, args, caller), caller, method);
     }
   }
 
   /** Waits for a blocking call's answer and throws what a local call would have thrown. */
-  private static Object await(CompletableFuture<Object> result, Method method) throws Throwable {
+  private static Object await(CompletableFuture<Object> result, WaitingCaller caller, Method method)
+      throws Throwable {
     try {
+      if (caller != null) {
+        caller.await(result);
+      }
       return result.get();
     } catch (InterruptedException e) {
       result.cancel(true);
