@@ -217,6 +217,11 @@ final class RemoteStream implements Flow.Subscription, StreamListener {
 
   @Override
   public void onEnd(AppStream s) {
+    synchronized (this) {
+      if (terminated) {
+        return; // the usual end: the last frame came first; no exception to build
+      }
+    }
     terminate(new ConnectionLostMidCallException(peer, name, new IllegalStateException(
         "the server ended the stream without a last frame")));
   }

@@ -361,7 +361,8 @@ public final class RpcClient {
 
     @Override
     public void onEnd(AppStream s) {
-      if (method.callMode() != CallMode.ONE_WAY) {
+      // Every answered call ends this way (the server's FIN): build the exception only if it is needed.
+      if (method.callMode() != CallMode.ONE_WAY && !result.isDone()) {
         fail(new ConnectionLostMidCallException(peer, name, new IllegalStateException(
             "the server ended the stream without an answer")), false);
       }
@@ -369,6 +370,9 @@ public final class RpcClient {
 
     @Override
     public void onError(AppStream s, Throwable cause) {
+      if (result.isDone()) {
+        return;
+      }
       fail(new ConnectionLostMidCallException(peer, name, cause), false);
     }
   }

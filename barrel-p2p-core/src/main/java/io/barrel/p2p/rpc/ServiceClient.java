@@ -100,6 +100,11 @@ final class ServiceClient {
     return selector;
   }
 
+  /** The plan of a remote method, or null for any other method (Object's, static, synthetic). */
+  MethodPlan planOrNull(Method method) {
+    return plans.get(method);
+  }
+
   MethodPlan plan(Method method) {
     MethodPlan plan = plans.get(method);
     if (plan == null) {

@@ -38,10 +38,13 @@ final class ServiceProxy implements InvocationHandler {
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-    if (method.getDeclaringClass() == Object.class || RpcMethod.isObjectMethod(method)) {
+    // The plan lookup first: it is one map read, while telling Object's methods apart by reflection
+    // costs a failed getMethod (an exception) on every remote call.
+    ServiceClient.MethodPlan found = client.planOrNull(method);
+    if (found == null && (method.getDeclaringClass() == Object.class || RpcMethod.isObjectMethod(method))) {
       return objectMethod(proxy, method, args);
     }
-    ServiceClient.MethodPlan plan = client.plan(method);
+    ServiceClient.MethodPlan plan = found != null ? found : client.plan(method); // plan() throws, naming it
     switch (plan.rpc().shape()) {
       case FUTURE:
         return client.call(plan, args);
