@@ -2,6 +2,7 @@ package io.barrel.p2p.bench;
 
 import io.barrel.p2p.P2pNode;
 import io.barrel.p2p.rpc.CallOptions;
+import io.barrel.p2p.transport.AppStream;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.Channel;
 import io.netty.buffer.Unpooled;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Benchmark 5: RPC over barrel-p2p (QUIC, one stream per call, CBOR) next to gRPC-java (HTTP/2
@@ -52,7 +54,7 @@ public final class RpcBenchmark {
         "tputSeconds", "tputRounds", "items", "itemSize", "demand", "streamReps", "variant", "grpcExecutor", "only");
     List<String> parts = List.of(args.string("parts", "latency,throughput,stream").split(","));
     Knobs knobs = Knobs.parse(args.string("variant", "default"));
-    only = List.of(args.string("only", "barrel,grpc,tcp").split(","));
+    only = List.of(args.string("only", "barrel,grpc,tcp,stream").split(","));
     boolean grpcDirect = args.string("grpcExecutor", "default").equals("direct");
     Report.header("RPC: barrel-p2p vs gRPC-java vs TCP+TLS", knobs);
 
@@ -75,9 +77,15 @@ public final class RpcBenchmark {
       System.out.println("barrel: client node -> server node, proxy of " + EchoService.class.getSimpleName()
           + " (CBOR), JDK " + Runtime.version().feature() + " executors");
 
+      // Diagnostic: the same echo on one long-lived barrel stream, without the RPC layer and
+      // without a stream per call (the listeners run on the application executors).
+      server.registerAcceptor("echo", s -> s.listen((st, data) -> st.write(data)));
+      AppStream echoStream = client.openStream(server.name(), "echo").get(10, TimeUnit.SECONDS);
+      AtomicReference<PingPong> streamClient = new AtomicReference<>();
+      echoStream.listen((st, data) -> streamClient.get().onBytes(data.length));
       if (parts.contains("latency")) {
         for (String s : args.string("sizes", "64,1024").split(",")) {
-          latency(Integer.parseInt(s.trim()), echo, grpc, tcpEcho, args.integer("warmup", 10_000),
+          latency(Integer.parseInt(s.trim()), echo, grpc, tcpEcho, echoStream, streamClient, args.integer("warmup", 10_000),
               args.integer("rounds", 5), args.integer("perRound", 4_000));
         }
       }
@@ -95,12 +103,22 @@ public final class RpcBenchmark {
 
   // ------------------------------------------------------------------ 1 call in flight
 
-  private static void latency(int size, EchoService echo, GrpcPeer grpc, TcpTlsPeer tcp, int warmup, int rounds,
-      int perRound) throws Exception {
+  private static void latency(int size, EchoService echo, GrpcPeer grpc, TcpTlsPeer tcp, AppStream echoStream,
+      AtomicReference<PingPong> streamClientRef, int warmup, int rounds, int perRound) throws Exception {
     byte[] message = new byte[size];
     NettyHandlers.EchoClient tcpClient = new NettyHandlers.EchoClient(size);
     Channel channel = tcp.connect(tcpClient).get(10, TimeUnit.SECONDS);
+    PingPong streamClient = new PingPong(size) {
+      @Override
+      void send() {
+        echoStream.write(message);
+      }
+    };
+    streamClientRef.set(streamClient);
     long t0 = System.nanoTime();
+    if (runs("stream")) {
+      streamClient.run(warmup, null).get(5, TimeUnit.MINUTES);
+    }
     if (runs("barrel")) {
       blockingCalls(() -> echo.echo(message), warmup, null);
     }
@@ -115,6 +133,7 @@ public final class RpcBenchmark {
     Samples b = new Samples(rounds * perRound);
     Samples g = new Samples(rounds * perRound);
     Samples t = new Samples(rounds * perRound);
+    Samples d = new Samples(rounds * perRound);
     StringBuilder perRoundP50 = new StringBuilder();
     for (int r = 0; r < rounds; r++) {
       Samples bs = new Samples(perRound);
@@ -128,6 +147,11 @@ public final class RpcBenchmark {
       }
       if (runs("tcp")) {
         tcpClient.run(perRound, ts).get(5, TimeUnit.MINUTES);
+      }
+      if (runs("stream")) {
+        Samples ds = new Samples(perRound);
+        streamClient.run(perRound, ds).get(5, TimeUnit.MINUTES);
+        d.addAll(ds);
       }
       b.addAll(bs);
       g.addAll(gs);
@@ -145,6 +169,9 @@ public final class RpcBenchmark {
     }
     if (t.size() > 0) {
       Report.line("TCP+TLS echo (floor)", t.summary("us"));
+    }
+    if (d.size() > 0) {
+      Report.line("barrel one-stream echo (diagnostic)", d.summary("us"));
     }
     if (b.size() > 0 && g.size() > 0 && t.size() > 0) {
       Report.ratio("p50 barrel/gRPC (target <= 1.0)", b.percentile(50), g.percentile(50));
