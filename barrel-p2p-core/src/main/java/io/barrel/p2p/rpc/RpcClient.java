@@ -11,12 +11,14 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Makes one call attempt on one chosen node: opens a data stream to it (one stream per call, so
@@ -97,7 +99,7 @@ public final class RpcClient {
    * delivery} (the blocked caller's own thread), or on the application executor when null.
    */
   CompletableFuture<Object> call(NodeName peer, String service, RpcMethod method, byte[] arguments,
-      long timeoutMillis, Map<String, String> headers, java.util.concurrent.Executor delivery) {
+      long timeoutMillis, Map<String, String> headers, Executor delivery) {
     if (method.callMode() == CallMode.SERVER_STREAM) {
       throw new IllegalArgumentException(method.describe() + " streams; call stream(...) instead");
     }
@@ -141,7 +143,7 @@ public final class RpcClient {
    * released; otherwise the caller releases it with {@link #released} once the stream is closed.
    */
   CompletableFuture<AppStream> open(NodeName peer, String service, String call, byte[] request,
-      java.util.function.BooleanSupplier wanted) {
+      BooleanSupplier wanted) {
     return slots.acquire(peer, call).thenCompose(v -> {
       inFlight.incrementAndGet();
       if (!wanted.getAsBoolean()) {
@@ -234,10 +236,10 @@ public final class RpcClient {
     private final RpcFrameDecoder decoder = new RpcFrameDecoder(frames);
     private volatile AppStream stream;
     private volatile ScheduledFuture<?> deadline;
-    private final java.util.concurrent.Executor delivery;
+    private final Executor delivery;
 
     UnaryCall(NodeName peer, String service, RpcMethod method, long timeoutMillis,
-        java.util.concurrent.Executor delivery) {
+        Executor delivery) {
       this.delivery = delivery;
       this.peer = peer;
       this.service = service;

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -213,7 +214,7 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
     return client;
   }
 
-  java.util.concurrent.Executor applicationExecutor() {
+  Executor applicationExecutor() {
     return transport.applicationExecutor();
   }
 

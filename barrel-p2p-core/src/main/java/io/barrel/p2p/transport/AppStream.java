@@ -8,10 +8,17 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A bidirectional byte stream to a peer on that peer's QUIC connection, opened by tag with {@code
@@ -33,8 +40,8 @@ public final class AppStream {
   private final PeerConnection connection;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   // Writes from threads other than the event loop, drained in order by one task per batch.
-  private final java.util.Queue<PendingWrite> outbound = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Queue<PendingWrite> outbound = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
   // Guarded by this: events waiting for a listener or for the listener to finish the previous one.
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
@@ -91,7 +98,7 @@ public final class AppStream {
    * (the RPC layer's blocking calls hand the answer straight to the waiting thread).
    */
   public void listen(StreamListener listener, Executor executor) {
-    listen(listener, false, java.util.Objects.requireNonNull(executor, "executor"));
+    listen(listener, false, Objects.requireNonNull(executor, "executor"));
   }
 
   /**
@@ -157,7 +164,7 @@ public final class AppStream {
     if (flushScheduled.compareAndSet(false, true)) {
       try {
         channel.eventLoop().execute(this::drainWrites);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         flushScheduled.set(false);
         failQueuedWrites(e);
       }
@@ -183,12 +190,12 @@ public final class AppStream {
   private void failQueuedWrites(Throwable cause) {
     PendingWrite w;
     while ((w = outbound.poll()) != null) {
-      io.netty.util.ReferenceCountUtil.release(w.msg);
+      ReferenceCountUtil.release(w.msg);
       w.done.completeExceptionally(cause);
     }
   }
 
-  private static void complete(CompletableFuture<Void> done, io.netty.util.concurrent.Future<?> f) {
+  private static void complete(CompletableFuture<Void> done, Future<?> f) {
     if (f.isSuccess()) {
       done.complete(null);
     } else {
