@@ -34,9 +34,16 @@ import java.util.concurrent.atomic.AtomicReference;
  *       channel is writable).
  * </ol>
  *
+ * <p>A diagnostic column in the latency part: the same echo on one long-lived barrel
+ * {@code AppStream} (no RPC layer, no stream per call). Throughput and stream parts also report the
+ * CPU time of the JVM's Java threads per call or item ({@link Cpu}).
+ *
  * <p>Arguments (key=value): {@code parts=latency,throughput,stream sizes=64,1024 warmup=10000
  * rounds=5 perRound=4000 depth=64 tputSize=64 tputWarmup=2 tputSeconds=3 tputRounds=3
- * items=100000 itemSize=1024 demand=256 streamReps=3 variant=default}.
+ * items=100000 itemSize=1024 demand=256 streamReps=3 variant=default grpcExecutor=default
+ * only=barrel,grpc,tcp,stream}: {@code variant} takes a {@link Knobs} spec for barrel's transport,
+ * {@code grpcExecutor=direct} runs gRPC's methods and callbacks on its event loops, and {@code only}
+ * leaves stacks out (for profiling one).
  */
 public final class RpcBenchmark {
 
