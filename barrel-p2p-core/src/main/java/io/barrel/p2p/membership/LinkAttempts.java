@@ -7,7 +7,7 @@ import java.util.List;
 /** The link attempts in flight, at most one per peer, each with a number its deadline refers to. */
 final class LinkAttempts {
 
-  private final PeerTable<LinkAttempt> byPeer = new PeerTable<>(0, 8);
+  private final PeerTable<LinkAttempt> byPeer = new PeerTable<>(0, 8, true);
   private long nextId = 1;
 
   LinkAttempt start(NodeName peer, LinkAttempt.Kind kind, NeighborPriority priority) {

@@ -14,7 +14,8 @@ import java.util.random.RandomGenerator;
  * The peers this node knows but holds no link to: replacements for failed neighbours and the
  * material of shuffles. Bounded by {@code passive-size}; every entry carries its failure record
  * and the time of the last news about it, in the caller's millisecond clock (one unit throughout,
- * and entries learned from the wire age like the others).
+ * and entries learned from the wire age like the others). Entries have no order: every choice among
+ * them is uniform, so a removal moves the last entry into the freed slot instead of shifting the rest.
  */
 final class PassiveView {
 
@@ -79,12 +80,12 @@ final class PassiveView {
       }
       if (entries.size() >= capacity) {
         int slot = preferredSlot(preferred, random);
-        entries.removeAt(slot);
+        int moved = entries.removeSwapping(slot);
         for (int i = 0; i < preferred; i++) {
           if (preferSlots[i] == slot) {
             preferSlots[i] = -1;
-          } else if (preferSlots[i] > slot) {
-            preferSlots[i]--;
+          } else if (preferSlots[i] == moved) {
+            preferSlots[i] = slot;
           }
         }
       }
@@ -134,7 +135,7 @@ final class PassiveView {
     }
     int failures = (int) entries.get(slot, FAILURES) + 1;
     if (failures >= maxFailCount) {
-      entries.removeAt(slot);
+      entries.removeSwapping(slot);
       return true;
     }
     entries.set(slot, FAILURES, failures);
@@ -195,7 +196,12 @@ final class PassiveView {
   }
 
   boolean remove(NodeName peer) {
-    return entries.remove(peer);
+    int slot = entries.indexOf(peer);
+    if (slot < 0) {
+      return false;
+    }
+    entries.removeSwapping(slot);
+    return true;
   }
 
   /** Up to {@code k} random entries other than {@code except}. */
@@ -209,7 +215,7 @@ final class PassiveView {
     for (int slot = 0; slot < entries.size(); ) {
       if (now - entries.get(slot, LAST_SEEN) >= maxAgeMillis) {
         removed.add(entries.name(slot));
-        entries.removeAt(slot);
+        entries.removeSwapping(slot); // the last entry moves here: look at this slot again
       } else {
         slot++;
       }
@@ -234,7 +240,7 @@ final class PassiveView {
   /** When full, removes a random entry. */
   private void makeRoom(RandomGenerator random) {
     if (entries.size() >= capacity) {
-      entries.removeAt(random.nextInt(entries.size()));
+      entries.removeSwapping(random.nextInt(entries.size()));
     }
   }
 

@@ -12,12 +12,12 @@ import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;
 
 /**
- * Distinct peers in the order they were added, each with a fixed number of numeric attributes and
- * an optional value, stored in flat arrays. The views and records of a node hold a handful to a few
- * dozen peers and are consulted on every message; a scan of their names' hashes, which sit next to
- * each other in one array, costs less than a hash map's chain of scattered objects, and iterating
- * in order allocates nothing. Lookups are linear in the size, which the configuration bounds
- * ({@code passive-size}, {@code active-size}).
+ * Distinct peers, each with a fixed number of numeric attributes and an optional value, stored in
+ * flat arrays, in the order they were added as long as only {@link #removeAt} takes them out. The
+ * views and records of a node hold a handful to a few dozen peers and are consulted on every
+ * message; a scan of their names' hashes, which sit next to each other in one array, costs less
+ * than a hash map's chain of scattered objects, and iterating in order allocates nothing. Lookups
+ * are linear in the size, which the configuration bounds ({@code passive-size}, {@code active-size}).
  *
  * <p>Random choices take a slot filter and draw from the filtered peers in table order: one peer
  * is {@code nextInt(n)} into them, {@code k} peers a partial Fisher–Yates shuffle of them, so a
@@ -47,16 +47,27 @@ final class PeerTable<V> {
   private NodeName[] pool;
 
   /**
+   * A table of peers with numeric attributes and no values (every slot's value is null).
+   *
    * @param columns numeric attributes per peer, each read and written by its column number
    * @param initialCapacity peers before the arrays first grow
    */
   PeerTable(int columns, int initialCapacity) {
+    this(columns, initialCapacity, false);
+  }
+
+  /**
+   * @param columns numeric attributes per peer, each read and written by its column number
+   * @param initialCapacity peers before the arrays first grow
+   * @param withValues whether peers carry a value; a table without spares the array
+   */
+  PeerTable(int columns, int initialCapacity, boolean withValues) {
     this.capacity = Math.max(1, initialCapacity);
     this.columns = columns;
     this.names = new NodeName[capacity];
     this.hashes = new int[capacity];
     this.attributes = new long[capacity * columns];
-    this.values = new Object[capacity];
+    this.values = withValues ? new Object[capacity] : null;
     this.pool = new NodeName[capacity];
   }
 
@@ -112,7 +123,7 @@ final class PeerTable<V> {
 
   @SuppressWarnings("unchecked")
   V value(int slot) {
-    return (V) values[slot];
+    return values == null ? null : (V) values[slot];
   }
 
   // Attributes are stored column by column: a scan that reads one or two of them (the backoff
@@ -133,7 +144,11 @@ final class PeerTable<V> {
     int slot = size++;
     names[slot] = peer;
     hashes[slot] = peer.hashCode();
-    values[slot] = value;
+    if (values != null) {
+      values[slot] = value;
+    } else if (value != null) {
+      throw new IllegalArgumentException("this table holds no values");
+    }
     for (int c = 0; c < columns; c++) {
       attributes[c * capacity + slot] = 0L;
     }
@@ -146,14 +161,42 @@ final class PeerTable<V> {
     if (after > 0) {
       System.arraycopy(names, slot + 1, names, slot, after);
       System.arraycopy(hashes, slot + 1, hashes, slot, after);
-      System.arraycopy(values, slot + 1, values, slot, after);
+      if (values != null) {
+        System.arraycopy(values, slot + 1, values, slot, after);
+      }
       for (int c = 0; c < columns; c++) {
         System.arraycopy(attributes, c * capacity + slot + 1, attributes, c * capacity + slot, after);
       }
     }
     size--;
     names[size] = null;
-    values[size] = null;
+    if (values != null) {
+      values[size] = null;
+    }
+  }
+
+  /**
+   * Removes the peer in {@code slot} by moving the last peer into it: constant time, for tables whose
+   * order carries no meaning. Returns the slot the last peer moved from (the old size - 1).
+   */
+  int removeSwapping(int slot) {
+    int last = size - 1;
+    if (slot != last) {
+      names[slot] = names[last];
+      hashes[slot] = hashes[last];
+      if (values != null) {
+        values[slot] = values[last];
+      }
+      for (int c = 0; c < columns; c++) {
+        attributes[c * capacity + slot] = attributes[c * capacity + last];
+      }
+    }
+    size = last;
+    names[last] = null;
+    if (values != null) {
+      values[last] = null;
+    }
+    return last;
   }
 
   /** Removes {@code peer}; false when it was absent. */
@@ -168,7 +211,9 @@ final class PeerTable<V> {
 
   void clear() {
     Arrays.fill(names, 0, size, null);
-    Arrays.fill(values, 0, size, null);
+    if (values != null) {
+      Arrays.fill(values, 0, size, null);
+    }
     size = 0;
   }
 
@@ -250,7 +295,9 @@ final class PeerTable<V> {
     int larger = capacity * 2;
     names = Arrays.copyOf(names, larger);
     hashes = Arrays.copyOf(hashes, larger);
-    values = Arrays.copyOf(values, larger);
+    if (values != null) {
+      values = Arrays.copyOf(values, larger);
+    }
     long[] wider = new long[larger * columns];
     for (int c = 0; c < columns; c++) {
       System.arraycopy(attributes, c * capacity, wider, c * larger, size);

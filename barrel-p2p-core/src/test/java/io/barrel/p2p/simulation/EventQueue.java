@@ -85,16 +85,21 @@ final class EventQueue {
       pushOverflow(e);
       return;
     }
-    append(e);
+    append(e, true);
   }
 
-  private void append(Event e) {
+  /**
+   * Links {@code e} into its bucket. {@code newest} says it was just queued, so its sequence
+   * number is the largest yet and it goes last without reading the bucket's tail (often a cold
+   * event queued seconds ago); an event moved in from the overflow may belong earlier.
+   */
+  private void append(Event e, boolean newest) {
     int b = (int) (e.at & MASK);
     e.next = null;
     if (heads[b] == null) {
       heads[b] = e;
       tails[b] = e;
-    } else if (tails[b].seq < e.seq) {
+    } else if (newest || tails[b].seq < e.seq) {
       tails[b].next = e;
       tails[b] = e;
     } else {
@@ -155,7 +160,7 @@ final class EventQueue {
         scan = floor;
       }
       while (overflowSize > 0 && overflow[0].at - floor < BUCKETS) {
-        append(pollOverflow());
+        append(pollOverflow(), false);
       }
     }
     return e;

@@ -10,7 +10,7 @@ import java.util.List;
  * @param failures one entry per failure rate
  * @param redundancy Plumtree and flooding in the stable overlay
  * @param churn Plumtree under continuous failures
- * @param millis time per experiment: build, failures, redundancy, churn
+ * @param millis CPU time per experiment, of the thread that ran it: build, failures, redundancy, churn
  */
 record SeedResult(long seed, OverlayProperties.Result overlay, List<FailureReliability.Level> failures,
     PlumtreeRedundancy redundancy, PlumtreeChurn.Result churn, long[] millis) {

@@ -3,6 +3,7 @@ package io.barrel.p2p.simulation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,22 @@ final class SimulationReport {
     }
   }
 
+  /** The run's cost against the 60 s target: CPU time in all, the floor it sets on the threads, the wall time. */
+  private static String runtime(List<SeedResult> seeds, long wallMillis, int threads) {
+    long cpu = 0;
+    for (SeedResult seed : seeds) {
+      for (long m : seed.millis()) {
+        cpu += m;
+      }
+    }
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return String.format(Locale.ROOT, "The experiments took %.0f s of CPU time in all (%.1f s per seed; garbage"
+        + " collection and JIT compilation come on top), so %d threads need at least %.0f s; this run took %.1f s of"
+        + " wall time, and the machine's load average was %.1f when it ended (the run alone keeps it near %d). The"
+        + " target is %s.", cpu / 1000.0, cpu / 1000.0 / seeds.size(), threads, cpu / 1000.0 / threads,
+        wallMillis / 1000.0, load, threads, wallMillis <= 60_000 ? "met" : "missed");
+  }
+
   /** Writes the Markdown page from the template. */
   static void writePage(SimulationSettings settings, List<SeedResult> seeds, Path page, String command,
       String csvDir, long wallMillis, int threads) {
@@ -61,7 +78,8 @@ final class SimulationReport {
         .replace("{{run}}", run.toString())
         .replace("{{results}}", table.toString().trim())
         .replace("{{csv}}", csvDir)
-        .replace("{{failures}}", failureTable(settings, seeds).trim());
+        .replace("{{failures}}", failureTable(settings, seeds).trim())
+        .replace("{{runtime}}", runtime(seeds, wallMillis, threads));
     try {
       Files.createDirectories(page.toAbsolutePath().getParent());
       Files.writeString(page, text, StandardCharsets.UTF_8);
