@@ -57,11 +57,15 @@ final class ReplicaCluster {
     /** What a lookup on another thread sees now: the snapshot filtered by the lease deadlines. */
     List<ServiceInstance> lookup(String service) {
       List<ServiceInstance> out = new ArrayList<>();
+      List<ServiceInstance> others = new ArrayList<>();
       for (ServiceInstance i : snapshot.getOrDefault(service, List.of())) {
-        if (i.node().equals(name) || deadlines.getOrDefault(i.node(), Long.MIN_VALUE) >= now) {
+        if (i.node().equals(name)) {
           out.add(i);
+        } else if (deadlines.getOrDefault(i.node(), Long.MIN_VALUE) >= now) {
+          others.add(i);
         }
       }
+      out.addAll(others);
       return out;
     }
 
@@ -82,7 +86,7 @@ final class ReplicaCluster {
       ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
   private final SplittableRandom random;
   private final Set<Set<NodeName>> cut = new HashSet<>();
-  private BiPredicate<Node, RegistryMessage> broadcastFilter = (to, m) -> true;
+  private BroadcastFilter broadcastFilter = (from, to, m) -> true;
   private long seq;
   long now;
   long latency = 5;
@@ -165,9 +169,19 @@ final class ReplicaCluster {
     }
   }
 
+  /** Which broadcasts arrive. */
+  interface BroadcastFilter {
+    boolean passes(Node from, Node to, RegistryMessage message);
+  }
+
   /** Only broadcasts the filter lets through are delivered (the others are lost). */
-  void filterBroadcasts(BiPredicate<Node, RegistryMessage> filter) {
+  void filterBroadcasts(BroadcastFilter filter) {
     this.broadcastFilter = filter;
+  }
+
+  /** Only broadcasts the filter lets through are delivered, whoever sent them. */
+  void filterBroadcasts(BiPredicate<Node, RegistryMessage> filter) {
+    this.broadcastFilter = (from, to, m) -> filter.test(to, m);
   }
 
   boolean linked(Node a, Node b) {
@@ -205,7 +219,7 @@ final class ReplicaCluster {
         node.broadcasts.add(b.message());
         byte[] bytes = RegistryMessage.encode(b.message());
         for (Node to : nodes.values()) {
-          if (to != node && linked(node, to) && broadcastFilter.test(to, b.message())) {
+          if (to != node && linked(node, to) && broadcastFilter.passes(node, to, b.message())) {
             later(latency, to, () -> apply(to, to.replica.onBroadcast(node.name, bytes, now)));
           }
         }
