@@ -3,12 +3,15 @@ package io.barrel.p2p.registry;
 import io.barrel.p2p.NodeName;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What registries say to each other. Deltas and leases are broadcast to every node; digests and the
- * chunks answering them go to one peer over the control stream (anti-entropy). The CRDT parts stay
- * opaque bytes here: the OR-Map codec decodes them, bounded, when they are ingested.
+ * chunks answering them go to one peer over the control stream (anti-entropy), and so do the
+ * requests and replies of the overlay fallback of {@code whereis} (drawn in {@link RouteCodec}). The
+ * CRDT parts stay opaque bytes here: the OR-Map codec decodes them, bounded, when they are ingested.
  *
  * <pre>
  * u8 type | body
@@ -16,10 +19,15 @@ import java.util.Objects;
  *   2 LEASE   u8 length, node name | u64 incarnation | u64 sequence | u32 own entries | u64 fingerprint
  *   3 DIGEST  u8 reply(0|1) | u64 incarnation of the sender | the encoded digest
  *   4 CHUNK   u64 incarnation of the sender | the encoded delta
+ *   5 ROUTE_REQUEST, 6 ROUTE_REPLY: see {@link RouteCodec}
  * </pre>
  */
 public sealed interface RegistryMessage
-    permits RegistryMessage.Delta, RegistryMessage.Heartbeat, RegistryMessage.DigestOffer, RegistryMessage.Chunk {
+    permits RegistryMessage.Delta, RegistryMessage.Heartbeat, RegistryMessage.DigestOffer, RegistryMessage.Chunk,
+        RegistryMessage.RouteRequest, RegistryMessage.RouteReply {
+
+  /** Most nodes a route request or reply lists as visited. */
+  int MAX_VISITED = 32;
 
   /**
    * A change, for every node.
@@ -85,6 +93,76 @@ public sealed interface RegistryMessage
     }
   }
 
+  /**
+   * A search of the overlay fallback, for one neighbour: does it, or anyone it knows, have a live
+   * instance of {@code service}?
+   *
+   * @param search the origin's number for the search; with the origin, its identity on every hop
+   * @param origin the node whose {@code whereis} started it
+   * @param service the service looked for
+   * @param ttl hops it may still be forwarded after the receiver (0: the receiver only looks itself)
+   * @param budgetMillis how long the receiver has to answer
+   * @param visited nodes already asked, the path from the origin first; at most {@value #MAX_VISITED}
+   */
+  record RouteRequest(long search, NodeName origin, String service, int ttl, int budgetMillis,
+      List<NodeName> visited) implements RegistryMessage {
+    /** Checks and copies the fields. */
+    public RouteRequest {
+      Objects.requireNonNull(origin, "origin");
+      ServiceInstance.checkServiceName(service);
+      if (ttl < 0 || ttl > OverlayConfig.MAX_TTL) {
+        throw new IllegalArgumentException("route ttl must be 0.." + OverlayConfig.MAX_TTL + ", got " + ttl);
+      }
+      if (budgetMillis < 0 || budgetMillis > OverlayConfig.MAX_TIMEOUT_MILLIS) {
+        throw new IllegalArgumentException("route budget must be 0.." + OverlayConfig.MAX_TIMEOUT_MILLIS
+            + " ms, got " + budgetMillis);
+      }
+      visited = checkVisited(visited);
+    }
+  }
+
+  /** How a route request ended. */
+  enum RouteOutcome {
+    /** Neither the receiver nor anyone it asked had a live instance. */
+    NOT_FOUND,
+    /** An instance was found; the reply carries it. */
+    FOUND,
+    /** The receiver takes part in as many searches as it may; ask someone else. */
+    OVERLOADED
+  }
+
+  /**
+   * The answer to a {@link RouteRequest}, to the neighbour that sent it.
+   *
+   * @param search the search's number, as in the request
+   * @param origin the search's origin, as in the request
+   * @param outcome found, not found, or overloaded
+   * @param visited the request's visited nodes and every node asked on the receiver's behalf, so the
+   *     asker skips them; at most {@value #MAX_VISITED}
+   * @param instance the live instance found, present exactly when {@code outcome} is FOUND
+   */
+  record RouteReply(long search, NodeName origin, RouteOutcome outcome, List<NodeName> visited,
+      Optional<ServiceInstance> instance) implements RegistryMessage {
+    /** Checks and copies the fields. */
+    public RouteReply {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(instance, "instance");
+      if (instance.isPresent() != (outcome == RouteOutcome.FOUND)) {
+        throw new IllegalArgumentException("a route reply carries an instance exactly when it is FOUND");
+      }
+      visited = checkVisited(visited);
+    }
+  }
+
+  private static List<NodeName> checkVisited(List<NodeName> visited) {
+    List<NodeName> copy = List.copyOf(visited);
+    if (copy.size() > MAX_VISITED) {
+      throw new IllegalArgumentException("at most " + MAX_VISITED + " visited nodes, got " + copy.size());
+    }
+    return copy;
+  }
+
   private static void requireIncarnation(long incarnation) {
     if (incarnation < 0) {
       throw new IllegalArgumentException("incarnation must not be negative");
@@ -94,7 +172,7 @@ public sealed interface RegistryMessage
   /** Bytes of a lease after the node name: incarnation, sequence, own entries, fingerprint. */
   int LEASE_FIELDS = 8 + 8 + 4 + 8;
 
-  /** The message's type as metrics name it: delta, heartbeat, digest, chunk. */
+  /** The message's type as metrics name it: delta, heartbeat, digest, chunk, route_request, route_reply. */
   static String typeName(RegistryMessage m) {
     if (m instanceof Delta) {
       return "delta";
@@ -102,8 +180,10 @@ public sealed interface RegistryMessage
       return "heartbeat";
     } else if (m instanceof DigestOffer) {
       return "digest";
+    } else if (m instanceof Chunk) {
+      return "chunk";
     }
-    return "chunk";
+    return m instanceof RouteRequest ? "route_request" : "route_reply";
   }
 
   /** The type named by an encoded message's first byte, or null when it names none. */
@@ -120,6 +200,10 @@ public sealed interface RegistryMessage
         return "digest";
       case 4:
         return "chunk";
+      case 5:
+        return "route_request";
+      case 6:
+        return "route_reply";
       default:
         return null;
     }
@@ -139,6 +223,10 @@ public sealed interface RegistryMessage
           .putLong(o.incarnation()).put(o.bytes()).array();
     } else if (m instanceof Chunk c) {
       return withIncarnation(4, c.incarnation(), c.bytes());
+    } else if (m instanceof RouteRequest r) {
+      return RouteCodec.encode(r);
+    } else if (m instanceof RouteReply r) {
+      return RouteCodec.encode(r);
     }
     throw new AssertionError("unhandled registry message " + m);
   }
@@ -171,6 +259,9 @@ public sealed interface RegistryMessage
             body[0] == 1);
       case 4:
         return new Chunk(incarnation(body, 0, "chunk"), java.util.Arrays.copyOfRange(body, 8, body.length));
+      case 5:
+      case 6:
+        return RouteCodec.decode(bytes);
       default:
         throw new IllegalArgumentException("unknown registry message type " + type);
     }

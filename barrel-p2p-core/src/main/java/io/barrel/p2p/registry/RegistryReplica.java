@@ -74,6 +74,7 @@ public final class RegistryReplica {
   private final OrMapCodec<ServiceInstance> codec;
   private final OrMap<ServiceInstance> map;
   private final Liveness liveness;
+  private final OverlaySearch overlay;
 
   /** This node's registrations by instance id: what it asserts again when others removed it. */
   private final Map<String, ServiceInstance> local = new LinkedHashMap<>();
@@ -104,6 +105,7 @@ public final class RegistryReplica {
     HybridLogicalClock clock = new HybridLogicalClock(wallMillis, config.crdt().maxClockOffset(), crdtStats);
     this.map = new OrMap<>(self, clock, codec, crdtStats);
     this.liveness = new Liveness(self, incarnation, config.liveness());
+    this.overlay = new OverlaySearch(self, config.overlay(), random);
   }
 
   // ------------------------------------------------------------------ inputs
@@ -119,6 +121,7 @@ public final class RegistryReplica {
     out.schedule(RegistryTimer.Periodic.HEARTBEAT, config.liveness().heartbeatInterval());
     out.schedule(RegistryTimer.Periodic.EXPIRY_CHECK, expiryPeriod());
     out.schedule(RegistryTimer.Periodic.ANTI_ENTROPY, config.antiEntropyInterval());
+    out.schedule(RegistryTimer.Periodic.ROUTE_SWEEP, config.overlay().routeCacheSweep());
     return out.effects();
   }
 
@@ -232,6 +235,10 @@ public final class RegistryReplica {
         out.add(new RegistryEffect.Send(from, new RegistryMessage.DigestOffer(liveness.incarnation(),
             codec.encode(map.digest()), true)));
       }
+    } else if (message instanceof RegistryMessage.RouteRequest request) {
+      overlay.onRequest(from, request, lookup(request.service(), now), neighbours, now, out);
+    } else if (message instanceof RegistryMessage.RouteReply reply) {
+      overlay.onReply(from, reply, neighbours, now, out);
     } else if (message instanceof RegistryMessage.Chunk chunk) {
       // The chunk mixes everyone's changes, so it has no author; but it says which life of its
       // sender is speaking, which settles removals of the sender's own earlier life.
@@ -257,10 +264,36 @@ public final class RegistryReplica {
     return out.effects();
   }
 
-  /** {@code peer} left the active view. */
+  /** {@code peer} left the active view: overlay questions to it fail now. */
   public List<RegistryEffect> onNeighbourDown(NodeName peer, long now) {
+    RegistryOutbox out = new RegistryOutbox();
     neighbours.remove(peer);
-    return List.of();
+    overlay.onNeighbourDown(peer, neighbours, now, out);
+    return out.effects();
+  }
+
+  /** The start of an overlay search: its number, and the effects (maybe already its end). */
+  public record SearchStart(long search, List<RegistryEffect> effects) {
+    /** Copies the effects. */
+    public SearchStart {
+      effects = List.copyOf(effects);
+    }
+  }
+
+  /**
+   * Looks for a live instance of {@code service} through the overlay ({@link OverlaySearch}): for a
+   * {@code whereis} that found none in this node's copy. It ends with a
+   * {@link RegistryEffect.SearchDone} carrying the returned number, in these effects already if this
+   * node's copy has one after all, the fallback is off, there is no neighbour, or this node takes part
+   * in as many searches as it may (then counted as overloaded).
+   */
+  public SearchStart search(String service, long now) {
+    ServiceInstance.checkServiceName(service);
+    RegistryOutbox out = new RegistryOutbox();
+    List<ServiceInstance> found = lookup(service, now);
+    long number = found.isEmpty() ? overlay.start(service, neighbours, now, out)
+        : overlay.foundHere(found.get(0), out);
+    return new SearchStart(number, out.effects());
   }
 
   /** A timer asked for by a {@link RegistryEffect.Schedule} fired. */
@@ -272,6 +305,11 @@ public final class RegistryReplica {
       heartbeatTick(now, out);
     } else if (timer == RegistryTimer.Periodic.EXPIRY_CHECK) {
       expiryTick(now, out);
+    } else if (timer instanceof RegistryTimer.AskDeadline deadline) {
+      overlay.onAskDeadline(deadline, neighbours, now, out);
+    } else if (timer == RegistryTimer.Periodic.ROUTE_SWEEP) {
+      overlay.sweep(now);
+      out.schedule(RegistryTimer.Periodic.ROUTE_SWEEP, config.overlay().routeCacheSweep());
     } else if (timer == RegistryTimer.Periodic.ANTI_ENTROPY) {
       if (!neighbours.isEmpty()) {
         offerDigest(neighbours.get(random.nextInt(neighbours.size())), out);
@@ -311,6 +349,16 @@ public final class RegistryReplica {
     }
     mine.addAll(others);
     return mine;
+  }
+
+  /** Overlay searches this node takes part in now, its own and relayed ones. */
+  public int searchesInFlight() {
+    return overlay.inFlight();
+  }
+
+  /** Services the overlay remembers a route to. */
+  public int routes() {
+    return overlay.routes();
   }
 
   /** Every service with at least one instance held (visible or not), sorted. */

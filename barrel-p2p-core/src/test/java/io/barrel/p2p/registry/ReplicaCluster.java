@@ -35,12 +35,21 @@ final class ReplicaCluster {
     boolean up = true;
     final List<ServiceEvent> events = new ArrayList<>();
     final List<RegistryEffect> notices = new ArrayList<>();
+    final List<RegistryMessage> received = new ArrayList<>();
+    final Map<Long, java.util.Optional<ServiceInstance>> searches = new HashMap<>();
     final List<RegistryMessage> broadcasts = new ArrayList<>();
     final Map<String, List<ServiceInstance>> snapshot = new HashMap<>();
     final Map<NodeName, Long> deadlines = new HashMap<>();
 
     Node(NodeName name) {
       this.name = name;
+    }
+
+    /** Starts an overlay search here; returns its number (its end lands in {@link #searches}). */
+    long search(String service) {
+      RegistryReplica.SearchStart start = replica.search(service, now);
+      apply(this, start.effects());
+      return start.search();
     }
 
     /** Registers {@code service} here; returns the instance. */
@@ -91,15 +100,20 @@ final class ReplicaCluster {
   long now;
   long latency = 5;
 
+  private final RegistryConfig config;
+
   ReplicaCluster(long seed) {
+    this(seed, CONFIG);
+  }
+
+  ReplicaCluster(long seed, RegistryConfig config) {
     this.random = new SplittableRandom(seed);
+    this.config = config;
   }
 
   /** Starts a node; every node started so far becomes its neighbour. */
   Node start(String name) {
-    Node node = new Node(NodeName.of(name));
-    nodes.put(node.name, node);
-    boot(node);
+    Node node = startAlone(name);
     for (Node other : nodes.values()) {
       if (other != node && other.up) {
         link(node, other);
@@ -108,9 +122,17 @@ final class ReplicaCluster {
     return node;
   }
 
+  /** Starts a node with no neighbour: {@link #link} it by hand. */
+  Node startAlone(String name) {
+    Node node = new Node(NodeName.of(name));
+    nodes.put(node.name, node);
+    boot(node);
+    return node;
+  }
+
   private void boot(Node node) {
     long incarnation = WALL_EPOCH + now;
-    node.replica = new RegistryReplica(node.name, incarnation, CONFIG, () -> WALL_EPOCH + now, random.split());
+    node.replica = new RegistryReplica(node.name, incarnation, config, () -> WALL_EPOCH + now, random.split());
     node.up = true;
     apply(node, node.replica.start(now));
   }
@@ -227,12 +249,17 @@ final class ReplicaCluster {
         Node to = nodes.get(send.peer());
         byte[] bytes = RegistryMessage.encode(send.message());
         if (linked(node, to)) {
-          later(latency, to, () -> apply(to, to.replica.onControl(node.name, bytes, now)));
+          later(latency, to, () -> {
+            to.received.add(send.message());
+            apply(to, to.replica.onControl(node.name, bytes, now));
+          });
         }
       } else if (effect instanceof RegistryEffect.Schedule s) {
         later(s.delay().toMillis(), node, () -> apply(node, node.replica.onTimer(s.timer(), now)));
       } else if (effect instanceof RegistryEffect.Emit emit) {
         node.events.add(emit.event());
+      } else if (effect instanceof RegistryEffect.SearchDone done) {
+        node.searches.put(done.search(), done.instance());
       } else if (effect instanceof RegistryEffect.Visible v) {
         if (v.instances().isEmpty()) {
           node.snapshot.remove(v.service());
