@@ -7,6 +7,7 @@ import io.barrel.p2p.identity.TrustMode;
 import io.barrel.p2p.membership.MembershipConfig;
 import io.barrel.p2p.metrics.Metrics;
 import io.barrel.p2p.registry.RegistryConfig;
+import io.barrel.p2p.rpc.RpcConfig;
 import io.barrel.p2p.transport.TransportConfig;
 import io.barrel.p2p.transport.auth.AuthConfig;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import java.util.Objects;
  *     first node of a cluster
  * @param leaveTimeout how long a graceful stop waits for neighbours to read its DISCONNECT
  * @param registry service registry settings: leases, anti-entropy, wire bounds
+ * @param rpc RPC settings: message limits, codec, server capacity, per-peer bounds, call defaults
  */
 public record NodeConfig(
     NodeName name,
@@ -46,7 +48,8 @@ public record NodeConfig(
     PlumtreeConfig broadcast,
     List<NodeName> contactNodes,
     Duration leaveTimeout,
-    RegistryConfig registry) {
+    RegistryConfig registry,
+    RpcConfig rpc) {
 
   /** Checks for missing parts. */
   public NodeConfig {
@@ -66,6 +69,7 @@ public record NodeConfig(
       throw new IllegalArgumentException("barrel.p2p.leave-timeout must not be negative, got " + leaveTimeout);
     }
     Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(rpc, "rpc");
   }
 
   /** A builder with every default, for node {@code name}. */
@@ -98,6 +102,7 @@ public record NodeConfig(
     private List<NodeName> contactNodes = List.of();
     private Duration leaveTimeout = Duration.ofSeconds(2);
     private RegistryConfig registry = RegistryConfig.defaults();
+    private RpcConfig rpc = RpcConfig.defaults();
 
     private Builder(NodeName name) {
       this.name = name;
@@ -181,12 +186,18 @@ public record NodeConfig(
       return this;
     }
 
+    /** RPC settings. */
+    public Builder rpc(RpcConfig rpc) {
+      this.rpc = rpc;
+      return this;
+    }
+
     /** Builds and validates. */
     public NodeConfig build() {
       DiscoveryConfig d = discovery != null ? discovery
           : DiscoveryConfig.defaults().withFileDirectory(dataDirectory.resolve("discovery"));
       return new NodeConfig(name, dataDirectory, transport, auth, trustMode, d, customDiscovery, metrics, membership,
-          broadcast, contactNodes, leaveTimeout, registry);
+          broadcast, contactNodes, leaveTimeout, registry, rpc);
     }
   }
 }

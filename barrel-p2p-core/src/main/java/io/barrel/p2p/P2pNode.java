@@ -16,6 +16,10 @@ import io.barrel.p2p.identity.TrustStore;
 import io.barrel.p2p.membership.Membership;
 import io.barrel.p2p.membership.ProtocolLoop;
 import io.barrel.p2p.registry.Registry;
+import io.barrel.p2p.registry.ServiceMetadata;
+import io.barrel.p2p.rpc.Publication;
+import io.barrel.p2p.rpc.RpcEndpoint;
+import io.barrel.p2p.rpc.ServiceLocator;
 import io.barrel.p2p.tls.TlsMaterial;
 import io.barrel.p2p.tls.TlsMaterialStore;
 import io.barrel.p2p.transport.AppStream;
@@ -64,6 +68,7 @@ public final class P2pNode implements AutoCloseable {
   private Membership membership;
   private Broadcaster broadcaster;
   private Registry registry;
+  private RpcEndpoint rpc;
   private InetSocketAddress advertised;
   private volatile boolean started;
   private volatile boolean stopped;
@@ -104,10 +109,15 @@ public final class P2pNode implements AutoCloseable {
           applicationExecutor, random);
       registry = new Registry(transport, membership, broadcaster, config.registry(), loop, config.metrics(),
           applicationExecutor, random);
+      rpc = new RpcEndpoint(config.name(), transport, registry, config.rpc(), config.metrics());
+      rpc.start();
       broadcaster.start();
       registry.start();
       membership.start(config.contactNodes());
     } catch (RuntimeException e) {
+      if (rpc != null) {
+        rpc.close();
+      }
       transport.close(); // releases the socket if it was bound
       if (loop != null) {
         loop.close();
@@ -126,6 +136,11 @@ public final class P2pNode implements AutoCloseable {
     }
     InetAddress a = bound.getAddress();
     return a.isAnyLocalAddress() ? InetAddress.getLoopbackAddress().getHostAddress() : a.getHostAddress();
+  }
+
+  /** True from a successful {@link #start()} until {@link #stop()} or {@link #halt()}: the socket is bound. */
+  public boolean isRunning() {
+    return started && !stopped;
   }
 
   /** This node's name. */
@@ -206,6 +221,37 @@ public final class P2pNode implements AutoCloseable {
     return registry;
   }
 
+  /** Finds services in the cluster and makes proxies that call them. */
+  public ServiceLocator services() {
+    requireStarted();
+    return rpc;
+  }
+
+  /** The RPC layer: publications, calls in flight, draining. */
+  public RpcEndpoint rpc() {
+    requireStarted();
+    return rpc;
+  }
+
+  /**
+   * Publishes {@code implementation} cluster-wide under its interface's fully qualified name: other
+   * nodes can call it through {@link ServiceLocator#proxy}. Close the publication to withdraw it.
+   */
+  public <T> Publication publish(Class<T> serviceInterface, T implementation) {
+    return rpc().publish(serviceInterface, implementation);
+  }
+
+  /** Publishes with version, tags, weight and attributes in the registration. */
+  public <T> Publication publish(Class<T> serviceInterface, T implementation, ServiceMetadata metadata) {
+    return rpc().publish(serviceInterface, implementation, metadata);
+  }
+
+  /** Publishes under another name than the interface's. */
+  public <T> Publication publish(String service, Class<T> serviceInterface, T implementation,
+      ServiceMetadata metadata) {
+    return rpc().publish(service, serviceInterface, implementation, metadata);
+  }
+
   /**
    * Broadcasts {@code payload} to the subscribers of {@code topic} on every other node. Topics
    * starting with {@code barrel.} belong to barrel-p2p itself.
@@ -274,8 +320,9 @@ public final class P2pNode implements AutoCloseable {
   }
 
   /**
-   * Leaves the cluster gracefully (neighbours report this node down as graceful, not failed; waits
-   * at most {@code leave-timeout}), then closes every connection, unregisters from discovery and
+   * Unpublishes this node's services, waits for the calls being served (at most
+   * {@code rpc.drain-timeout}), leaves the cluster gracefully (neighbours report this node down as
+   * graceful, not failed; waits at most {@code leave-timeout}), then closes every connection, unregisters from discovery and
    * releases the socket. Idempotent.
    */
   public synchronized void stop() {
@@ -285,11 +332,22 @@ public final class P2pNode implements AutoCloseable {
     try {
       // Unpublish first, so no caller picks this node while it goes; the deltas leave on the loop
       // ahead of the DISCONNECTs below.
+      rpc.unpublishAll().get(config.leaveTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
       registry.unregisterAll().get(config.leaveTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       log.debug("unregistering the services of {} did not finish", config.name(), e);
+    }
+    try {
+      // Then let the calls being served finish (new ones are turned away as overloaded, so their
+      // callers retry elsewhere) before the connections go.
+      if (!rpc.drain(config.rpc().drainTimeout())) {
+        log.warn("{} calls were still running on {} after rpc.drain-timeout ({}); they are cancelled",
+            rpc.callsBeingServed(), config.name(), config.rpc().drainTimeout());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     try {
       membership.leave(config.leaveTimeout()).get(config.leaveTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -317,6 +375,7 @@ public final class P2pNode implements AutoCloseable {
       return;
     }
     stopped = true;
+    rpc.close();
     registry.close();
     broadcaster.close();
     membership.close();

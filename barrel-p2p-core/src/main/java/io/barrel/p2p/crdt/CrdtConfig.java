@@ -4,7 +4,7 @@ import io.barrel.p2p.NodeName;
 import java.time.Duration;
 
 /**
- * Settings of the CRDT layer, bound from {@code barrel.p2p.crdt.*}: how far ahead a peer's clock may
+ * Settings of the CRDT layer, bound from {@code barrel.p2p.registry.crdt.*}: how far ahead a peer's clock may
  * be, and the bounds of every delta and digest on the wire. Both peers must run with the same
  * limits: a message over the receiver's limits is refused. The constructor refuses any value that
  * cannot work, naming the property to change.
@@ -28,7 +28,7 @@ public record CrdtConfig(
     int maxContextRanges,
     int maxNodes) {
 
-  private static final String PREFIX = "barrel.p2p.crdt.";
+  private static final String PREFIX = "barrel.p2p.registry.crdt.";
   /** Largest accepted {@code max-clock-offset}: beyond a day the check protects nothing. */
   public static final Duration MAX_CLOCK_OFFSET_LIMIT = Duration.ofDays(1);
   /** Largest accepted {@code max-total-bytes}, the transport's largest control frame. */

@@ -1,13 +1,9 @@
 package io.barrel.p2p.membership;
 
 import io.barrel.p2p.NodeName;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -18,10 +14,11 @@ import java.util.random.RandomGenerator;
 final class ActiveView {
 
   private final int capacity;
-  private final Set<NodeName> peers = new LinkedHashSet<>();
+  private final PeerTable<Void> peers;
 
   ActiveView(int capacity) {
     this.capacity = capacity;
+    this.peers = new PeerTable<>(0, capacity);
   }
 
   boolean contains(NodeName peer) {
@@ -44,37 +41,37 @@ final class ActiveView {
     if (isFull()) {
       throw new IllegalStateException("active view is full (" + capacity + "); evict a peer before adding " + peer);
     }
-    if (!peers.add(peer)) {
+    if (peers.contains(peer)) {
       throw new IllegalStateException(peer + " is already in the active view");
     }
+    peers.add(peer, null);
   }
 
   boolean remove(NodeName peer) {
     return peers.remove(peer);
   }
 
-  /** A random member that passes {@code allowed}. */
-  Optional<NodeName> random(RandomGenerator random, Predicate<NodeName> allowed) {
-    return Sampling.one(members(allowed), random);
+  /** A random member other than {@code except}. */
+  Optional<NodeName> random(RandomGenerator random, NodeName... except) {
+    return peers.random(random, slot -> !peers.holdsAny(slot, except));
   }
 
-  /** Up to {@code k} random members that pass {@code allowed}. */
-  List<NodeName> sample(int k, RandomGenerator random, Predicate<NodeName> allowed) {
-    return Sampling.some(members(allowed), k, random);
+  /** Up to {@code k} random members other than {@code except}. */
+  List<NodeName> sample(int k, RandomGenerator random, NodeName... except) {
+    return peers.sample(k, random, slot -> !peers.holdsAny(slot, except));
   }
 
-  List<NodeName> members(Predicate<NodeName> allowed) {
-    List<NodeName> out = new ArrayList<>(peers.size());
-    for (NodeName peer : peers) {
-      if (allowed.test(peer)) {
-        out.add(peer);
-      }
-    }
-    return out;
+  /** The members other than {@code except}, in the order they were added. */
+  List<NodeName> members(NodeName... except) {
+    return peers.names(slot -> !peers.holdsAny(slot, except));
+  }
+
+  boolean contains(NodeName peer, int hash) {
+    return peers.contains(peer, hash);
   }
 
   Set<NodeName> snapshot() {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(peers));
+    return peers.snapshot();
   }
 
   void clear() {

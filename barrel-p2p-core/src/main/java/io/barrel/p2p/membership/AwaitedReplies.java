@@ -1,8 +1,6 @@
 package io.barrel.p2p.membership;
 
 import io.barrel.p2p.NodeName;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The replies each peer still owes this node, in order, and which of them are void.
@@ -25,38 +23,43 @@ final class AwaitedReplies {
     UNEXPECTED
   }
 
-  /** Outstanding requests to one peer; the oldest {@code voided} of them are void. */
-  private static final class Count {
-    int awaiting;
-    int voided;
-  }
+  // Outstanding requests to one peer, and how many of the oldest of them are void.
+  private static final int AWAITING = 0;
+  private static final int VOIDED = 1;
 
-  private final Map<NodeName, Count> byPeer = new HashMap<>();
+  private final PeerTable<Void> byPeer = new PeerTable<>(2, 4);
 
   void requested(NodeName peer) {
-    byPeer.computeIfAbsent(peer, p -> new Count()).awaiting++;
+    int slot = byPeer.indexOf(peer);
+    if (slot < 0) {
+      slot = byPeer.add(peer, null);
+    }
+    byPeer.set(slot, AWAITING, byPeer.get(slot, AWAITING) + 1);
   }
 
   void disconnected(NodeName peer) {
-    Count count = byPeer.get(peer);
-    if (count != null) {
-      count.voided = count.awaiting;
+    int slot = byPeer.indexOf(peer);
+    if (slot >= 0) {
+      byPeer.set(slot, VOIDED, byPeer.get(slot, AWAITING));
     }
   }
 
   Verdict replied(NodeName peer) {
-    Count count = byPeer.get(peer);
-    if (count == null) {
+    int slot = byPeer.indexOf(peer);
+    if (slot < 0) {
       return Verdict.UNEXPECTED;
     }
-    count.awaiting--;
+    long awaiting = byPeer.get(slot, AWAITING) - 1;
+    long voided = byPeer.get(slot, VOIDED);
     Verdict verdict = Verdict.CURRENT;
-    if (count.voided > 0) {
-      count.voided--;
+    if (voided > 0) {
+      byPeer.set(slot, VOIDED, voided - 1);
       verdict = Verdict.VOID;
     }
-    if (count.awaiting == 0) {
-      byPeer.remove(peer);
+    if (awaiting == 0) {
+      byPeer.removeAt(slot);
+    } else {
+      byPeer.set(slot, AWAITING, awaiting);
     }
     return verdict;
   }

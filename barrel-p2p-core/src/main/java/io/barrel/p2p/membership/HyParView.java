@@ -33,8 +33,9 @@ import java.util.random.RandomGenerator;
  *
  * filling a free slot from the passive view         dropping a link
  *   A ---- NEIGHBOR(p) -------------------&gt; P        A ---- DISCONNECT(alive) -----------&gt; B
- *     p = HIGH when A has no neighbour (one such      alive: B keeps A as passive (EVICTED)
- *     request at a time), LOW otherwise               not alive: A is leaving (GRACEFUL)
+ *     p = HIGH while A holds fewer neighbours         alive: B keeps A as passive (EVICTED)
+ *     than active-floor (one such request at a        not alive: A is leaving (GRACEFUL)
+ *     time), LOW otherwise
  *     P accepts HIGH always (evicting), LOW if room   B drops A, then fills the slot
  *   A &lt;--- NEIGHBOR_REPLY(accepted?) ------ P        a closed connection: both ends drop the
  *     yes: A adds P, or, if its room went             link (FAILED) and retry it later with
@@ -115,7 +116,7 @@ public final class HyParView {
    */
   public List<MembershipEffect> leave(long nowMillis) {
     Outbox out = s.outbox();
-    for (NodeName peer : s.active.members(p -> true)) {
+    for (NodeName peer : s.active.members()) {
       out.send(peer, new MembershipMessage.Disconnect(false));
       out.peerDown(peer, DownReason.GRACEFUL);
     }

@@ -14,7 +14,7 @@ final class LinkAttempt {
     JOIN,
     /** Linking to a new node where its join walk ended (NEIGHBOR HIGH). */
     WALK_END,
-    /** Filling a free slot from the passive view (NEIGHBOR HIGH when the view is empty, else LOW). */
+    /** Filling a free slot from the passive view (NEIGHBOR HIGH below the active floor, else LOW). */
     PROMOTION,
     /** Restoring a link lost to a failure, typically across a healed partition (NEIGHBOR HIGH). */
     RECONNECT;

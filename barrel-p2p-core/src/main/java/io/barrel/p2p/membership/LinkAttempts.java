@@ -2,54 +2,58 @@ package io.barrel.p2p.membership;
 
 import io.barrel.p2p.NodeName;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The link attempts in flight, at most one per peer, each with a number its deadline refers to. */
 final class LinkAttempts {
 
-  private final Map<NodeName, LinkAttempt> byPeer = new LinkedHashMap<>();
+  private final PeerTable<LinkAttempt> byPeer = new PeerTable<>(0, 8);
   private long nextId = 1;
 
   LinkAttempt start(NodeName peer, LinkAttempt.Kind kind, NeighborPriority priority) {
-    if (byPeer.containsKey(peer)) {
-      throw new IllegalStateException("a link attempt to " + peer + " is already in flight: " + byPeer.get(peer));
+    if (byPeer.contains(peer)) {
+      throw new IllegalStateException("a link attempt to " + peer + " is already in flight: " + get(peer));
     }
     LinkAttempt attempt = new LinkAttempt(peer, kind, nextId++, priority);
-    byPeer.put(peer, attempt);
+    byPeer.add(peer, attempt);
     return attempt;
   }
 
   LinkAttempt get(NodeName peer) {
-    return byPeer.get(peer);
+    int slot = byPeer.indexOf(peer);
+    return slot < 0 ? null : byPeer.value(slot);
   }
 
   boolean contains(NodeName peer) {
-    return byPeer.containsKey(peer);
+    return byPeer.contains(peer);
+  }
+
+  boolean contains(NodeName peer, int hash) {
+    return byPeer.contains(peer, hash);
   }
 
   LinkAttempt remove(NodeName peer) {
-    return byPeer.remove(peer);
+    int slot = byPeer.indexOf(peer);
+    if (slot < 0) {
+      return null;
+    }
+    LinkAttempt attempt = byPeer.value(slot);
+    byPeer.removeAt(slot);
+    return attempt;
   }
 
   int count(LinkAttempt.Kind kind) {
-    int n = 0;
-    for (LinkAttempt attempt : byPeer.values()) {
-      if (attempt.kind == kind) {
-        n++;
-      }
-    }
-    return n;
+    return byPeer.count(slot -> byPeer.value(slot).kind == kind);
   }
 
   /**
-   * True when a promotion with HIGH priority is under way. A node with an empty view forces one
-   * link at a time and asks politely for the rest, so a mass failure does not turn into a storm of
-   * forced evictions.
+   * True when a promotion with HIGH priority is under way. A node below its floor forces one link at
+   * a time and asks politely for the rest, so a mass failure does not turn into a storm of forced
+   * evictions.
    */
   boolean highPromotionUnderWay() {
-    for (LinkAttempt attempt : byPeer.values()) {
+    for (int slot = 0; slot < byPeer.size(); slot++) {
+      LinkAttempt attempt = byPeer.value(slot);
       if (attempt.kind == LinkAttempt.Kind.PROMOTION && attempt.priority == NeighborPriority.HIGH) {
         return true;
       }
@@ -58,7 +62,11 @@ final class LinkAttempts {
   }
 
   List<LinkAttempt> all() {
-    return new ArrayList<>(byPeer.values());
+    List<LinkAttempt> out = new ArrayList<>(byPeer.size());
+    for (int slot = 0; slot < byPeer.size(); slot++) {
+      out.add(byPeer.value(slot));
+    }
+    return out;
   }
 
   void clear() {

@@ -1,7 +1,6 @@
 package io.barrel.p2p.membership;
 
 import io.barrel.p2p.NodeName;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,7 +37,7 @@ final class LinkProtocol {
     s.passive.remove(peer);
     s.lost.remove(peer);
     if (s.active.isFull()) {
-      NodeName victim = s.active.random(s.random, p -> !p.equals(peer)).orElseThrow();
+      NodeName victim = s.active.random(s.random, peer).orElseThrow();
       s.active.remove(victim);
       out.send(victim, new MembershipMessage.Disconnect(true));
       out.peerDown(victim, DownReason.EVICTED);
@@ -84,7 +83,7 @@ final class LinkProtocol {
     s.churn.record(now);
     link(from, now, out);
     out.send(from, new MembershipMessage.NeighborReply(true));
-    for (NodeName peer : s.active.members(p -> !p.equals(from))) {
+    for (NodeName peer : s.active.members(from)) {
       out.send(peer, new MembershipMessage.ForwardJoin(from, s.config.activeRandomWalkLength()));
     }
   }
@@ -108,9 +107,9 @@ final class LinkProtocol {
       return;
     }
     if (walk.ttl() == s.config.passiveRandomWalkLength() && !s.active.contains(newNode)) {
-      s.passive.learn(newNode, now, List.of(), s.random);
+      s.passive.learn(newNode, now, s.random);
     }
-    Optional<NodeName> next = s.active.random(s.random, p -> !p.equals(from) && !p.equals(newNode));
+    Optional<NodeName> next = s.active.random(s.random, from, newNode);
     if (next.isPresent()) {
       out.send(next.get(), new MembershipMessage.ForwardJoin(newNode, walk.ttl() - 1));
     } else {

@@ -43,8 +43,8 @@ final class LinkRepair {
       return;
     }
     if (attempt.kind == LinkAttempt.Kind.PROMOTION) {
-      // The view may have changed while dialing: HIGH only while it is still empty.
-      if (!s.active.isEmpty()) {
+      // The view may have changed while dialing: HIGH only while it is still below the floor.
+      if (!belowFloor()) {
         attempt.priority = NeighborPriority.LOW;
       } else if (wantsHighPromotion()) {
         attempt.priority = NeighborPriority.HIGH;
@@ -53,9 +53,19 @@ final class LinkRepair {
     out.send(peer, new MembershipMessage.Neighbor(attempt.priority));
   }
 
-  /** The paper's rule (HIGH only with an empty view), with at most one forced promotion at a time. */
+  /**
+   * HIGH while the view is below its floor, with at most one forced promotion at a time. The paper
+   * forces a link only with an empty view; then a node that joins early and is picked as the victim
+   * of several evictions while the overlay fills up is left with one or two links for good, because
+   * by then every peer it knows is full and refuses LOW. Forcing below the floor turns its deficit of
+   * several links into deficits of one at the peers that evict for it, which stay above the floor.
+   */
   private boolean wantsHighPromotion() {
-    return s.active.isEmpty() && !s.attempts.highPromotionUnderWay();
+    return belowFloor() && !s.attempts.highPromotionUnderWay();
+  }
+
+  private boolean belowFloor() {
+    return s.active.size() < s.config.effectiveActiveFloor();
   }
 
   /**
@@ -134,13 +144,13 @@ final class LinkRepair {
     int free = s.config.activeSize() - s.active.size() - s.attempts.count(LinkAttempt.Kind.PROMOTION);
     if (free > 0 && wantsHighPromotion()) {
       // A HIGH request is never refused, so a peer that was full is as good as any.
-      Sampling.one(s.passive.candidates(now, false, s::isFree), s.random).ifPresent(peer -> {
+      s.passive.randomCandidate(now, false, s::isFree, s.random).ifPresent(peer -> {
         start(peer, LinkAttempt.Kind.PROMOTION, out);
       });
       free = s.config.activeSize() - s.active.size() - s.attempts.count(LinkAttempt.Kind.PROMOTION);
     }
     if (free > 0) {
-      for (NodeName peer : Sampling.some(s.passive.candidates(now, true, s::isFree), free, s.random)) {
+      for (NodeName peer : s.passive.sampleCandidates(now, true, s::isFree, free, s.random)) {
         start(peer, LinkAttempt.Kind.PROMOTION, out);
       }
     }

@@ -2,14 +2,8 @@ package io.barrel.p2p.membership;
 
 import io.barrel.p2p.NodeName;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * Neighbours whose connection failed, retried with backoff for {@code lost-peer-retention}.
@@ -24,75 +18,66 @@ import java.util.function.Predicate;
  */
 final class LostPeers {
 
-  /** A lost neighbour's record. */
-  private static final class Entry {
-    final long lostAt;
-    int failures;
-    long retryAt;
-
-    Entry(long lostAt, long retryAt) {
-      this.lostAt = lostAt;
-      this.retryAt = retryAt;
-    }
-  }
+  // A lost neighbour's record, one attribute column each.
+  private static final int LOST_AT = 0;
+  private static final int FAILURES = 1;
+  private static final int RETRY_AT = 2;
+  private static final int COLUMNS = 3;
 
   private final int capacity;
-  private final Map<NodeName, Entry> entries = new LinkedHashMap<>();
+  private final PeerTable<Void> entries;
 
   LostPeers(int capacity) {
     this.capacity = capacity;
+    this.entries = new PeerTable<>(COLUMNS, Math.min(capacity, 16));
   }
 
   /** Remembers a neighbour lost now; when full, the longest-lost entry makes room. */
   void add(NodeName peer, long now, Backoff backoff) {
     entries.remove(peer);
     if (entries.size() >= capacity) {
-      Iterator<NodeName> oldest = entries.keySet().iterator();
-      oldest.next();
-      oldest.remove();
+      entries.removeAt(0);
     }
-    entries.put(peer, new Entry(now, now + backoff.delayAfter(1)));
+    int slot = entries.add(peer, null);
+    entries.set(slot, LOST_AT, now);
+    entries.set(slot, RETRY_AT, now + backoff.delayAfter(1));
   }
 
   boolean remove(NodeName peer) {
-    return entries.remove(peer) != null;
+    return entries.remove(peer);
   }
 
   /** Lost peers whose backoff has ended and that pass {@code allowed}. */
-  List<NodeName> due(long now, Predicate<NodeName> allowed) {
-    List<NodeName> out = new ArrayList<>();
-    for (Map.Entry<NodeName, Entry> e : entries.entrySet()) {
-      if (e.getValue().retryAt <= now && allowed.test(e.getKey())) {
-        out.add(e.getKey());
-      }
-    }
-    return out;
+  List<NodeName> due(long now, PeerTable.Filter allowed) {
+    return entries.names(slot -> entries.get(slot, RETRY_AT) <= now && entries.passes(slot, allowed));
   }
 
   /** Counts a failed retry: the next one waits twice as long, up to the cap. */
   void recordFailure(NodeName peer, long now, Backoff backoff) {
-    Entry entry = entries.get(peer);
-    if (entry != null) {
-      entry.failures++;
-      entry.retryAt = now + backoff.delayAfter(entry.failures + 1);
+    int slot = entries.indexOf(peer);
+    if (slot >= 0) {
+      int failures = (int) entries.get(slot, FAILURES) + 1;
+      entries.set(slot, FAILURES, failures);
+      entries.set(slot, RETRY_AT, now + backoff.delayAfter(failures + 1));
     }
   }
 
   /** Forgets peers lost longer than {@code retentionMillis} ago; returns them. */
   List<NodeName> expire(long now, long retentionMillis) {
     List<NodeName> removed = new ArrayList<>();
-    for (Iterator<Map.Entry<NodeName, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<NodeName, Entry> e = it.next();
-      if (now - e.getValue().lostAt >= retentionMillis) {
-        removed.add(e.getKey());
-        it.remove();
+    for (int slot = 0; slot < entries.size(); ) {
+      if (now - entries.get(slot, LOST_AT) >= retentionMillis) {
+        removed.add(entries.name(slot));
+        entries.removeAt(slot);
+      } else {
+        slot++;
       }
     }
     return removed;
   }
 
   Set<NodeName> snapshot() {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(entries.keySet()));
+    return entries.snapshot();
   }
 
   void clear() {

@@ -32,6 +32,13 @@ import java.time.Duration;
  *     empty, fills free slots and retries lost links ({@code contact-retry}, 5 s)
  * @param lostPeerRetention how long a neighbour whose connection failed is retried, with backoff, so
  *     links cut by a network partition come back when it heals ({@code lost-peer-retention}, 30 min)
+ * @param activeFloor the fewest neighbours a node settles for ({@code active-floor}, 0: half of
+ *     {@code active-size}, rounded up, so 3 of 5): below it, the node fills its view with HIGH priority
+ *     requests, which a full peer accepts by evicting one of its own neighbours, one request at a
+ *     time. 1 is the paper's rule (HIGH only with no neighbour at all), under which a node evicted
+ *     several times while every other node is full stays with one or two links for good. It must be
+ *     below {@code active-size}: a peer that evicts for such a request then stays at or above it, so
+ *     evictions do not chain on
  */
 public record MembershipConfig(
     int activeSize,
@@ -51,7 +58,8 @@ public record MembershipConfig(
     Duration baseBackoff,
     Duration maxBackoff,
     Duration contactRetry,
-    Duration lostPeerRetention) {
+    Duration lostPeerRetention,
+    int activeFloor) {
 
   private static final String PREFIX = "barrel.p2p.membership.";
   /** Largest active view accepted; the paper's analysis and the connection budget stop well below. */
@@ -86,13 +94,18 @@ public record MembershipConfig(
     }
     positive("contact-retry", contactRetry);
     positive("lost-peer-retention", lostPeerRetention);
+    if (activeFloor < 0 || activeFloor > Math.max(1, activeSize - 1)) {
+      throw new IllegalArgumentException(PREFIX + "active-floor must be 0 (half of active-size) or 1.."
+          + Math.max(1, activeSize - 1) + ", less than " + PREFIX + "active-size (" + activeSize + ") so that a"
+          + " peer evicting for a HIGH request stays at the floor; got " + activeFloor);
+    }
   }
 
   /** The reference system's defaults: 5/30 views, ARWL 6, PRWL 3, 8-name shuffles every 10 s. */
   public static MembershipConfig defaults() {
     return new MembershipConfig(5, 30, 6, 3, 3, 4, 3, Duration.ofSeconds(10), true, Duration.ofSeconds(30),
         Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60), 5, Duration.ofSeconds(1),
-        Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30));
+        Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), 0);
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -103,6 +116,15 @@ public record MembershipConfig(
   /** A builder starting from this configuration. */
   public Builder toBuilder() {
     return new Builder(this);
+  }
+
+  /**
+   * The active-view size below which a node asks for links with HIGH priority: {@code active-floor},
+   * or half of {@code active-size} rounded up when it is 0 (never 0 itself: an empty view always asks
+   * with HIGH priority).
+   */
+  public int effectiveActiveFloor() {
+    return activeFloor > 0 ? activeFloor : (activeSize + 1) / 2;
   }
 
   /** Names in one shuffle sample: the node itself, its active and its passive share. */
@@ -142,6 +164,7 @@ public record MembershipConfig(
     private Duration maxBackoff;
     private Duration contactRetry;
     private Duration lostPeerRetention;
+    private int activeFloor;
 
     private Builder(MembershipConfig c) {
       activeSize = c.activeSize;
@@ -162,6 +185,7 @@ public record MembershipConfig(
       maxBackoff = c.maxBackoff;
       contactRetry = c.contactRetry;
       lostPeerRetention = c.lostPeerRetention;
+      activeFloor = c.activeFloor;
     }
 
     /** Sets {@code active-size}. */
@@ -272,12 +296,18 @@ public record MembershipConfig(
       return this;
     }
 
+    /** Sets {@code active-floor} (0: half of {@code active-size}, rounded up). */
+    public Builder activeFloor(int value) {
+      activeFloor = value;
+      return this;
+    }
+
     /** The configuration, validated. */
     public MembershipConfig build() {
       return new MembershipConfig(activeSize, passiveSize, activeRandomWalkLength, passiveRandomWalkLength,
           shuffleActive, shufflePassive, shuffleTtl, shufflePeriod, adaptiveShuffle, churnWindow, pendingTimeout,
           passiveMaxAge, passiveCleanupPeriod, maxFailCount, baseBackoff, maxBackoff, contactRetry,
-          lostPeerRetention);
+          lostPeerRetention, activeFloor);
     }
   }
 }

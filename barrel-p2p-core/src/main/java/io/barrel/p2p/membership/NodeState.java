@@ -53,6 +53,12 @@ final class NodeState {
 
   /** Neither linked nor being linked: a peer a new attempt may target. */
   boolean isFree(NodeName peer) {
-    return !peer.equals(self) && !active.contains(peer) && !attempts.contains(peer);
+    return isFree(peer, peer.hashCode());
+  }
+
+  /** {@link #isFree(NodeName)} for a peer whose hash is at hand (a table's), which spares reading the name. */
+  boolean isFree(NodeName peer, int hash) {
+    return !(hash == self.hashCode() && peer.equals(self)) && !active.contains(peer, hash)
+        && !attempts.contains(peer, hash);
   }
 }

@@ -2,13 +2,10 @@ package io.barrel.p2p.membership;
 
 import io.barrel.p2p.NodeName;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -21,30 +18,33 @@ import java.util.random.RandomGenerator;
  */
 final class PassiveView {
 
-  /** A passive peer's record. */
-  private static final class Entry {
-    int failures;
-    /** No attempt before this: the peer failed (it may be down) or has just evicted us. */
-    long retryAt;
-    int refusals;
-    /** No LOW request before this: the peer refused or evicted us (it is full). */
-    long askAgainAt;
-    long lastSeen;
-
-    Entry(long now) {
-      lastSeen = now;
-    }
-  }
+  // A passive peer's record, one attribute column each.
+  /** Consecutive failed attempts. */
+  private static final int FAILURES = 0;
+  /** No attempt before this: the peer failed (it may be down) or has just evicted us. */
+  private static final int RETRY_AT = 1;
+  /** Consecutive refusals of a LOW request. */
+  private static final int REFUSALS = 2;
+  /** No LOW request before this: the peer refused or evicted us (it is full). */
+  private static final int ASK_AGAIN_AT = 3;
+  /** The last news of the peer. */
+  private static final int LAST_SEEN = 4;
+  private static final int COLUMNS = 5;
 
   private final int capacity;
-  private final Map<NodeName, Entry> entries = new LinkedHashMap<>();
+  private final PeerTable<Void> entries;
+  // Scratch for learnAll: the names to evict first, their hashes, and their slots (-1: absent).
+  private NodeName[] preferNames = new NodeName[0];
+  private int[] preferHashes = new int[0];
+  private int[] preferSlots = new int[0];
 
   PassiveView(int capacity) {
     this.capacity = capacity;
+    this.entries = new PeerTable<>(COLUMNS, capacity);
   }
 
   boolean contains(NodeName peer) {
-    return entries.containsKey(peer);
+    return entries.contains(peer);
   }
 
   int size() {
@@ -52,38 +52,74 @@ final class PassiveView {
   }
 
   /**
-   * Adds a peer heard of second hand (a shuffle, a join walk). An entry already present keeps its
-   * record: hearsay is no proof the peer is alive, so it neither clears failures nor postpones
-   * ageing. When full, one of {@code preferEvict} (names this node just handed to the other side
-   * of a shuffle) makes room, else a random entry.
+   * Adds a peer heard of second hand (a join walk). An entry already present keeps its record:
+   * hearsay is no proof the peer is alive, so it neither clears failures nor postpones ageing. When
+   * full, a random entry makes room.
    */
-  void learn(NodeName peer, long now, Collection<NodeName> preferEvict, RandomGenerator random) {
-    if (!entries.containsKey(peer)) {
-      makeRoom(preferEvict, random);
-      entries.put(peer, new Entry(now));
+  void learn(NodeName peer, long now, RandomGenerator random) {
+    if (!entries.contains(peer)) {
+      makeRoom(random);
+      entries.set(entries.add(peer, null), LAST_SEEN, now);
     }
+  }
+
+  /**
+   * Adds, as {@link #learn} does, each of {@code peers} (names from a shuffle) that passes
+   * {@code allowed}, in order. When full, one of {@code preferEvict} (names this node just handed
+   * to the other side of the shuffle) that is present makes room, drawn among them in their order,
+   * else a random entry. Where the preferred names sit is worked out once for the batch and kept up
+   * to date as entries come and go, not searched again for every name learned.
+   */
+  void learnAll(List<NodeName> peers, Predicate<NodeName> allowed, Collection<NodeName> preferEvict, long now,
+      RandomGenerator random) {
+    int preferred = prefer(preferEvict);
+    for (NodeName peer : peers) {
+      if (!allowed.test(peer) || entries.contains(peer)) {
+        continue;
+      }
+      if (entries.size() >= capacity) {
+        int slot = preferredSlot(preferred, random);
+        entries.removeAt(slot);
+        for (int i = 0; i < preferred; i++) {
+          if (preferSlots[i] == slot) {
+            preferSlots[i] = -1;
+          } else if (preferSlots[i] > slot) {
+            preferSlots[i]--;
+          }
+        }
+      }
+      int slot = entries.add(peer, null);
+      entries.set(slot, LAST_SEEN, now);
+      int hash = peer.hashCode();
+      for (int i = 0; i < preferred; i++) {
+        if (preferHashes[i] == hash && preferNames[i].equals(peer)) {
+          preferSlots[i] = slot;
+        }
+      }
+    }
+    Arrays.fill(preferNames, 0, preferred, null);
   }
 
   /** Adds or refreshes a peer this node has just dealt with directly: it is alive now. */
   void keep(NodeName peer, long now, RandomGenerator random) {
-    Entry entry = entries.get(peer);
-    if (entry == null) {
-      makeRoom(List.of(), random);
-      entries.put(peer, new Entry(now));
+    int slot = entries.indexOf(peer);
+    if (slot < 0) {
+      makeRoom(random);
+      entries.set(entries.add(peer, null), LAST_SEEN, now);
     } else {
-      entry.failures = 0;
-      entry.retryAt = 0;
-      entry.refusals = 0;
-      entry.askAgainAt = 0;
-      entry.lastSeen = Math.max(entry.lastSeen, now);
+      entries.set(slot, FAILURES, 0);
+      entries.set(slot, RETRY_AT, 0);
+      entries.set(slot, REFUSALS, 0);
+      entries.set(slot, ASK_AGAIN_AT, 0);
+      entries.set(slot, LAST_SEEN, Math.max(entries.get(slot, LAST_SEEN), now));
     }
   }
 
   /** Notes news of a peer (a message or a connection from it) without adding it. */
   void touch(NodeName peer, long now) {
-    Entry entry = entries.get(peer);
-    if (entry != null) {
-      entry.lastSeen = Math.max(entry.lastSeen, now);
+    int slot = entries.indexOf(peer);
+    if (slot >= 0) {
+      entries.set(slot, LAST_SEEN, Math.max(entries.get(slot, LAST_SEEN), now));
     }
   }
 
@@ -92,16 +128,17 @@ final class PassiveView {
    * {@code maxFailCount} failures it is forgotten. Returns true when it was removed.
    */
   boolean recordFailure(NodeName peer, long now, Backoff backoff, int maxFailCount) {
-    Entry entry = entries.get(peer);
-    if (entry == null) {
+    int slot = entries.indexOf(peer);
+    if (slot < 0) {
       return false;
     }
-    entry.failures++;
-    if (entry.failures >= maxFailCount) {
-      entries.remove(peer);
+    int failures = (int) entries.get(slot, FAILURES) + 1;
+    if (failures >= maxFailCount) {
+      entries.removeAt(slot);
       return true;
     }
-    entry.retryAt = now + backoff.delayAfter(entry.failures);
+    entries.set(slot, FAILURES, failures);
+    entries.set(slot, RETRY_AT, now + backoff.delayAfter(failures));
     return false;
   }
 
@@ -112,10 +149,11 @@ final class PassiveView {
    * every repair tick.
    */
   void deferAfterRefusal(NodeName peer, long now, Backoff backoff) {
-    Entry entry = entries.get(peer);
-    if (entry != null) {
-      entry.refusals++;
-      entry.askAgainAt = Math.max(entry.askAgainAt, now + backoff.delayAfter(entry.refusals));
+    int slot = entries.indexOf(peer);
+    if (slot >= 0) {
+      int refusals = (int) entries.get(slot, REFUSALS) + 1;
+      entries.set(slot, REFUSALS, refusals);
+      entries.set(slot, ASK_AGAIN_AT, Math.max(entries.get(slot, ASK_AGAIN_AT), now + backoff.delayAfter(refusals)));
     }
   }
 
@@ -127,52 +165,53 @@ final class PassiveView {
    * This is not a failure; the peer is alive.
    */
   void holdOff(NodeName peer, long now, Backoff backoff) {
-    Entry entry = entries.get(peer);
-    if (entry != null) {
-      entry.retryAt = Math.max(entry.retryAt, now + backoff.delayAfter(1));
-      entry.askAgainAt = Math.max(entry.askAgainAt, entry.retryAt);
+    int slot = entries.indexOf(peer);
+    if (slot >= 0) {
+      long retryAt = Math.max(entries.get(slot, RETRY_AT), now + backoff.delayAfter(1));
+      entries.set(slot, RETRY_AT, retryAt);
+      entries.set(slot, ASK_AGAIN_AT, Math.max(entries.get(slot, ASK_AGAIN_AT), retryAt));
     }
   }
 
   /**
-   * Peers that may be asked for a link now: out of failure backoff, passing {@code allowed}, and,
-   * for a request that may be refused, not recently full. A HIGH request cannot be refused, so
+   * A random peer that may be asked for a link now: out of failure backoff, passing {@code allowed},
+   * and, for a request that may be refused, not recently full. A HIGH request cannot be refused, so
    * a node with no neighbour at all may ask a full peer at once.
    */
-  List<NodeName> candidates(long now, boolean refusable, Predicate<NodeName> allowed) {
-    List<NodeName> out = new ArrayList<>();
-    for (Map.Entry<NodeName, Entry> e : entries.entrySet()) {
-      Entry entry = e.getValue();
-      if (entry.retryAt <= now && (!refusable || entry.askAgainAt <= now) && allowed.test(e.getKey())) {
-        out.add(e.getKey());
-      }
-    }
-    return out;
+  Optional<NodeName> randomCandidate(long now, boolean refusable, PeerTable.Filter allowed,
+      RandomGenerator random) {
+    return entries.random(random, slot -> isCandidate(slot, now, refusable, allowed));
+  }
+
+  /** Up to {@code k} random peers that may be asked for a link now, as {@link #randomCandidate} picks one. */
+  List<NodeName> sampleCandidates(long now, boolean refusable, PeerTable.Filter allowed, int k,
+      RandomGenerator random) {
+    return entries.sample(k, random, slot -> isCandidate(slot, now, refusable, allowed));
+  }
+
+  private boolean isCandidate(int slot, long now, boolean refusable, PeerTable.Filter allowed) {
+    return entries.get(slot, RETRY_AT) <= now && (!refusable || entries.get(slot, ASK_AGAIN_AT) <= now)
+        && entries.passes(slot, allowed);
   }
 
   boolean remove(NodeName peer) {
-    return entries.remove(peer) != null;
+    return entries.remove(peer);
   }
 
-  /** Up to {@code k} random entries that pass {@code allowed}. */
-  List<NodeName> sample(int k, RandomGenerator random, Predicate<NodeName> allowed) {
-    List<NodeName> pool = new ArrayList<>();
-    for (NodeName peer : entries.keySet()) {
-      if (allowed.test(peer)) {
-        pool.add(peer);
-      }
-    }
-    return Sampling.some(pool, k, random);
+  /** Up to {@code k} random entries other than {@code except}. */
+  List<NodeName> sample(int k, RandomGenerator random, NodeName... except) {
+    return entries.sample(k, random, slot -> !entries.holdsAny(slot, except));
   }
 
   /** Drops entries with no news for {@code maxAgeMillis}; returns them. */
   List<NodeName> expire(long now, long maxAgeMillis) {
     List<NodeName> removed = new ArrayList<>();
-    for (Iterator<Map.Entry<NodeName, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<NodeName, Entry> e = it.next();
-      if (now - e.getValue().lastSeen >= maxAgeMillis) {
-        removed.add(e.getKey());
-        it.remove();
+    for (int slot = 0; slot < entries.size(); ) {
+      if (now - entries.get(slot, LAST_SEEN) >= maxAgeMillis) {
+        removed.add(entries.name(slot));
+        entries.removeAt(slot);
+      } else {
+        slot++;
       }
     }
     return removed;
@@ -180,29 +219,65 @@ final class PassiveView {
 
   /** Failures recorded against a peer; 0 when it is absent. For tests and metrics. */
   int failures(NodeName peer) {
-    Entry entry = entries.get(peer);
-    return entry == null ? 0 : entry.failures;
+    int slot = entries.indexOf(peer);
+    return slot < 0 ? 0 : (int) entries.get(slot, FAILURES);
   }
 
   Set<NodeName> snapshot() {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(entries.keySet()));
+    return entries.snapshot();
   }
 
   void clear() {
     entries.clear();
   }
 
-  private void makeRoom(Collection<NodeName> preferEvict, RandomGenerator random) {
-    if (entries.size() < capacity) {
-      return;
+  /** When full, removes a random entry. */
+  private void makeRoom(RandomGenerator random) {
+    if (entries.size() >= capacity) {
+      entries.removeAt(random.nextInt(entries.size()));
     }
-    List<NodeName> preferred = new ArrayList<>();
+  }
+
+  /**
+   * Copies {@code preferEvict}, their hashes and their slots (-1 when absent) into the scratch
+   * arrays; returns how many.
+   */
+  private int prefer(Collection<NodeName> preferEvict) {
+    int n = preferEvict.size();
+    if (preferNames.length < n) {
+      preferNames = new NodeName[n];
+      preferHashes = new int[n];
+      preferSlots = new int[n];
+    }
+    int i = 0;
     for (NodeName peer : preferEvict) {
-      if (entries.containsKey(peer)) {
-        preferred.add(peer);
+      preferNames[i] = peer;
+      preferHashes[i] = peer.hashCode();
+      preferSlots[i++] = entries.indexOf(peer);
+    }
+    return n;
+  }
+
+  /**
+   * The entry to evict from a full view: one of the {@code preferred} names that is present,
+   * drawn among them in their order, else a random entry.
+   */
+  private int preferredSlot(int preferred, RandomGenerator random) {
+    int present = 0;
+    for (int i = 0; i < preferred; i++) {
+      if (preferSlots[i] >= 0) {
+        present++;
       }
     }
-    Collection<NodeName> pool = preferred.isEmpty() ? entries.keySet() : preferred;
-    entries.remove(Sampling.one(pool, random).orElseThrow());
+    if (present == 0) {
+      return random.nextInt(entries.size());
+    }
+    int index = random.nextInt(present);
+    for (int i = 0; i < preferred; i++) {
+      if (preferSlots[i] >= 0 && index-- == 0) {
+        return preferSlots[i];
+      }
+    }
+    throw new AssertionError("unreachable: " + present + " preferred entries counted");
   }
 }

@@ -1,6 +1,5 @@
 package io.barrel.p2p.membership;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -29,18 +28,5 @@ final class Sampling {
       }
     }
     throw new AssertionError("collection changed size while sampling");
-  }
-
-  /** Up to {@code k} distinct elements chosen uniformly (a partial Fisher–Yates shuffle). */
-  static <T> List<T> some(Collection<T> from, int k, RandomGenerator random) {
-    List<T> pool = new ArrayList<>(from);
-    int n = Math.min(k, pool.size());
-    for (int i = 0; i < n; i++) {
-      int j = i + random.nextInt(pool.size() - i);
-      T swap = pool.get(i);
-      pool.set(i, pool.get(j));
-      pool.set(j, swap);
-    }
-    return new ArrayList<>(pool.subList(0, n));
   }
 }

@@ -28,13 +28,13 @@ final class ShuffleProtocol {
     if (!s.isMember()) {
       return; // a node that left lets its timer lapse
     }
-    Optional<NodeName> target = s.active.random(s.random, p -> true);
+    Optional<NodeName> target = s.active.random(s.random);
     if (target.isPresent()) {
       NodeName to = target.get();
       List<NodeName> sample = new ArrayList<>(s.config.shuffleLength());
       sample.add(s.self);
-      sample.addAll(s.active.sample(s.config.shuffleActive(), s.random, p -> !p.equals(to)));
-      sample.addAll(s.passive.sample(s.config.shufflePassive(), s.random, p -> !p.equals(to)));
+      sample.addAll(s.active.sample(s.config.shuffleActive(), s.random, to));
+      sample.addAll(s.passive.sample(s.config.shufflePassive(), s.random, to));
       s.lastShuffleSample = List.copyOf(sample);
       out.send(to, new MembershipMessage.Shuffle(s.self, s.config.shuffleTtl(), sample));
     }
@@ -57,13 +57,13 @@ final class ShuffleProtocol {
       return; // the walk came back to where it started
     }
     if (shuffle.ttl() > 0 && s.active.size() > 1) {
-      Optional<NodeName> next = s.active.random(s.random, p -> !p.equals(from) && !p.equals(origin));
+      Optional<NodeName> next = s.active.random(s.random, from, origin);
       if (next.isPresent()) {
         out.send(next.get(), new MembershipMessage.Shuffle(origin, shuffle.ttl() - 1, shuffle.ids()));
         return;
       }
     }
-    List<NodeName> reply = s.passive.sample(shuffle.ids().size(), s.random, p -> !p.equals(origin));
+    List<NodeName> reply = s.passive.sample(shuffle.ids().size(), s.random, origin);
     out.send(origin, new MembershipMessage.ShuffleReply(reply));
     keep(shuffle.ids(), reply, now);
   }
@@ -77,10 +77,6 @@ final class ShuffleProtocol {
   }
 
   private void keep(List<NodeName> ids, Collection<NodeName> givenAway, long now) {
-    for (NodeName id : ids) {
-      if (!id.equals(s.self) && !s.active.contains(id)) {
-        s.passive.learn(id, now, givenAway, s.random);
-      }
-    }
+    s.passive.learnAll(ids, id -> !id.equals(s.self) && !s.active.contains(id), givenAway, now, s.random);
   }
 }

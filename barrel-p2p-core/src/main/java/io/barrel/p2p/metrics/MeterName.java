@@ -60,7 +60,21 @@ public enum MeterName {
    * Overlay requests this node answered for neighbours, by outcome (found, not_found, timeout, and
    * overloaded: refused at once because max-in-flight searches were running).
    */
-  REGISTRY_ROUTE_REQUESTS("barrel.p2p.registry.route.requests", Kind.COUNTER, "requests", "outcome");
+  REGISTRY_ROUTE_REQUESTS("barrel.p2p.registry.route.requests", Kind.COUNTER, "requests", "outcome"),
+  /** Calls made from here, by service, method and outcome (ok, error, deadline, overloaded, ...), each attempt included. */
+  RPC_CLIENT_CALLS("barrel.p2p.rpc.client.calls", Kind.TIMER, null, "service", "method", "outcome"),
+  /** Calls served here, by service, method and outcome (ok, failed, cancelled, expired). */
+  RPC_SERVER_CALLS("barrel.p2p.rpc.server.calls", Kind.TIMER, null, "service", "method", "outcome"),
+  /** Remote calls from here waiting for their answer. */
+  RPC_CLIENT_IN_FLIGHT("barrel.p2p.rpc.client.in.flight", Kind.GAUGE, "calls"),
+  /** Calls being served here (queued or running). */
+  RPC_SERVER_IN_FLIGHT("barrel.p2p.rpc.server.in.flight", Kind.GAUGE, "calls"),
+  /** Attempts retried on another instance, by service and the failure that caused it. */
+  RPC_RETRIES("barrel.p2p.rpc.client.retries", Kind.COUNTER, "retries", "service", "reason"),
+  /** Instances ejected as outliers, by service. */
+  RPC_EJECTIONS("barrel.p2p.rpc.client.ejections", Kind.COUNTER, "ejections", "service"),
+  /** Malformed or out-of-order RPC frames; the stream was reset, by problem. */
+  RPC_PROTOCOL_ERRORS("barrel.p2p.rpc.protocol.errors", Kind.COUNTER, "errors", "problem");
 
   /** What kind of meter a name is. */
   public enum Kind {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Lease settings of the registry, bound from {@code barrel.p2p.registry.*}.
+ * Lease settings of the registry, bound from {@code barrel.p2p.registry.liveness.*}.
  *
  * @param heartbeatInterval how often a node broadcasts its lease ({@code heartbeat-interval}, 2 s)
  * @param leaseExpiry how long a node's services stay visible after its last heartbeat
@@ -21,16 +21,16 @@ public record LivenessConfig(Duration heartbeatInterval, Duration leaseExpiry, D
     Objects.requireNonNull(leaseExpiry, "leaseExpiry");
     Objects.requireNonNull(forgetAfter, "forgetAfter");
     if (heartbeatInterval.toMillis() < 10) {
-      throw new IllegalArgumentException("barrel.p2p.registry.heartbeat-interval must be at least 10ms, got "
+      throw new IllegalArgumentException("barrel.p2p.registry.liveness.heartbeat-interval must be at least 10ms, got "
           + heartbeatInterval);
     }
     if (leaseExpiry.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
-      throw new IllegalArgumentException("barrel.p2p.registry.lease-expiry (" + leaseExpiry
+      throw new IllegalArgumentException("barrel.p2p.registry.liveness.lease-expiry (" + leaseExpiry
           + ") must be at least twice heartbeat-interval (" + heartbeatInterval
           + "), or one lost heartbeat would hide a live node");
     }
     if (forgetAfter.compareTo(leaseExpiry) < 0) {
-      throw new IllegalArgumentException("barrel.p2p.registry.forget-after (" + forgetAfter
+      throw new IllegalArgumentException("barrel.p2p.registry.liveness.forget-after (" + forgetAfter
           + ") must be at least lease-expiry (" + leaseExpiry + ")");
     }
   }

@@ -82,6 +82,7 @@ public final class Registry implements AutoCloseable {
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   /** This node's overlay searches waiting for their end; {@link #close} completes the rest. */
   private final Map<Long, CompletableFuture<Optional<ServiceInstance>>> searches = new ConcurrentHashMap<>();
+  private volatile boolean synced;
   private volatile boolean closed;
 
   /**
@@ -254,6 +255,15 @@ public final class Registry implements AutoCloseable {
     return () -> subscribers.remove(s);
   }
 
+  /**
+   * True once a neighbour has answered one of this node's digests: the answer travels behind the
+   * chunks it sent on the same ordered control stream, so by then this replica holds everything that
+   * neighbour held. Readiness checks use it; it stays true for the node's life.
+   */
+  public boolean synced() {
+    return synced;
+  }
+
   /** Entries held (visible or not) and the anti-entropy state, for operators; read on the loop. */
   public CompletableFuture<RegistryStats> stats() {
     return loop.call(replica::stats);
@@ -298,6 +308,7 @@ public final class Registry implements AutoCloseable {
     }
     countIn(payload);
     apply(replica.onControl(from, payload, loop.nowMillis()));
+    synced = replica.synced();
   }
 
   private void onMembership(MembershipEvent event) {

@@ -96,6 +96,8 @@ public final class RegistryReplica {
    *     and seeds dot counters)
    * @param random chooses anti-entropy partners and removal jitter
    */
+  private boolean synced;
+
   public RegistryReplica(NodeName self, long incarnation, RegistryConfig config, LongSupplier wallMillis,
       RandomGenerator random) {
     this.self = Objects.requireNonNull(self, "self");
@@ -234,6 +236,9 @@ public final class RegistryReplica {
       if (!offer.reply()) {
         out.add(new RegistryEffect.Send(from, new RegistryMessage.DigestOffer(liveness.incarnation(),
             codec.encode(map.digest()), true)));
+      } else {
+        // A reply travels behind the chunks its sender sent on the same ordered control stream.
+        synced = true;
       }
     } else if (message instanceof RegistryMessage.RouteRequest request) {
       overlay.onRequest(from, request, lookup(request.service(), now), neighbours, now, out);
@@ -322,6 +327,14 @@ public final class RegistryReplica {
   }
 
   // ------------------------------------------------------------------ reads
+
+  /**
+   * True once a neighbour has answered one of this node's digests: by then this replica holds
+   * everything that neighbour held. Stays true for the replica's life.
+   */
+  public boolean synced() {
+    return synced;
+  }
 
   /** This node. */
   public NodeName self() {

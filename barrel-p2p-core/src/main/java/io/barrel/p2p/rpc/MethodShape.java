@@ -14,7 +14,11 @@ public enum MethodShape {
   /** Returns {@code void} and is annotated {@link OneWay}: fire and forget. */
   ONE_WAY(CallMode.ONE_WAY),
   /** Returns {@code java.util.concurrent.Flow.Publisher<T>}: a server stream of {@code T}. */
-  PUBLISHER(CallMode.SERVER_STREAM);
+  PUBLISHER(CallMode.SERVER_STREAM),
+  /** Returns Reactor's {@code Mono<T>} (Reactor on the classpath): one value, or none, later. */
+  MONO(CallMode.UNARY),
+  /** Returns Reactor's {@code Flux<T>} (Reactor on the classpath): a server stream of {@code T}. */
+  FLUX(CallMode.SERVER_STREAM);
 
   private final CallMode callMode;
 

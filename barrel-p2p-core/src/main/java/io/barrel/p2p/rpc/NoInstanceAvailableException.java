@@ -22,6 +22,19 @@ public final class NoInstanceAvailableException extends RpcException {
     this.service = service;
   }
 
+  /**
+   * Nothing to call, because of {@code cause} (the chosen node could not be reached, say).
+   *
+   * @param service the service
+   * @param node the node that could not take the call, or null
+   * @param detail why, in a few words
+   * @param cause what failed
+   */
+  public NoInstanceAvailableException(String service, NodeName node, String detail, Throwable cause) {
+    super(node, "no instance of service '" + service + "' available" + onNode(node) + ": " + detail, cause);
+    this.service = service;
+  }
+
   /** The service asked for. */
   public String service() {
     return service;

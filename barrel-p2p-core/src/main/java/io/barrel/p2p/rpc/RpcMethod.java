@@ -89,10 +89,16 @@ public record RpcMethod(Method method, MethodId id, String signature, MethodShap
       } else if (raw == Flow.Publisher.class) {
         shape = MethodShape.PUBLISHER;
         valueType = elementType(returnType, where);
+      } else if (raw.getName().equals(MONO)) {
+        shape = MethodShape.MONO;
+        valueType = elementType(returnType, where);
+      } else if (raw.getName().equals(FLUX)) {
+        shape = MethodShape.FLUX;
+        valueType = elementType(returnType, where);
       } else if (isAsyncOrStream(raw) || Iterator.class.isAssignableFrom(raw) || isIo(raw)) {
         throw new IllegalArgumentException(where + " returns " + returnType.getTypeName() + "; return a value,"
-            + " CompletableFuture<T> or CompletionStage<T> for an asynchronous result, or"
-            + " java.util.concurrent.Flow.Publisher<T> for a stream");
+            + " CompletableFuture<T>, CompletionStage<T> or Reactor's Mono<T> for an asynchronous result, or"
+            + " java.util.concurrent.Flow.Publisher<T> or Reactor's Flux<T> for a stream");
       } else {
         shape = MethodShape.PLAIN;
         valueType = returnType;
@@ -154,8 +160,13 @@ public record RpcMethod(Method method, MethodId id, String signature, MethodShap
     }
   }
 
+  /** Reactor's types, named rather than imported: Reactor is optional. */
+  static final String MONO = "reactor.core.publisher.Mono";
+  static final String FLUX = "reactor.core.publisher.Flux";
+
   private static boolean isAsyncOrStream(Class<?> raw) {
     return Future.class.isAssignableFrom(raw) || CompletionStage.class.isAssignableFrom(raw)
+        || isReactiveStreamsPublisher(raw)
         || Flow.Publisher.class.isAssignableFrom(raw) || Flow.Subscriber.class.isAssignableFrom(raw)
         || BaseStream.class.isAssignableFrom(raw);
   }
@@ -173,5 +184,16 @@ public record RpcMethod(Method method, MethodId id, String signature, MethodShap
     } catch (NoSuchMethodException e) {
       return false;
     }
+  }
+
+  private static boolean isReactiveStreamsPublisher(Class<?> raw) {
+    for (Class<?> c = raw; c != null; c = c.getSuperclass()) {
+      for (Class<?> i : c.getInterfaces()) {
+        if (i.getName().equals("org.reactivestreams.Publisher") || isReactiveStreamsPublisher(i)) {
+          return true;
+        }
+      }
+    }
+    return raw.getName().equals("org.reactivestreams.Publisher");
   }
 }

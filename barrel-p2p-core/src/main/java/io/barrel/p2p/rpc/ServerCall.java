@@ -238,6 +238,8 @@ public final class ServerCall {
       case ONE_WAY -> finish(null, Outcome.OK);
       case FUTURE -> await(rpc, (CompletionStage<?>) result);
       case PUBLISHER -> subscribe(rpc, (Flow.Publisher<?>) result);
+      case MONO -> await(rpc, result == null ? null : ReactorBridge.toFuture(result));
+      case FLUX -> subscribe(rpc, result == null ? null : ReactorBridge.toFlowPublisher(result));
       default -> throw new IllegalStateException("unknown shape " + rpc.shape());
     }
   }

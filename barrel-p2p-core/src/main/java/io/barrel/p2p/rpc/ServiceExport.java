@@ -77,6 +77,11 @@ public final class ServiceExport {
     return new ServiceExport(service, serviceInterface, implementation, codec, limits, table(serviceInterface));
   }
 
+  /** The exported object, for calls from this node itself, which skip the network. */
+  Object implementation() {
+    return implementation;
+  }
+
   /** The remotely callable methods of {@code serviceInterface} by id, checked, in name order. */
   static Map<MethodId, RpcMethod> table(Class<?> serviceInterface) {
     Map<String, Method> bySignature = new HashMap<>();

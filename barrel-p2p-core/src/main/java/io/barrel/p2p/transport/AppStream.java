@@ -3,7 +3,6 @@ package io.barrel.p2p.transport;
 import io.barrel.p2p.NodeName;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -33,10 +32,15 @@ public final class AppStream {
   private final Executor listenerExecutor;
   private final PeerConnection connection;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  // Writes from threads other than the event loop, drained in order by one task per batch.
+  private final java.util.Queue<PendingWrite> outbound = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
   // Guarded by this: events waiting for a listener or for the listener to finish the previous one.
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
   private StreamListener listener;
+  private boolean onEventLoop;
+  private Executor deliveryExecutor;
   private boolean draining;
   private long queuedBytes;
   // Only touched by deliver(), which never runs twice at once (the draining flag).
@@ -78,11 +82,36 @@ public final class AppStream {
 
   /** Sets the listener; any bytes that arrived before are delivered to it first, in order. */
   public void listen(StreamListener listener) {
+    listen(listener, false, listenerExecutor);
+  }
+
+  /**
+   * Sets a listener whose events run on {@code executor} instead of the application executor, one
+   * at a time and in order: for a caller that waits for this stream's answer and can run it itself
+   * (the RPC layer's blocking calls hand the answer straight to the waiting thread).
+   */
+  public void listen(StreamListener listener, Executor executor) {
+    listen(listener, false, java.util.Objects.requireNonNull(executor, "executor"));
+  }
+
+  /**
+   * Sets a listener that is called on the connection's event loop, in order, without the hand-off
+   * to the application executor: for the transport's own non-blocking consumers (the RPC layer
+   * decodes frames there and hands the work on). The listener must never block or run user code;
+   * everything else on this connection waits while it runs.
+   */
+  public void listenOnEventLoop(StreamListener listener) {
+    listen(listener, true, listenerExecutor);
+  }
+
+  private void listen(StreamListener listener, boolean onEventLoop, Executor executor) {
     synchronized (this) {
       if (this.listener != null) {
         throw new IllegalStateException("stream " + streamId() + " already has a listener");
       }
       this.listener = listener;
+      this.onEventLoop = onEventLoop;
+      this.deliveryExecutor = executor;
     }
     drain();
   }
@@ -97,10 +126,77 @@ public final class AppStream {
     return write(Unpooled.wrappedBuffer(data));
   }
 
+  /**
+   * Writes {@code data} and finishes this side (FIN) in the same QUIC frame: for a last message,
+   * one packet instead of two.
+   */
+  public CompletableFuture<Void> writeAndFinish(byte[] data) {
+    connection.touch();
+    return enqueueWrite(new DefaultQuicStreamFrame(Unpooled.wrappedBuffer(data), true));
+  }
+
   private CompletableFuture<Void> write(ByteBuf buf) {
     connection.touch();
-    return completion(channel.writeAndFlush(buf));
+    return enqueueWrite(buf);
   }
+
+  /**
+   * Writes {@code msg} in order with every other write on this stream, flushing once per batch.
+   * On the event loop with nothing queued it is written at once; from another thread it joins a
+   * queue that one event-loop task drains, writing everything queued before a single flush. A
+   * thread producing many small writes (stream items, a listener answering) then costs one task
+   * and one flush (one QUIC send, several packets in one GSO batch) per batch instead of per write.
+   */
+  private CompletableFuture<Void> enqueueWrite(Object msg) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (channel.eventLoop().inEventLoop() && outbound.isEmpty()) {
+      channel.writeAndFlush(msg).addListener(f -> complete(done, f));
+      return done;
+    }
+    outbound.add(new PendingWrite(msg, done));
+    if (flushScheduled.compareAndSet(false, true)) {
+      try {
+        channel.eventLoop().execute(this::drainWrites);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        flushScheduled.set(false);
+        failQueuedWrites(e);
+      }
+    }
+    return done;
+  }
+
+  private void drainWrites() {
+    // Cleared first: a write queued while this drains schedules another pass rather than being missed.
+    flushScheduled.set(false);
+    boolean wrote = false;
+    PendingWrite w;
+    while ((w = outbound.poll()) != null) {
+      CompletableFuture<Void> done = w.done;
+      channel.write(w.msg).addListener(f -> complete(done, f));
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
+  }
+
+  private void failQueuedWrites(Throwable cause) {
+    PendingWrite w;
+    while ((w = outbound.poll()) != null) {
+      io.netty.util.ReferenceCountUtil.release(w.msg);
+      w.done.completeExceptionally(cause);
+    }
+  }
+
+  private static void complete(CompletableFuture<Void> done, io.netty.util.concurrent.Future<?> f) {
+    if (f.isSuccess()) {
+      done.complete(null);
+    } else {
+      done.completeExceptionally(f.cause());
+    }
+  }
+
+  private record PendingWrite(Object msg, CompletableFuture<Void> done) {}
 
   /** False while QUIC flow control or the write buffer is full; wait before writing more. */
   public boolean isWritable() {
@@ -112,7 +208,7 @@ public final class AppStream {
     // Not shutdownOutput(): in Netty 4.2.18 it writes the FIN directly, ahead of data still queued
     // behind QUIC flow control, and that data is then dropped. A FIN frame written through the
     // ordinary write path waits in the same queue, behind the data.
-    return completion(channel.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true)));
+    return enqueueWrite(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true));
   }
 
   /** Aborts both directions (RESET_STREAM and STOP_SENDING with application code 0, cancelled). */
@@ -130,18 +226,6 @@ public final class AppStream {
   /** Completes when the stream is fully closed. */
   public CompletableFuture<Void> closeFuture() {
     return closed;
-  }
-
-  private static CompletableFuture<Void> completion(ChannelFuture f) {
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    f.addListener(x -> {
-      if (x.isSuccess()) {
-        result.complete(null);
-      } else {
-        result.completeExceptionally(x.cause());
-      }
-    });
-    return result;
   }
 
   /** The Netty handler that feeds this stream's inbound side; installed after the stream header. */
@@ -197,13 +281,23 @@ public final class AppStream {
   }
 
   private void drain() {
+    boolean direct;
+    Executor executor;
     synchronized (this) {
       if (listener == null || draining || pending.isEmpty()) {
         return;
       }
       draining = true;
+      direct = onEventLoop;
+      executor = deliveryExecutor;
     }
-    listenerExecutor.execute(this::deliver);
+    if (!direct) {
+      executor.execute(this::deliver);
+    } else if (channel.eventLoop().inEventLoop()) {
+      deliver();
+    } else {
+      channel.eventLoop().execute(this::deliver);
+    }
   }
 
   private void deliver() {

@@ -300,8 +300,11 @@ final class PeerConnection {
     return done;
   }
 
-  /** Opens a data or application stream; the header is written before the future completes. */
-  CompletableFuture<AppStream> openStream(StreamHeader header) {
+  /**
+   * Opens a data or application stream; the header, and {@code firstBytes} when not null, are
+   * written (in one flush) before the future completes.
+   */
+  CompletableFuture<AppStream> openStream(StreamHeader header, byte[] firstBytes) {
     if (phase != Phase.ESTABLISHED) {
       return CompletableFuture.failedFuture(new ConnectionLostException(peer, closeReason));
     }
@@ -324,7 +327,9 @@ final class PeerConnection {
           AppStream stream = new AppStream(ch, this, tag, false, transport.applicationExecutor());
           ch.pipeline().addLast(stream.inboundHandler());
           touch();
-          ChannelFuture written = ch.writeAndFlush(Unpooled.wrappedBuffer(StreamHeaderCodec.encode(header)));
+          byte[] headerBytes = StreamHeaderCodec.encode(header);
+          ChannelFuture written = ch.writeAndFlush(firstBytes == null || firstBytes.length == 0
+              ? Unpooled.wrappedBuffer(headerBytes) : Unpooled.wrappedBuffer(headerBytes, firstBytes));
           written.addListener(w -> {
             if (w.isSuccess()) {
               transport.streamOpened(header, "outbound");

@@ -360,15 +360,28 @@ public final class Transport implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "stream tags starting with '" + StreamHeader.RESERVED_TAG_PREFIX + "' are reserved for barrel-p2p"));
     }
-    return onConnection(peer, c -> c.openStream(header));
+    return onConnection(peer, c -> c.openStream(header, null));
   }
 
   /** Opens an internal data stream (RPC) to {@code peer}. */
   public CompletableFuture<AppStream> openDataStream(NodeName peer) {
-    return onConnection(peer, c -> c.openStream(new StreamHeader.Data()));
+    return openDataStream(peer, null);
   }
 
-  /** Takes inbound data streams (the RPC layer); without one they are refused. */
+  /**
+   * Opens an internal data stream (RPC) to {@code peer} and writes {@code firstBytes} right behind
+   * the stream header, in the same flush: a call's request leaves in the packet that opens its
+   * stream instead of one packet later. The future completes once both are written.
+   */
+  public CompletableFuture<AppStream> openDataStream(NodeName peer, byte[] firstBytes) {
+    return onConnection(peer, c -> c.openStream(new StreamHeader.Data(), firstBytes));
+  }
+
+  /**
+   * Takes inbound data streams (the RPC layer); without one they are refused. Unlike an
+   * application stream's acceptor, this one is called on the connection's event loop, so it must
+   * not block: it sets the stream's listener and returns.
+   */
   public void onDataStream(StreamAcceptor acceptor) {
     this.dataAcceptor = acceptor;
   }
@@ -514,7 +527,8 @@ public final class Transport implements AutoCloseable {
     return authConfig;
   }
 
-  Executor applicationExecutor() {
+  /** Where user code runs: stream acceptors and listeners, and anything a layer above hands to the user. */
+  public Executor applicationExecutor() {
     return applicationExecutor;
   }
 
@@ -671,14 +685,19 @@ public final class Transport implements AutoCloseable {
     stream.pipeline().addLast(appStream.inboundHandler());
     metrics.increment(MeterName.STREAMS_OPENED, header instanceof StreamHeader.App ? "app" : "data", "inbound");
     StreamAcceptor chosen = acceptor;
-    applicationExecutor.execute(() -> {
+    Runnable accept = () -> {
       try {
         chosen.accept(appStream);
       } catch (RuntimeException e) {
         log.warn("stream acceptor for tag '{}' threw; resetting the stream from {}", appStream.tag(), conn.peer(), e);
         appStream.reset();
       }
-    });
+    };
+    if (tag == null) {
+      accept.run(); // the RPC layer's acceptor: non-blocking, on the event loop (see onDataStream)
+    } else {
+      applicationExecutor.execute(accept); // user code
+    }
     if (leftover != null) {
       stream.pipeline().fireChannelRead(leftover);
     }

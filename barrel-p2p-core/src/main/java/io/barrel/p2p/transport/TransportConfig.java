@@ -46,28 +46,32 @@ public record TransportConfig(
     Duration gcMinIdle,
     Duration gcSweepPeriod) {
 
+  /** Prefix of the Spring properties these settings bind from; used in error messages. */
+  private static final String P = "barrel.p2p.transport.";
+
   /** Validates every field; messages name the setting and the allowed range. */
   public TransportConfig {
-    require(bindHost != null && !bindHost.isBlank(), "transport.bind-host must be set");
-    require(port >= 0 && port <= 65535, "transport.port must be 0..65535, got " + port);
-    positive(idleTimeout, "transport.idle-timeout");
-    positive(keepAliveInterval, "transport.keep-alive-interval");
+    require(bindHost != null && !bindHost.isBlank(), P + "bind-host must be set");
+    require(port >= 0 && port <= 65535, P + "port must be 0..65535, got " + port);
+    positive(idleTimeout, P + "idle-timeout");
+    positive(keepAliveInterval, P + "keep-alive-interval");
     require(keepAliveInterval.compareTo(idleTimeout.dividedBy(2)) <= 0,
-        "transport.keep-alive-interval (" + keepAliveInterval + ") must be at most half of transport.idle-timeout ("
+        P + "keep-alive-interval (" + keepAliveInterval + ") must be at most half of " + P + "idle-timeout ("
             + idleTimeout + ") or idle connections time out between keep-alives");
-    positive(connectTimeout, "transport.connect-timeout");
-    require(initialMaxData >= 64 * 1024, "transport.initial-max-data must be at least 64 KiB");
+    positive(connectTimeout, P + "connect-timeout");
+    require(initialMaxData >= 64 * 1024, P + "initial-max-data must be at least 64 KiB (65536 bytes), got " + initialMaxData);
     require(initialMaxStreamData >= 16 * 1024 && initialMaxStreamData <= initialMaxData,
-        "transport.initial-max-stream-data must be between 16 KiB and transport.initial-max-data");
-    require(maxStreams >= 8 && maxStreams <= 100_000, "transport.max-streams must be 8..100000");
+        P + "initial-max-stream-data must be between 16 KiB (16384 bytes) and " + P
+            + "initial-max-data (" + initialMaxData + "), got " + initialMaxStreamData);
+    require(maxStreams >= 8 && maxStreams <= 100_000, P + "max-streams must be 8..100000, got " + maxStreams);
     require(maxUdpPayload >= 1200 && maxUdpPayload <= 65527,
-        "transport.max-udp-payload must be 1200..65527 (QUIC needs at least 1200)");
-    require(socketBufferBytes >= 64 * 1024, "transport.socket-buffer must be at least 64 KiB");
+        P + "max-udp-payload must be 1200..65527 (QUIC needs at least 1200), got " + maxUdpPayload);
+    require(socketBufferBytes >= 64 * 1024, P + "socket-buffer-bytes must be at least 64 KiB (65536), got " + socketBufferBytes);
     require(maxControlFrameBytes >= 1024 && maxControlFrameBytes <= 64 * 1024 * 1024,
-        "transport.max-control-frame must be 1 KiB..64 MiB");
-    require(maxPendingStreams >= 1, "transport.max-pending-streams must be at least 1");
-    positive(gcMinIdle, "gc.min-idle");
-    positive(gcSweepPeriod, "gc.sweep-period");
+        P + "max-control-frame-bytes must be 1 KiB..64 MiB (1024..67108864), got " + maxControlFrameBytes);
+    require(maxPendingStreams >= 1, P + "max-pending-streams must be at least 1, got " + maxPendingStreams);
+    positive(gcMinIdle, P + "gc-min-idle");
+    positive(gcSweepPeriod, P + "gc-sweep-period");
   }
 
   /** The defaults: ephemeral port on all interfaces. */

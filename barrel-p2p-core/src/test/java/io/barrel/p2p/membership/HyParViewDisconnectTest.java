@@ -61,17 +61,33 @@ class HyParViewDisconnectTest {
   }
 
   @Test
-  void aNodeLeftWithNoNeighbourAsksAPeerThatRefusedItBeforeWithHighPriorityAtOnce() {
+  void aNodeFallingBelowTheActiveFloorAsksAPeerThatRefusedItBeforeWithHighPriorityAtOnce() {
     NodeName full = peer("full");
     List<NodeName> neighbours = peers("a", 4);
     NodeProbe node = NodeProbe.member().linkedWith(neighbours).knowing(List.of(full));
     assertThat(dialed(node.fire(new MembershipTimer.Repair()))).containsExactly(full);
     node.connected(full);
     node.receive(full, new MembershipMessage.NeighborReply(false)); // LOW refused: full is full
+    // 3 neighbours left, at the floor (3 of 5): still deferred for LOW
+    assertThat(dialed(node.receive(neighbours.get(0), new Disconnect(false)))).isEmpty();
+    // 2 left, below the floor: a HIGH request cannot be refused for being full, so it goes out at once
+    assertThat(dialed(node.receive(neighbours.get(1), new Disconnect(false)))).containsExactly(full);
+    assertThat(sentTo(node.connected(full), full))
+        .containsExactly(new MembershipMessage.Neighbor(NeighborPriority.HIGH));
+  }
+
+  @Test
+  void withTheFloorAtOneANodeWaitsUntilItHasNoNeighbourBeforeForcingALink() {
+    NodeName full = peer("full");
+    List<NodeName> neighbours = peers("a", 4);
+    NodeProbe node = NodeProbe.member(MembershipConfig.builder().activeFloor(1).build()).linkedWith(neighbours)
+        .knowing(List.of(full));
+    assertThat(dialed(node.fire(new MembershipTimer.Repair()))).containsExactly(full);
+    node.connected(full);
+    node.receive(full, new MembershipMessage.NeighborReply(false));
     for (NodeName n : neighbours.subList(0, 3)) {
       assertThat(dialed(node.receive(n, new Disconnect(false)))).isEmpty(); // still deferred for LOW
     }
-    // alone now: a HIGH request cannot be refused for being full, so it goes out at once
     assertThat(dialed(node.receive(neighbours.get(3), new Disconnect(false)))).containsExactly(full);
     assertThat(sentTo(node.connected(full), full))
         .containsExactly(new MembershipMessage.Neighbor(NeighborPriority.HIGH));

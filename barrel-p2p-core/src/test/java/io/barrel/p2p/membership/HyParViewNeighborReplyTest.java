@@ -21,14 +21,18 @@ class HyParViewNeighborReplyTest {
 
   /** A node with {@code active} neighbours whose only passive peer is being promoted. */
   private static NodeProbe promoting(NodeName candidate, int active) {
-    NodeProbe node = NodeProbe.member().linkedWith(peers("a", active)).knowing(List.of(candidate));
+    return promoting(MembershipConfig.defaults(), candidate, active);
+  }
+
+  private static NodeProbe promoting(MembershipConfig config, NodeName candidate, int active) {
+    NodeProbe node = NodeProbe.member(config).linkedWith(peers("a", active)).knowing(List.of(candidate));
     assertThat(dialed(node.fire(new MembershipTimer.Repair()))).containsExactly(candidate);
     return node;
   }
 
   @Test
   void completingAPromotionSendsTheNeighborRequestInsteadOfCrashing() {
-    NodeProbe node = promoting(candidate, 2);
+    NodeProbe node = promoting(candidate, 3); // at the active floor (3 of 5): room is asked for, not forced
     assertThat(sentTo(node.connected(candidate), candidate)).containsExactly(new Neighbor(NeighborPriority.LOW));
   }
 
@@ -36,6 +40,28 @@ class HyParViewNeighborReplyTest {
   void promotionFromAnEmptyViewAsksWithHighPriority() {
     NodeProbe node = promoting(candidate, 0);
     assertThat(sentTo(node.connected(candidate), candidate)).containsExactly(new Neighbor(NeighborPriority.HIGH));
+  }
+
+  @Test
+  void promotionBelowTheActiveFloorAsksWithHighPriority() {
+    NodeProbe node = promoting(candidate, 2); // 2 of 5: below the default floor of 3
+    assertThat(sentTo(node.connected(candidate), candidate)).containsExactly(new Neighbor(NeighborPriority.HIGH));
+  }
+
+  @Test
+  void withTheFloorAtOneOnlyAnEmptyViewForcesALinkAsInThePaper() {
+    MembershipConfig paper = MembershipConfig.builder().activeFloor(1).build();
+    NodeProbe node = promoting(paper, candidate, 1);
+    assertThat(sentTo(node.connected(candidate), candidate)).containsExactly(new Neighbor(NeighborPriority.LOW));
+  }
+
+  @Test
+  void aPromotionStartedBelowTheFloorAsksWithLowPriorityIfTheFloorWasReachedWhileDialing() {
+    NodeProbe node = promoting(candidate, 2);
+    NodeName asker = peer("asker");
+    node.receive(asker, new Neighbor(NeighborPriority.LOW)); // accepted: 3 neighbours now
+    assertThat(node.node.activeView()).hasSize(3);
+    assertThat(sentTo(node.connected(candidate), candidate)).containsExactly(new Neighbor(NeighborPriority.LOW));
   }
 
   @Test

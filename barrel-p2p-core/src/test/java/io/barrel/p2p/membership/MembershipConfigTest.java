@@ -35,6 +35,18 @@ class MembershipConfigTest {
     assertThat(c.maxBackoff()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.contactRetry()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.lostPeerRetention()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(c.activeFloor()).isZero();
+    assertThat(c.effectiveActiveFloor()).isEqualTo(3);
+  }
+
+  @Test
+  void theActiveFloorDefaultsToHalfTheActiveSizeRoundedUp() {
+    assertThat(MembershipConfig.builder().activeSize(1).build().effectiveActiveFloor()).isEqualTo(1);
+    assertThat(MembershipConfig.builder().activeSize(2).build().effectiveActiveFloor()).isEqualTo(1);
+    assertThat(MembershipConfig.builder().activeSize(3).build().effectiveActiveFloor()).isEqualTo(2);
+    assertThat(MembershipConfig.builder().activeSize(7).build().effectiveActiveFloor()).isEqualTo(4);
+    assertThat(MembershipConfig.builder().activeSize(7).activeFloor(1).build().effectiveActiveFloor()).isEqualTo(1);
+    assertThat(MembershipConfig.builder().activeSize(7).activeFloor(6).build().effectiveActiveFloor()).isEqualTo(6);
   }
 
   @Test
@@ -43,7 +55,7 @@ class MembershipConfigTest {
         .build();
     assertThat(c).isEqualTo(new MembershipConfig(7, 60, 6, 3, 3, 4, 3, Duration.ofSeconds(15), true,
         Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60), 5,
-        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30)));
+        Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), 0));
     assertThat(c.toBuilder().build()).isEqualTo(c);
   }
 
@@ -67,7 +79,10 @@ class MembershipConfigTest {
         bad("base-backoff", b -> b.baseBackoff(Duration.ZERO)),
         bad("max-backoff", b -> b.maxBackoff(Duration.ofMillis(500))),
         bad("contact-retry", b -> b.contactRetry(Duration.ZERO)),
-        bad("lost-peer-retention", b -> b.lostPeerRetention(Duration.ZERO)));
+        bad("lost-peer-retention", b -> b.lostPeerRetention(Duration.ZERO)),
+        bad("active-floor", b -> b.activeFloor(-1)),
+        bad("active-floor", b -> b.activeFloor(5)), // as large as active-size: evictions would chain on
+        bad("active-floor", b -> b.activeSize(1).activeFloor(2)));
   }
 
   private static Arguments bad(String property, UnaryOperator<MembershipConfig.Builder> change) {

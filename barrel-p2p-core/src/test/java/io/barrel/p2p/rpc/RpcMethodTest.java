@@ -41,6 +41,16 @@ class RpcMethodTest {
     String read();
   }
 
+  interface ReactorShapes {
+    reactor.core.publisher.Mono<List<String>> one();
+
+    reactor.core.publisher.Flux<Integer> many(int n);
+
+    reactor.core.publisher.Mono<CompletableFuture<String>> nested();
+
+    String takesAFlux(reactor.core.publisher.Flux<String> in);
+  }
+
   @Idempotent
   interface AllIdempotent {
     String get();
@@ -128,13 +138,29 @@ class RpcMethodTest {
   }
 
   @Test
+  void reactorTypesAreAsynchronousResultsAndStreams() throws Exception {
+    RpcMethod one = RpcMethod.of(ReactorShapes.class.getMethod("one"));
+    assertThat(one.shape()).isEqualTo(MethodShape.MONO);
+    assertThat(one.callMode()).isEqualTo(CallMode.UNARY);
+    assertThat(one.valueType().getTypeName()).isEqualTo("java.util.List<java.lang.String>");
+    RpcMethod many = RpcMethod.of(ReactorShapes.class.getMethod("many", int.class));
+    assertThat(many.shape()).isEqualTo(MethodShape.FLUX);
+    assertThat(many.callMode()).isEqualTo(CallMode.SERVER_STREAM);
+    assertThat(many.valueType()).isEqualTo(Integer.class);
+    assertThatThrownBy(() -> RpcMethod.of(ReactorShapes.class.getMethod("nested")))
+        .hasMessageContaining("nest at most one");
+    assertThatThrownBy(() -> RpcMethod.of(ReactorShapes.class.getMethod("takesAFlux", reactor.core.publisher.Flux.class)))
+        .hasMessageContaining("only results can be futures or streams");
+  }
+
+  @Test
   void unsupportedShapesAreRefusedWithWhatToChange() {
     assertRefused("generic", "declares type parameters");
     assertRefused("oneWayWithResult", "must return void");
     assertRefused("raw", "declare its element type");
-    assertRefused("plainFuture", "CompletableFuture<T> or CompletionStage<T>");
-    assertRefused("javaStream", "Flow.Publisher<T> for a stream");
-    assertRefused("iterator", "Flow.Publisher<T> for a stream");
+    assertRefused("plainFuture", "CompletableFuture<T>, CompletionStage<T> or Reactor's Mono<T>");
+    assertRefused("javaStream", "Flow.Publisher<T> or Reactor's Flux<T> for a stream");
+    assertRefused("iterator", "Flow.Publisher<T> or Reactor's Flux<T> for a stream");
     assertRefused("nested", "nest at most one");
     assertRefused("futureParameter", "only results can be futures or streams");
     assertRefused("publisherParameter", "only results can be futures or streams");

@@ -8,7 +8,8 @@ package io.barrel.p2p.simulation;
  * (TCP's error on write), whose reaction then plays out in the simulator.
  *
  * <p>Scratch arrays are reused between floods, stamped with a generation number instead of
- * cleared, so a thousand floods over 10,000 nodes cost only the edges they cross. Which nodes are
+ * cleared, so a thousand floods over 10,000 nodes cost only the edges they cross. The views are
+ * read from the simulator's {@link ActiveMirror} as they are when each flood runs; which nodes are
  * alive is read once, when the flood is made: make a new one after crashing nodes.
  */
 final class Flood {
@@ -33,6 +34,8 @@ final class Flood {
   }
 
   private final Simulator sim;
+  private final ActiveMirror views;
+  private final boolean[] alive;
   private final int[] stamp;
   private final int[] hop;
   private final int[] parent;
@@ -42,7 +45,12 @@ final class Flood {
 
   Flood(Simulator sim) {
     this.sim = sim;
+    this.views = sim.mirror();
     int n = sim.size();
+    this.alive = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      alive[i] = sim.node(i).alive;
+    }
     this.stamp = new int[n];
     this.hop = new int[n];
     this.parent = new int[n];
@@ -62,14 +70,12 @@ final class Flood {
     int lastHop = 0;
     while (head < tail) {
       int u = queue[head++];
-      SimNode node = sim.node(u);
-      for (int i = 0; i < node.degree(); i++) {
-        int v = node.neighbour(i);
+      for (int i = 0, degree = views.degree(u); i < degree; i++) {
+        int v = views.neighbour(u, i);
         if (v == parent[u]) {
           continue;
         }
-        SimNode peer = sim.node(v);
-        if (!peer.alive) {
+        if (!alive[v]) {
           if (detect) {
             sim.detectOnUse(u, v);
           }

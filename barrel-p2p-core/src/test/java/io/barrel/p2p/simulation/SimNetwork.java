@@ -1,7 +1,5 @@
 package io.barrel.p2p.simulation;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -41,7 +39,14 @@ final class SimNetwork {
   private double broadcastLoss;
   private CrashDetection crashDetection = CrashDetection.ON_CRASH;
   private int[] side;
-  private final Map<Long, Integer> epochs = new HashMap<>();
+  /**
+   * Connection generations of the pairs that ever hung up, in an open-addressing table of pair keys
+   * (every send and arrival reads it, so no boxing and no chains); the empty key is 0, which no
+   * {@link #pairKey} is.
+   */
+  private long[] epochKeys = new long[64];
+  private int[] epochValues = new int[64];
+  private int epochCount;
 
   /**
    * @param seed mixes into every link latency
@@ -100,19 +105,57 @@ final class SimNetwork {
 
   /** The generation of the connection between two nodes; it changes when either end hangs up. */
   int epoch(int a, int b) {
-    if (epochs.isEmpty()) {
+    if (epochCount == 0) {
       return 0;
     }
-    return epochs.getOrDefault(pairKey(a, b), 0);
+    long key = pairKey(a, b);
+    int mask = epochKeys.length - 1;
+    for (int i = slot(key, mask); epochKeys[i] != 0; i = (i + 1) & mask) {
+      if (epochKeys[i] == key) {
+        return epochValues[i];
+      }
+    }
+    return 0;
   }
 
   /** Starts a new generation: whatever is still in flight on the old connection is lost. */
   void hangUp(int a, int b) {
-    epochs.merge(pairKey(a, b), 1, Integer::sum);
+    if (2 * (epochCount + 1) > epochKeys.length) {
+      long[] keys = epochKeys;
+      int[] values = epochValues;
+      epochKeys = new long[keys.length * 2];
+      epochValues = new int[keys.length * 2];
+      epochCount = 0;
+      for (int i = 0; i < keys.length; i++) {
+        if (keys[i] != 0) {
+          epochValues[entry(keys[i])] = values[i];
+        }
+      }
+    }
+    epochValues[entry(pairKey(a, b))]++;
   }
 
+  /** The index of {@code key} in the table, claiming an empty one for it if it is absent. */
+  private int entry(long key) {
+    int mask = epochKeys.length - 1;
+    int i = slot(key, mask);
+    while (epochKeys[i] != 0 && epochKeys[i] != key) {
+      i = (i + 1) & mask;
+    }
+    if (epochKeys[i] == 0) {
+      epochKeys[i] = key;
+      epochCount++;
+    }
+    return i;
+  }
+
+  private static int slot(long key, int mask) {
+    return (int) mix(key) & mask;
+  }
+
+  /** Both node indices of a pair, the larger one plus one in the low half so that no key is 0. */
   private static long pairKey(int a, int b) {
-    return ((long) Math.min(a, b) << 32) | Math.max(a, b);
+    return ((long) Math.min(a, b) << 32) | (Math.max(a, b) + 1L);
   }
 
   /** SplitMix64's finaliser: a cheap, well-spread hash of a long. */

@@ -10,6 +10,7 @@ import java.util.Arrays;
  * instance, whether it is alive, and a mirror of its active view kept from the PeerUp and PeerDown
  * events it emits. The mirror is what floods and graph metrics walk: the core guarantees that its
  * events replay to its view, and reading an int array is far cheaper than asking for a snapshot.
+ * The mirrors of all nodes share one {@link ActiveMirror}.
  */
 final class SimNode {
 
@@ -19,14 +20,13 @@ final class SimNode {
   Plumtree broadcast;
   boolean alive = true;
   boolean joined;
-  private int[] neighbours;
-  private int degree;
+  private final ActiveMirror mirror;
 
-  SimNode(int index, NodeName name, HyParView membership, int activeSize) {
+  SimNode(int index, NodeName name, HyParView membership, ActiveMirror mirror) {
     this.index = index;
     this.name = name;
     this.membership = membership;
-    this.neighbours = new int[activeSize];
+    this.mirror = mirror;
   }
 
   /** The name of node {@code index}: {@code n<index>@sim}. */
@@ -35,43 +35,37 @@ final class SimNode {
   }
 
   void neighbourUp(int peer) {
-    if (degree == neighbours.length) {
-      // Only reachable if the core broke its bound; the mirror grows so the check below reports it.
-      neighbours = Arrays.copyOf(neighbours, degree * 2);
+    if (!mirror.up(index, peer)) {
+      throw new AssertionError(name + " holds more neighbours than active-size " + mirror.width()
+          + ": " + Arrays.toString(neighbours()) + " and n" + peer);
     }
-    neighbours[degree++] = peer;
   }
 
   void neighbourDown(int peer) {
-    for (int i = 0; i < degree; i++) {
-      if (neighbours[i] == peer) {
-        neighbours[i] = neighbours[--degree];
-        return;
-      }
+    if (!mirror.down(index, peer)) {
+      throw new IllegalStateException(name + " emitted PeerDown for n" + peer + ", which it never had up");
     }
-    throw new IllegalStateException(name + " emitted PeerDown for n" + peer + ", which it never had up");
   }
 
   boolean hasNeighbour(int peer) {
-    for (int i = 0; i < degree; i++) {
-      if (neighbours[i] == peer) {
-        return true;
-      }
-    }
-    return false;
+    return mirror.holds(index, peer);
   }
 
   int degree() {
-    return degree;
+    return mirror.degree(index);
   }
 
   int neighbour(int i) {
-    return neighbours[i];
+    return mirror.neighbour(index, i);
   }
 
   /** A copy of the mirrored active view, safe to iterate while the view changes. */
   int[] neighbours() {
-    return Arrays.copyOf(neighbours, degree);
+    int[] out = new int[degree()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = neighbour(i);
+    }
+    return out;
   }
 
   @Override

@@ -59,7 +59,12 @@ final class BarrelNodes implements AutoCloseable {
 
   /** Polls {@code condition} every 20 µs for up to 10 s. */
   static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    await(condition, what, java.time.Duration.ofSeconds(10));
+  }
+
+  /** Polls {@code condition} every 20 µs for up to {@code timeout}. */
+  static void await(BooleanSupplier condition, String what, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("timed out waiting for " + what);

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -122,6 +123,96 @@ final class NettyHandlers {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
       if (started && ctx.channel().isWritable()) {
         pump();
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+  }
+
+  /**
+   * Client side of pipelined request/response over an echo server: each call writes one message
+   * (write and flush, as an RPC call would) and is answered when as many bytes have come back,
+   * first in, first out. All on the event loop; {@link InFlight} drives it.
+   */
+  static final class PipelinedEchoClient extends ChannelInboundHandlerAdapter {
+    private final byte[] message;
+    private final ArrayDeque<InFlight.Done> waiting = new ArrayDeque<>();
+    private volatile Channel channel;
+    private long received;
+
+    PipelinedEchoClient(int size) {
+      message = new byte[size];
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      channel = ctx.channel();
+    }
+
+    /** Sends one message; {@code done} runs on the event loop once it is back. */
+    void call(InFlight.Done done) {
+      Channel ch = channel;
+      if (ch.eventLoop().inEventLoop()) {
+        waiting.add(done);
+        ch.writeAndFlush(Unpooled.wrappedBuffer(message));
+      } else {
+        ch.eventLoop().execute(() -> call(done));
+      }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      received += buf.readableBytes();
+      buf.release();
+      while (received >= message.length) {
+        received -= message.length;
+        waiting.poll().answered(null);
+      }
+    }
+  }
+
+  /**
+   * Server side of the streaming floor: reads a request of (count i32, size i32), then writes
+   * {@code count} items of {@code size} bytes, one write per item, while the channel is writable,
+   * flushing after each batch and resuming on writability change.
+   */
+  static final class ItemStreamServer extends ChannelInboundHandlerAdapter {
+    private final ByteBuf request = Unpooled.buffer(8);
+    private byte[] item;
+    private int remaining;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      try {
+        request.writeBytes(buf, Math.min(buf.readableBytes(), request.writableBytes()));
+      } finally {
+        buf.release();
+      }
+      if (!request.isWritable()) {
+        remaining = request.readInt();
+        item = new byte[request.readInt()];
+        request.clear();
+        pump(ctx.channel());
+      }
+    }
+
+    private void pump(Channel ch) {
+      boolean wrote = false;
+      while (remaining > 0 && ch.isWritable()) {
+        ch.write(Unpooled.wrappedBuffer(item));
+        remaining--;
+        wrote = true;
+      }
+      if (wrote) {
+        ch.flush();
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (remaining > 0 && ctx.channel().isWritable()) {
+        pump(ctx.channel());
       }
       ctx.fireChannelWritabilityChanged();
     }

@@ -1,0 +1,2 @@
+/** barrel-p2p starter: the health integration, active only when its Spring Boot module is present. */
+package io.barrel.p2p.autoconfigure.health;

@@ -1,0 +1,375 @@
+package io.barrel.p2p.rpc;
+
+import io.barrel.p2p.NodeName;
+import io.barrel.p2p.metrics.MeterName;
+import io.barrel.p2p.metrics.Metrics;
+import io.barrel.p2p.transport.AppStream;
+import io.barrel.p2p.transport.StreamListener;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Makes one call attempt on one chosen node: opens a data stream to it (one stream per call, so
+ * calls never wait behind each other), writes the request, reads the answer with a bounded
+ * decoder, and turns failures into the typed {@link RpcException}s. Choosing the node, retrying
+ * and the call policy sit above, in the proxies; this class never retries.
+ *
+ * <p>A caller's cancellation and a missed deadline both send {@link RpcFrame.Cancel} so the server
+ * stops working; the stream is then finished from this side.
+ */
+public final class RpcClient {
+
+  /** Opens a data stream to a peer, connecting on demand ({@code Transport::openDataStream}). */
+  @FunctionalInterface
+  public interface StreamOpener {
+    /**
+     * A new data stream to {@code peer} with {@code firstBytes} (a call's request) already written
+     * behind its header, so both leave in one packet.
+     */
+    CompletableFuture<AppStream> open(NodeName peer, byte[] firstBytes);
+  }
+
+  private final StreamOpener opener;
+  private final RpcCodec codec;
+  private final RpcFrameCodec frames;
+  private final ScheduledExecutorService timers;
+  private final Metrics metrics;
+  private final PeerCallSlots slots;
+  private final AtomicLong callIds = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * @param opener opens data streams
+   * @param config limits, codec and per-peer bounds
+   * @param timers fires deadlines (tasks are tiny and never block)
+   * @param metrics where call timings go
+   */
+  public RpcClient(StreamOpener opener, RpcConfig config, ScheduledExecutorService timers, Metrics metrics) {
+    this.opener = Objects.requireNonNull(opener, "opener");
+    this.codec = config.codec();
+    this.frames = new RpcFrameCodec(config.limits());
+    this.timers = Objects.requireNonNull(timers, "timers");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.slots = new PeerCallSlots(config.maxInFlightPerPeer(), config.maxWaitingPerPeer());
+    metrics.gauge(MeterName.RPC_CLIENT_IN_FLIGHT, inFlight::get);
+  }
+
+  /** The codec arguments and results go through. */
+  public RpcCodec codec() {
+    return codec;
+  }
+
+  /** Remote calls from this node waiting for their answer. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Calls in flight towards {@code peer}. */
+  int inFlight(NodeName peer) {
+    return slots.inFlight(peer);
+  }
+
+  /**
+   * Calls a unary or one-way method on {@code peer}.
+   *
+   * @param arguments the encoded arguments ({@link RpcCodec#encodeArguments})
+   * @param timeoutMillis how long to wait, or {@link RpcFrame#NO_TIMEOUT}
+   * @return the decoded result (null for {@code void}); for a one-way method, completes once the
+   *     request is written. Cancelling it cancels the call on the server.
+   */
+  public CompletableFuture<Object> call(NodeName peer, String service, RpcMethod method, byte[] arguments,
+      long timeoutMillis, Map<String, String> headers) {
+    return call(peer, service, method, arguments, timeoutMillis, headers, null);
+  }
+
+  /**
+   * {@link #call(NodeName, String, RpcMethod, byte[], long, Map)} whose answer is read on {@code
+   * delivery} (the blocked caller's own thread), or on the application executor when null.
+   */
+  CompletableFuture<Object> call(NodeName peer, String service, RpcMethod method, byte[] arguments,
+      long timeoutMillis, Map<String, String> headers, java.util.concurrent.Executor delivery) {
+    if (method.callMode() == CallMode.SERVER_STREAM) {
+      throw new IllegalArgumentException(method.describe() + " streams; call stream(...) instead");
+    }
+    UnaryCall call = new UnaryCall(peer, service, method, timeoutMillis, delivery);
+    call.start(arguments, headers);
+    return call.result;
+  }
+
+  /**
+   * A server-stream call on {@code peer}, started anew for each subscriber. Items flow within the
+   * subscriber's demand; cancelling the subscription cancels the call on the server.
+   */
+  public Flow.Publisher<Object> stream(NodeName peer, String service, RpcMethod method, byte[] arguments,
+      long timeoutMillis, Map<String, String> headers) {
+    if (method.callMode() != CallMode.SERVER_STREAM) {
+      throw new IllegalArgumentException(method.describe() + " does not stream; call call(...) instead");
+    }
+    return subscriber -> new RemoteStream(this, peer, service, method, timeoutMillis, subscriber)
+        .start(arguments, headers);
+  }
+
+  // ---------------------------------------------------------------- shared by the call kinds
+
+  RpcFrameCodec frames() {
+    return frames;
+  }
+
+  long nextCallId() {
+    return callIds.incrementAndGet();
+  }
+
+  ScheduledFuture<?> schedule(Runnable task, long millis) {
+    return timers.schedule(task, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Gets a slot and a stream towards {@code peer} carrying {@code request}: the stream, or a failure
+   * saying the call never left this node ({@link NoInstanceAvailableException},
+   * {@link RemoteOverloadedException}, or {@link CancellationException} when {@code wanted} turned
+   * false while the call waited for a slot). When the stream future fails the slot is already
+   * released; otherwise the caller releases it with {@link #released} once the stream is closed.
+   */
+  CompletableFuture<AppStream> open(NodeName peer, String service, String call, byte[] request,
+      java.util.function.BooleanSupplier wanted) {
+    return slots.acquire(peer, call).thenCompose(v -> {
+      inFlight.incrementAndGet();
+      if (!wanted.getAsBoolean()) {
+        // Ended (cancelled, expired) while waiting for a slot: do not send a request nobody waits for.
+        released(peer);
+        return CompletableFuture.failedFuture(new CancellationException(call + " ended before it was sent"));
+      }
+      return opener.open(peer, request).handle((stream, error) -> {
+        if (error != null) {
+          released(peer);
+          throw new CompletionException(new NoInstanceAvailableException(service, peer,
+              "could not reach the node: " + rootMessage(error), unwrap(error)));
+        }
+        return stream;
+      });
+    });
+  }
+
+  /** A call holding a slot towards {@code peer} closed its stream. */
+  void released(NodeName peer) {
+    inFlight.decrementAndGet();
+    slots.release(peer);
+  }
+
+  void record(String service, RpcMethod method, long startNanos, Throwable error) {
+    metrics.record(MeterName.RPC_CLIENT_CALLS, Duration.ofNanos(System.nanoTime() - startNanos), service,
+        method.method().getName(), outcome(error));
+  }
+
+  void protocolError(String problem) {
+    metrics.increment(MeterName.RPC_PROTOCOL_ERRORS, problem);
+  }
+
+  /** The outcome tag of a call that ended with {@code error} (null: it succeeded). */
+  static String outcome(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e == null) {
+      return "ok";
+    } else if (e instanceof DeadlineExceededException) {
+      return "deadline";
+    } else if (e instanceof RemoteOverloadedException) {
+      return "overloaded";
+    } else if (e instanceof ConnectionLostMidCallException) {
+      return "connection_lost";
+    } else if (e instanceof NoInstanceAvailableException) {
+      return "unavailable";
+    } else if (e instanceof CancellationException) {
+      return "cancelled";
+    } else if (e instanceof PayloadTooLargeException) {
+      return "too_large";
+    } else if (e instanceof IncompatibleMethodException) {
+      return "incompatible";
+    }
+    return "failed"; // the service threw (as RemoteInvocationException or its declared type), or a codec error
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable e = unwrap(t);
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /** The exception a failure frame stands for; a deadline failure names the call's own timeout. */
+  static Throwable failure(RpcFrame.Failure f, NodeName peer, String service, RpcMethod method, long timeoutMillis) {
+    if (f.kind() == FailureKind.DEADLINE_EXCEEDED) {
+      return new DeadlineExceededException(peer, service + "." + method.method().getName(),
+          timeoutMillis == RpcFrame.NO_TIMEOUT ? -1 : timeoutMillis,
+          "the server gave up: " + f.message());
+    }
+    return RemoteErrors.toException(f, peer, service, method.method());
+  }
+
+  /** One unary or one-way call on one stream. */
+  private final class UnaryCall implements StreamListener {
+
+    private final NodeName peer;
+    private final String service;
+    private final RpcMethod method;
+    private final long timeoutMillis;
+    private final long callId = nextCallId();
+    private final long startNanos = System.nanoTime();
+    private final String name;
+    final CompletableFuture<Object> result = new CompletableFuture<>();
+    private final RpcFrameDecoder decoder = new RpcFrameDecoder(frames);
+    private volatile AppStream stream;
+    private volatile ScheduledFuture<?> deadline;
+    private final java.util.concurrent.Executor delivery;
+
+    UnaryCall(NodeName peer, String service, RpcMethod method, long timeoutMillis,
+        java.util.concurrent.Executor delivery) {
+      this.delivery = delivery;
+      this.peer = peer;
+      this.service = service;
+      this.method = method;
+      this.timeoutMillis = timeoutMillis;
+      this.name = service + "." + method.method().getName();
+    }
+
+    void start(byte[] arguments, Map<String, String> headers) {
+      byte[] request;
+      try {
+        request = frames.encode(new RpcFrame.Request(callId, service, method.id(), method.callMode(), timeoutMillis,
+            headers, arguments));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e); // too large, or headers over the limits: the caller's to fix
+        record(service, method, startNanos, e);
+        return;
+      }
+      if (timeoutMillis != RpcFrame.NO_TIMEOUT) {
+        deadline = schedule(() -> fail(new DeadlineExceededException(peer, name, timeoutMillis,
+            "no answer within the deadline"), true), timeoutMillis);
+      }
+      result.whenComplete((v, e) -> ended(e));
+      open(peer, service, name, request, () -> !result.isDone()).whenComplete((s, error) -> {
+        if (error != null) {
+          result.completeExceptionally(unwrap(error));
+          return;
+        }
+        stream = s;
+        // The slot is the QUIC stream: it is free again once the stream is closed on both sides.
+        s.closeFuture().whenComplete((v, e) -> released(peer));
+        if (result.isDone()) {
+          // Cancelled or expired while the stream was being opened: the server stops at the reset.
+          s.reset();
+          return;
+        }
+        if (delivery == null) {
+          s.listen(this);
+        } else {
+          s.listen(this, delivery);
+        }
+        if (method.callMode() == CallMode.ONE_WAY) {
+          s.finish().whenComplete((x, writeError) -> {
+            if (writeError == null) {
+              result.complete(null);
+            } else {
+              result.completeExceptionally(new ConnectionLostMidCallException(peer, name, unwrap(writeError)));
+            }
+          });
+        }
+      });
+    }
+
+    private void ended(Throwable error) {
+      ScheduledFuture<?> d = deadline;
+      if (d != null) {
+        d.cancel(false);
+      }
+      if (error instanceof CancellationException) {
+        cancelRemote();
+      }
+      record(service, method, startNanos, error);
+    }
+
+    /** Fails the call; when {@code cancelServer}, tells the server to stop. */
+    private void fail(Throwable error, boolean cancelServer) {
+      if (result.completeExceptionally(error) && cancelServer) {
+        cancelRemote();
+      }
+    }
+
+    /** Resetting the stream cancels the call on the server at once and frees the stream here. */
+    private void cancelRemote() {
+      AppStream s = stream;
+      if (s != null) {
+        s.reset();
+      }
+    }
+
+    @Override
+    public void onData(AppStream s, byte[] data) {
+      try {
+        decoder.feed(data, 0, data.length, this::onFrame);
+      } catch (RpcDecodeException e) {
+        PayloadTooLargeException tooLarge = e.payloadTooLarge();
+        protocolError(e.problem().name().toLowerCase(java.util.Locale.ROOT));
+        fail(tooLarge != null ? tooLarge : new ConnectionLostMidCallException(peer, name, e), false);
+        s.reset();
+      } catch (IllegalStateException e) {
+        // the decoder failed before; the stream is being reset
+      }
+    }
+
+    private void onFrame(RpcFrame frame) {
+      if (frame.callId() != callId) {
+        protocolError("wrong_call");
+        fail(new ConnectionLostMidCallException(peer, name, new IllegalStateException(
+            "the server answered call " + frame.callId() + " on the stream of call " + callId)), false);
+        stream.reset();
+      } else if (frame instanceof RpcFrame.Response r) {
+        Object value;
+        try {
+          value = codec.decodeResult(method.method(), r.value());
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+          stream.finish();
+          return;
+        }
+        result.complete(value);
+        stream.finish();
+      } else if (frame instanceof RpcFrame.Failure f) {
+        result.completeExceptionally(failure(f, peer, service, method, timeoutMillis));
+        stream.finish();
+      } else {
+        protocolError("unexpected_frame");
+        fail(new ConnectionLostMidCallException(peer, name, new IllegalStateException(
+            "unexpected " + frame + " in answer to a unary call")), false);
+        stream.reset();
+      }
+    }
+
+    @Override
+    public void onEnd(AppStream s) {
+      if (method.callMode() != CallMode.ONE_WAY) {
+        fail(new ConnectionLostMidCallException(peer, name, new IllegalStateException(
+            "the server ended the stream without an answer")), false);
+      }
+    }
+
+    @Override
+    public void onError(AppStream s, Throwable cause) {
+      fail(new ConnectionLostMidCallException(peer, name, cause), false);
+    }
+  }
+}
