@@ -145,6 +145,7 @@ public final class CoreDefaultProperties {
         io.barrel.p2p.transport.auth.AuthConfig.class, io.barrel.p2p.discovery.DiscoveryConfig.class,
         io.barrel.p2p.membership.MembershipConfig.class, io.barrel.p2p.broadcast.PlumtreeConfig.class,
         io.barrel.p2p.registry.RegistryConfig.class, io.barrel.p2p.registry.LivenessConfig.class,
+        io.barrel.p2p.registry.OverlayConfig.class,
         io.barrel.p2p.crdt.CrdtConfig.class, io.barrel.p2p.transport.auth.ExemptNodePattern.class);
   }
 }

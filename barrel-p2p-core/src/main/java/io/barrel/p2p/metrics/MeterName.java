@@ -45,12 +45,22 @@ public enum MeterName {
   REGISTRY_INSTANCES("barrel.p2p.registry.instances", Kind.GAUGE, "instances"),
   /** Registry events emitted on this node, by type (registered, unregistered, down). */
   REGISTRY_EVENTS("barrel.p2p.registry.events", Kind.COUNTER, "events", "type"),
-  /** Registry messages by type (delta, heartbeat, digest, chunk, rejected, malformed) and direction. */
+  /**
+   * Registry messages by type (delta, heartbeat, digest, chunk, route_request, route_reply, rejected,
+   * malformed) and direction.
+   */
   REGISTRY_MESSAGES("barrel.p2p.registry.messages", Kind.COUNTER, "messages", "type", "direction"),
   /** Leases of other nodes that expired here. */
   REGISTRY_LEASES_EXPIRED("barrel.p2p.registry.leases.expired", Kind.COUNTER, "leases"),
   /** Refused CRDT input since start, by what (delta, timestamp). */
   REGISTRY_REJECTED("barrel.p2p.registry.rejected", Kind.GAUGE, "rejections", "what"),
+  /** This node's overlay searches for whereis, by outcome (found, not_found, overloaded, timeout). */
+  REGISTRY_ROUTE_SEARCHES("barrel.p2p.registry.route.searches", Kind.COUNTER, "searches", "outcome"),
+  /**
+   * Overlay requests this node answered for neighbours, by outcome (found, not_found, timeout, and
+   * overloaded: refused at once because max-in-flight searches were running).
+   */
+  REGISTRY_ROUTE_REQUESTS("barrel.p2p.registry.route.requests", Kind.COUNTER, "requests", "outcome"),
   /** Calls made from here, by service, method and outcome (ok, error, deadline, overloaded, ...), each attempt included. */
   RPC_CLIENT_CALLS("barrel.p2p.rpc.client.calls", Kind.TIMER, null, "service", "method", "outcome"),
   /** Calls served here, by service, method and outcome (ok, failed, cancelled, expired). */

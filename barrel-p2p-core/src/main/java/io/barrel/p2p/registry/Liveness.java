@@ -28,7 +28,10 @@ public final class Liveness {
     NEW_NODE,
     /** The lease of a live node was extended. */
     RENEWED,
-    /** A node whose lease had expired is back in the same life (a healed partition). */
+    /**
+     * A node whose lease had run out (whether or not {@link #expire} reported it yet) is back in the
+     * same life (a healed partition).
+     */
     REVIVED,
     /** The node restarted: entries of its earlier lives are dead. */
     NEW_INCARNATION,
@@ -92,7 +95,9 @@ public final class Liveness {
       return Update.STALE;
     }
     boolean restarted = lease.incarnation() > r.incarnation;
-    boolean wasExpired = r.expired;
+    // Lapsed counts as expired even before expire() marked it: entries that arrived in between were
+    // not shown, and the caller must look at them again.
+    boolean wasExpired = r.expired || nowMillis - r.renewedAt > expiryMillis;
     r.incarnation = lease.incarnation();
     r.sequence = lease.sequence();
     r.renewedAt = nowMillis;

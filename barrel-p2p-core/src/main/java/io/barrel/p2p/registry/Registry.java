@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Anti-entropy: with every new neighbour, and with a random one every
  *       {@code anti-entropy-interval}, the two exchange digests over control channel
  *       {@value #CONTROL_CHANNEL} and send each other only what the other lacks, in bounded chunks.
+ *   <li>{@code whereis} of a service this node's copy has no live instance of asks the overlay, on
+ *       the same control channel ({@link OverlaySearch}).
  * </ul>
  *
  * <p>The rules live in the pure {@link RegistryReplica}; this driver feeds it broadcasts, control
@@ -57,7 +59,7 @@ public final class Registry implements AutoCloseable {
 
   /** The broadcast topic of deltas and heartbeats. */
   public static final String TOPIC = "barrel.registry";
-  /** The control channel of anti-entropy. */
+  /** The control channel of anti-entropy and of the overlay fallback of {@code whereis}. */
   public static final int CONTROL_CHANNEL = 3;
 
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
@@ -78,6 +80,8 @@ public final class Registry implements AutoCloseable {
   private final Map<String, List<ServiceInstance>> byService = new ConcurrentHashMap<>();
   private final Map<NodeName, Long> leaseDeadlines = new ConcurrentHashMap<>();
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  /** This node's overlay searches waiting for their end; {@link #close} completes the rest. */
+  private final Map<Long, CompletableFuture<Optional<ServiceInstance>>> searches = new ConcurrentHashMap<>();
   private volatile boolean synced;
   private volatile boolean closed;
 
@@ -163,8 +167,10 @@ public final class Registry implements AutoCloseable {
 
   /**
    * An instance of {@code service}: this node's if it has one, else a live remote one (a random one,
-   * so callers spread). Retries {@code whereis-retries} times with backoff and jitter while nothing
-   * is known, which covers a registration still on its way.
+   * so callers spread). When this node's copy knows none, the overlay is asked: neighbours, and
+   * theirs, up to {@code overlay.ttl} hops (see {@link OverlayConfig}). Retries
+   * {@code whereis-retries} times with backoff and jitter while nothing is found, which covers a
+   * registration still on its way.
    */
   public CompletableFuture<Optional<ServiceInstance>> whereis(String service) {
     return whereis(service, config.whereisRetries());
@@ -172,6 +178,7 @@ public final class Registry implements AutoCloseable {
 
   /** {@link #whereis(String)} with an explicit number of retries. */
   public CompletableFuture<Optional<ServiceInstance>> whereis(String service, int retries) {
+    ServiceInstance.checkServiceName(service);
     CompletableFuture<Optional<ServiceInstance>> result = new CompletableFuture<>();
     attemptWhereis(service, retries, config.whereisBackoff(), result);
     return result;
@@ -185,15 +192,41 @@ public final class Registry implements AutoCloseable {
       result.complete(Optional.of(first.node().equals(self) ? first : found.get(random(found.size()))));
       return;
     }
-    if (retriesLeft <= 0 || closed) {
+    if (closed) {
       result.complete(Optional.empty());
       return;
     }
-    long base = backoff.toMillis();
-    long pause = base + (base > 1 ? random(Math.max(1, (int) (base / 2))) : 0);
-    Duration next = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
-        : backoff.multipliedBy(2);
-    loop.schedule(() -> attemptWhereis(service, retriesLeft - 1, next, result), Duration.ofMillis(pause));
+    searchOverlay(service).whenComplete((instance, error) -> {
+      if (instance != null && instance.isPresent()) {
+        result.complete(instance);
+      } else if (retriesLeft <= 0 || closed) {
+        result.complete(Optional.empty());
+      } else {
+        long base = backoff.toMillis();
+        long pause = base + (base > 1 ? random(Math.max(1, (int) (base / 2))) : 0);
+        Duration next = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
+            : backoff.multipliedBy(2);
+        loop.schedule(() -> attemptWhereis(service, retriesLeft - 1, next, result), Duration.ofMillis(pause));
+      }
+    });
+  }
+
+  /** Runs one overlay search on the loop; completes with what it found, empty when nothing. */
+  private CompletableFuture<Optional<ServiceInstance>> searchOverlay(String service) {
+    CompletableFuture<Optional<ServiceInstance>> done = new CompletableFuture<>();
+    loop.execute(() -> {
+      if (closed) {
+        done.complete(Optional.empty());
+        return;
+      }
+      RegistryReplica.SearchStart start = replica.search(service, loop.nowMillis());
+      searches.put(start.search(), done);
+      apply(start.effects());
+      if (closed && searches.remove(start.search()) != null) {
+        done.complete(Optional.empty()); // closed meanwhile, after close() completed the others
+      }
+    });
+    return done;
   }
 
   private static int random(int bound) {
@@ -247,6 +280,9 @@ public final class Registry implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    // No effect will end them now: a whereis waiting on the overlay finds nothing.
+    searches.values().forEach(f -> f.complete(Optional.empty()));
+    searches.clear();
   }
 
   private void requireOpen() {
@@ -340,6 +376,14 @@ public final class Registry implements AutoCloseable {
           metrics.increment(MeterName.REGISTRY_MESSAGES, "malformed", "in");
           log.warn("malformed registry broadcast from {} ({})", m.from(), m.why());
         }
+      } else if (effect instanceof RegistryEffect.SearchDone d) {
+        CompletableFuture<Optional<ServiceInstance>> waiting = searches.remove(d.search());
+        if (waiting != null) {
+          waiting.complete(d.instance());
+        }
+      } else if (effect instanceof RegistryEffect.Routed r) {
+        metrics.increment(r.own() ? MeterName.REGISTRY_ROUTE_SEARCHES : MeterName.REGISTRY_ROUTE_REQUESTS,
+            r.outcome());
       } else {
         throw new AssertionError("unhandled registry effect " + effect);
       }

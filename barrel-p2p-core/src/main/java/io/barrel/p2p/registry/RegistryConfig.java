@@ -14,9 +14,11 @@ import java.util.Objects;
  *     {@code max-total-bytes} must leave room for the registry's one-byte header inside a broadcast
  * @param whereisRetries attempts after the first for {@code whereis} when nothing is found (3)
  * @param whereisBackoff first pause between those attempts, doubled each time up to 2 s (100 ms)
+ * @param overlay the fallback of {@code whereis} through the neighbours when this node knows no
+ *     live instance
  */
 public record RegistryConfig(LivenessConfig liveness, Duration antiEntropyInterval, CrdtConfig crdt,
-    int whereisRetries, Duration whereisBackoff) {
+    int whereisRetries, Duration whereisBackoff, OverlayConfig overlay) {
 
   /** Checks the values. */
   public RegistryConfig {
@@ -24,6 +26,7 @@ public record RegistryConfig(LivenessConfig liveness, Duration antiEntropyInterv
     Objects.requireNonNull(antiEntropyInterval, "antiEntropyInterval");
     Objects.requireNonNull(crdt, "crdt");
     Objects.requireNonNull(whereisBackoff, "whereisBackoff");
+    Objects.requireNonNull(overlay, "overlay");
     if (antiEntropyInterval.toMillis() < 100) {
       throw new IllegalArgumentException("barrel.p2p.registry.anti-entropy-interval must be at least 100ms, got "
           + antiEntropyInterval);
@@ -37,28 +40,40 @@ public record RegistryConfig(LivenessConfig liveness, Duration antiEntropyInterv
   }
 
   /**
-   * Heartbeat 2 s, expiry 8 s, anti-entropy every 30 s, 3 whereis retries from 100 ms; CRDT defaults
-   * with deltas up to 255 KiB so a delta and its header fit the broadcast layer's 256 KiB payloads.
+   * Heartbeat 2 s, expiry 8 s, anti-entropy every 30 s, 3 whereis retries from 100 ms, the overlay
+   * defaults; CRDT defaults with deltas up to 255 KiB so a delta and its header fit the broadcast
+   * layer's 256 KiB payloads.
    */
   public static RegistryConfig defaults() {
     CrdtConfig d = CrdtConfig.defaults();
     CrdtConfig crdt = d.withLimits(d.maxEntries(), d.maxKeyBytes(), d.maxValueBytes(), 255 * 1024,
         d.maxContextRanges(), d.maxNodes());
-    return new RegistryConfig(LivenessConfig.defaults(), Duration.ofSeconds(30), crdt, 3, Duration.ofMillis(100));
+    return new RegistryConfig(LivenessConfig.defaults(), Duration.ofSeconds(30), crdt, 3, Duration.ofMillis(100),
+        OverlayConfig.defaults());
   }
 
   /** A copy with other lease settings. */
   public RegistryConfig withLiveness(LivenessConfig l) {
-    return new RegistryConfig(l, antiEntropyInterval, crdt, whereisRetries, whereisBackoff);
+    return new RegistryConfig(l, antiEntropyInterval, crdt, whereisRetries, whereisBackoff, overlay);
   }
 
   /** A copy with another anti-entropy period. */
   public RegistryConfig withAntiEntropyInterval(Duration interval) {
-    return new RegistryConfig(liveness, interval, crdt, whereisRetries, whereisBackoff);
+    return new RegistryConfig(liveness, interval, crdt, whereisRetries, whereisBackoff, overlay);
   }
 
   /** A copy with other whereis retries. */
   public RegistryConfig withWhereis(int retries, Duration backoff) {
-    return new RegistryConfig(liveness, antiEntropyInterval, crdt, retries, backoff);
+    return new RegistryConfig(liveness, antiEntropyInterval, crdt, retries, backoff, overlay);
+  }
+
+  /** A copy with other overlay settings. */
+  public RegistryConfig withOverlay(OverlayConfig o) {
+    return new RegistryConfig(liveness, antiEntropyInterval, crdt, whereisRetries, whereisBackoff, o);
+  }
+
+  /** A copy with other CRDT bounds. */
+  public RegistryConfig withCrdt(CrdtConfig c) {
+    return new RegistryConfig(liveness, antiEntropyInterval, c, whereisRetries, whereisBackoff, overlay);
   }
 }

@@ -5,6 +5,7 @@ import io.barrel.p2p.crdt.DeltaRejection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What {@link RegistryReplica} asks its driver to do, in list order. The replica decides; the driver
@@ -14,7 +15,8 @@ import java.util.Objects;
 public sealed interface RegistryEffect
     permits RegistryEffect.Broadcast, RegistryEffect.Send, RegistryEffect.Schedule, RegistryEffect.Emit,
         RegistryEffect.Visible, RegistryEffect.LeaseDeadline, RegistryEffect.LeaseExpired,
-        RegistryEffect.Reasserted, RegistryEffect.Rejected, RegistryEffect.Malformed {
+        RegistryEffect.Reasserted, RegistryEffect.Rejected, RegistryEffect.Malformed, RegistryEffect.SearchDone,
+        RegistryEffect.Routed {
 
   /**
    * Broadcast a delta or a heartbeat to every node (topic {@value Registry#TOPIC}). Best effort: a
@@ -157,6 +159,33 @@ public sealed interface RegistryEffect
     public Malformed {
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(why, "why");
+    }
+  }
+
+  /**
+   * This node's overlay search ended: complete the {@code whereis} waiting for it.
+   *
+   * @param search the number {@link RegistryReplica#search} handed out
+   * @param instance the live instance found, or empty
+   */
+  record SearchDone(long search, Optional<ServiceInstance> instance) implements RegistryEffect {
+    /** Checks the instance is present (maybe empty). */
+    public SearchDone {
+      Objects.requireNonNull(instance, "instance");
+    }
+  }
+
+  /**
+   * Count one overlay search: this node's own ({@code barrel.p2p.registry.route.searches}) or one it
+   * answered for a neighbour ({@code barrel.p2p.registry.route.requests}).
+   *
+   * @param own true for this node's own search
+   * @param outcome found, not_found, overloaded or timeout
+   */
+  record Routed(boolean own, String outcome) implements RegistryEffect {
+    /** Checks the outcome is present. */
+    public Routed {
+      Objects.requireNonNull(outcome, "outcome");
     }
   }
 }

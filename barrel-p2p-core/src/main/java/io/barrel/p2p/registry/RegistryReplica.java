@@ -74,11 +74,12 @@ public final class RegistryReplica {
   private final OrMapCodec<ServiceInstance> codec;
   private final OrMap<ServiceInstance> map;
   private final Liveness liveness;
+  private final OverlaySearch overlay;
 
   /** This node's registrations by instance id: what it asserts again when others removed it. */
   private final Map<String, ServiceInstance> local = new LinkedHashMap<>();
   /** Entries reported visible (each announced by a Registered event), by node then dot. */
-  private final Map<NodeName, Map<Dot, ServiceInstance>> visible = new HashMap<>();
+  private final Map<NodeName, Shown> visible = new HashMap<>();
   private int visibleCount;
   /** Instances removed by anti-entropy while their node's lease still ran: cause not known yet. */
   private final Map<NodeName, List<ServiceInstance>> undecided = new HashMap<>();
@@ -106,6 +107,7 @@ public final class RegistryReplica {
     HybridLogicalClock clock = new HybridLogicalClock(wallMillis, config.crdt().maxClockOffset(), crdtStats);
     this.map = new OrMap<>(self, clock, codec, crdtStats);
     this.liveness = new Liveness(self, incarnation, config.liveness());
+    this.overlay = new OverlaySearch(self, config.overlay(), random);
   }
 
   // ------------------------------------------------------------------ inputs
@@ -121,6 +123,7 @@ public final class RegistryReplica {
     out.schedule(RegistryTimer.Periodic.HEARTBEAT, config.liveness().heartbeatInterval());
     out.schedule(RegistryTimer.Periodic.EXPIRY_CHECK, expiryPeriod());
     out.schedule(RegistryTimer.Periodic.ANTI_ENTROPY, config.antiEntropyInterval());
+    out.schedule(RegistryTimer.Periodic.ROUTE_SWEEP, config.overlay().routeCacheSweep());
     return out.effects();
   }
 
@@ -198,9 +201,9 @@ public final class RegistryReplica {
       return out.effects();
     }
     if (message instanceof RegistryMessage.Delta delta) {
-      ingest(delta.bytes(), origin, origin, now, out);
+      ingest(delta.bytes(), origin, origin, delta.incarnation(), now, out);
     } else if (message instanceof RegistryMessage.Heartbeat heartbeat) {
-      onLease(heartbeat.lease(), now, out);
+      onLease(heartbeat, now, out);
     } else {
       out.add(new RegistryEffect.Malformed(origin, "a " + message.getClass().getSimpleName()
           + " is not broadcast", false));
@@ -219,6 +222,7 @@ public final class RegistryReplica {
       return out.effects();
     }
     if (message instanceof RegistryMessage.DigestOffer offer) {
+      noteLife(from, offer.incarnation(), now, out);
       Digest remote;
       try {
         remote = codec.decodeDigest(offer.bytes());
@@ -227,16 +231,24 @@ public final class RegistryReplica {
         return out.effects();
       }
       for (byte[] chunk : codec.encodeChunks(map.missingFor(remote))) {
-        out.add(new RegistryEffect.Send(from, new RegistryMessage.Chunk(chunk)));
+        out.add(new RegistryEffect.Send(from, new RegistryMessage.Chunk(liveness.incarnation(), chunk)));
       }
       if (!offer.reply()) {
-        out.add(new RegistryEffect.Send(from, new RegistryMessage.DigestOffer(codec.encode(map.digest()), true)));
+        out.add(new RegistryEffect.Send(from, new RegistryMessage.DigestOffer(liveness.incarnation(),
+            codec.encode(map.digest()), true)));
       } else {
         // A reply travels behind the chunks its sender sent on the same ordered control stream.
         synced = true;
       }
+    } else if (message instanceof RegistryMessage.RouteRequest request) {
+      overlay.onRequest(from, request, lookup(request.service(), now), neighbours, now, out);
+    } else if (message instanceof RegistryMessage.RouteReply reply) {
+      overlay.onReply(from, reply, neighbours, now, out);
     } else if (message instanceof RegistryMessage.Chunk chunk) {
-      ingest(chunk.bytes(), from, null, now, out);
+      // The chunk mixes everyone's changes, so it has no author; but it says which life of its
+      // sender is speaking, which settles removals of the sender's own earlier life.
+      noteLife(from, chunk.incarnation(), now, out);
+      ingest(chunk.bytes(), from, null, -1, now, out);
     } else {
       out.add(new RegistryEffect.Malformed(from, "a " + message.getClass().getSimpleName()
           + " does not travel on the control stream", true));
@@ -257,10 +269,36 @@ public final class RegistryReplica {
     return out.effects();
   }
 
-  /** {@code peer} left the active view. */
+  /** {@code peer} left the active view: overlay questions to it fail now. */
   public List<RegistryEffect> onNeighbourDown(NodeName peer, long now) {
+    RegistryOutbox out = new RegistryOutbox();
     neighbours.remove(peer);
-    return List.of();
+    overlay.onNeighbourDown(peer, neighbours, now, out);
+    return out.effects();
+  }
+
+  /** The start of an overlay search: its number, and the effects (maybe already its end). */
+  public record SearchStart(long search, List<RegistryEffect> effects) {
+    /** Copies the effects. */
+    public SearchStart {
+      effects = List.copyOf(effects);
+    }
+  }
+
+  /**
+   * Looks for a live instance of {@code service} through the overlay ({@link OverlaySearch}): for a
+   * {@code whereis} that found none in this node's copy. It ends with a
+   * {@link RegistryEffect.SearchDone} carrying the returned number, in these effects already if this
+   * node's copy has one after all, the fallback is off, there is no neighbour, or this node takes part
+   * in as many searches as it may (then counted as overloaded).
+   */
+  public SearchStart search(String service, long now) {
+    ServiceInstance.checkServiceName(service);
+    RegistryOutbox out = new RegistryOutbox();
+    List<ServiceInstance> found = lookup(service, now);
+    long number = found.isEmpty() ? overlay.start(service, neighbours, now, out)
+        : overlay.foundHere(found.get(0), out);
+    return new SearchStart(number, out.effects());
   }
 
   /** A timer asked for by a {@link RegistryEffect.Schedule} fired. */
@@ -272,6 +310,11 @@ public final class RegistryReplica {
       heartbeatTick(now, out);
     } else if (timer == RegistryTimer.Periodic.EXPIRY_CHECK) {
       expiryTick(now, out);
+    } else if (timer instanceof RegistryTimer.AskDeadline deadline) {
+      overlay.onAskDeadline(deadline, neighbours, now, out);
+    } else if (timer == RegistryTimer.Periodic.ROUTE_SWEEP) {
+      overlay.sweep(now);
+      out.schedule(RegistryTimer.Periodic.ROUTE_SWEEP, config.overlay().routeCacheSweep());
     } else if (timer == RegistryTimer.Periodic.ANTI_ENTROPY) {
       if (!neighbours.isEmpty()) {
         offerDigest(neighbours.get(random.nextInt(neighbours.size())), out);
@@ -310,11 +353,7 @@ public final class RegistryReplica {
   public List<ServiceInstance> lookup(String service, long now) {
     List<ServiceInstance> mine = new ArrayList<>(1);
     List<ServiceInstance> others = new ArrayList<>();
-    for (OrMapEntry<ServiceInstance> e : map.get(service)) {
-      ServiceInstance i = e.value();
-      if (!isShown(e.dot(), i.node())) {
-        continue;
-      }
+    for (ServiceInstance i : shownOf(service)) {
       if (i.node().equals(self)) {
         mine.add(i);
       } else if (liveness.deadline(i.node()).orElse(Long.MIN_VALUE) >= now) {
@@ -325,9 +364,29 @@ public final class RegistryReplica {
     return mine;
   }
 
+  /** Overlay searches this node takes part in now, its own and relayed ones. */
+  public int searchesInFlight() {
+    return overlay.inFlight();
+  }
+
+  /** Services the overlay remembers a route to. */
+  public int routes() {
+    return overlay.routes();
+  }
+
   /** Every service with at least one instance held (visible or not), sorted. */
   public Set<String> services() {
     return map.keys();
+  }
+
+  /**
+   * Instances hidden by a removal whose cause is not known yet (learnt by anti-entropy while their
+   * node's lease runs): no event has reported them gone; the next heartbeat or the expiry will.
+   */
+  public List<ServiceInstance> undecided() {
+    List<ServiceInstance> out = new ArrayList<>();
+    undecided.values().forEach(out::addAll);
+    return out;
   }
 
   /** Instances visible now (reported by a Registered event and not gone since). */
@@ -351,8 +410,10 @@ public final class RegistryReplica {
   /**
    * @param author the node that made this delta when known (a broadcast's origin), else null (an
    *     anti-entropy chunk mixes everyone's changes)
+   * @param authorIncarnation the author's life when it made the delta, when known
    */
-  private void ingest(byte[] bytes, NodeName from, NodeName author, long now, RegistryOutbox out) {
+  private void ingest(byte[] bytes, NodeName from, NodeName author, long authorIncarnation, long now,
+      RegistryOutbox out) {
     OrMapDelta<ServiceInstance> delta;
     try {
       delta = codec.decodeDelta(bytes);
@@ -374,7 +435,23 @@ public final class RegistryReplica {
       out.add(new RegistryEffect.Rejected(from, rejected.reason(), rejected.detail()));
       return;
     }
+    if (author != null) {
+      noteLife(author, authorIncarnation, now, out);
+    }
     applyChange(((IngestResult.Accepted<ServiceInstance>) result).change(), author, now, out);
+  }
+
+  /**
+   * A delta from a later life of a node known here is its restart (its start delta usually comes
+   * before any heartbeat): the earlier life is dead at once, and the removals the delta brings are
+   * reported as such.
+   */
+  private void noteLife(NodeName author, long incarnation, long now, RegistryOutbox out) {
+    OptionalLong known = liveness.incarnationOf(author);
+    if (known.isPresent() && incarnation > known.getAsLong() && liveness.track(author, incarnation, now)) {
+      out.add(new RegistryEffect.LeaseDeadline(author, liveness.deadline(author).getAsLong()));
+      dropOlderLives(author, out);
+    }
   }
 
   private void refuse(NodeName from, DeltaRejection reason, String detail, RegistryOutbox out) {
@@ -382,18 +459,16 @@ public final class RegistryReplica {
     out.add(new RegistryEffect.Rejected(from, reason, detail));
   }
 
-  private void onLease(Lease lease, long now, RegistryOutbox out) {
+  private void onLease(RegistryMessage.Heartbeat heartbeat, long now, RegistryOutbox out) {
+    Lease lease = heartbeat.lease();
     Liveness.Update update = liveness.onLease(lease, now);
     if (update == Liveness.Update.STALE) {
       return;
     }
     out.add(new RegistryEffect.LeaseDeadline(lease.node(), liveness.deadline(lease.node()).getAsLong()));
-    List<ServiceInstance> pending = undecided.remove(lease.node());
+    List<ServiceInstance> pending = undecided.get(lease.node());
     if (pending != null) {
-      for (ServiceInstance i : pending) {
-        out.emit(i.incarnation() < lease.incarnation() ? new ServiceEvent.Down(i, RESTARTED)
-            : new ServiceEvent.Unregistered(i));
-      }
+      decideUndecided(heartbeat, pending, out);
     }
     if (update == Liveness.Update.NEW_INCARNATION) {
       dropOlderLives(lease.node(), out);
@@ -405,6 +480,56 @@ public final class RegistryReplica {
     }
   }
 
+  /**
+   * Instances of the heartbeat's node hidden by a removal learnt by anti-entropy. Those of an earlier
+   * life went with its restart. Those of this life were unregistered if the node agrees they are gone:
+   * its summary of its own entries equals what this replica holds of them. Otherwise the node has not
+   * learnt of the removal yet (another node expired it during a partition): it will assert them again,
+   * which shows them silently, or die, which reports them down.
+   */
+  private void decideUndecided(RegistryMessage.Heartbeat heartbeat, List<ServiceInstance> pending,
+      RegistryOutbox out) {
+    long life = heartbeat.lease().incarnation();
+    boolean agrees = false;
+    if (pending.stream().anyMatch(i -> i.incarnation() >= life)) {
+      long count = 0;
+      long hash = 0;
+      for (OrMapEntry<ServiceInstance> e : map.entriesOf(heartbeat.lease().node())) {
+        if (e.value().incarnation() == life) {
+          count++;
+          hash = Digest.NodeSummary.fingerprint(hash, e.dot().counter());
+        }
+      }
+      agrees = count == heartbeat.entries() && hash == heartbeat.fingerprint();
+    }
+    for (java.util.Iterator<ServiceInstance> it = pending.iterator(); it.hasNext(); ) {
+      ServiceInstance i = it.next();
+      if (i.incarnation() < life) {
+        it.remove();
+        out.emit(new ServiceEvent.Down(i, RESTARTED));
+      } else if (agrees) {
+        it.remove();
+        out.emit(new ServiceEvent.Unregistered(i));
+      }
+    }
+    if (pending.isEmpty()) {
+      undecided.remove(heartbeat.lease().node());
+    }
+  }
+
+  /** This node's heartbeat, with the summary of the entries it holds of its own in this life. */
+  private RegistryMessage.Heartbeat heartbeat() {
+    long count = 0;
+    long hash = 0;
+    for (OrMapEntry<ServiceInstance> e : map.entriesOf(self)) {
+      if (e.value().incarnation() == liveness.incarnation()) {
+        count++;
+        hash = Digest.NodeSummary.fingerprint(hash, e.dot().counter());
+      }
+    }
+    return new RegistryMessage.Heartbeat(liveness.nextHeartbeat(), count, hash);
+  }
+
   // ------------------------------------------------------------------ timers
 
   private void heartbeatTick(long now, RegistryOutbox out) {
@@ -412,7 +537,7 @@ public final class RegistryReplica {
     // unregistration (the delta) and not as this node going down (its lease running out first).
     boolean recentlyEmptied = now - emptySince < config.liveness().leaseExpiry().toMillis();
     if (!local.isEmpty() || (heartbeating && recentlyEmptied)) {
-      out.add(new RegistryEffect.Broadcast(new RegistryMessage.Heartbeat(liveness.nextHeartbeat())));
+      out.add(new RegistryEffect.Broadcast(heartbeat()));
     } else {
       heartbeating = false;
     }
@@ -423,7 +548,7 @@ public final class RegistryReplica {
     if (!heartbeating) {
       heartbeating = true;
       // Before the delta, so peers that expired us see the new entries at once.
-      out.add(new RegistryEffect.Broadcast(new RegistryMessage.Heartbeat(liveness.nextHeartbeat())));
+      out.add(new RegistryEffect.Broadcast(heartbeat()));
     }
   }
 
@@ -459,7 +584,8 @@ public final class RegistryReplica {
   }
 
   private void offerDigest(NodeName peer, RegistryOutbox out) {
-    out.add(new RegistryEffect.Send(peer, new RegistryMessage.DigestOffer(codec.encode(map.digest()), false)));
+    out.add(new RegistryEffect.Send(peer, new RegistryMessage.DigestOffer(liveness.incarnation(),
+        codec.encode(map.digest()), false)));
   }
 
   private void publish(OrMapDelta<ServiceInstance> delta, RegistryOutbox out) {
@@ -467,7 +593,7 @@ public final class RegistryReplica {
       return;
     }
     for (byte[] chunk : codec.encodeChunks(delta)) {
-      out.add(new RegistryEffect.Broadcast(new RegistryMessage.Delta(chunk)));
+      out.add(new RegistryEffect.Broadcast(new RegistryMessage.Delta(liveness.incarnation(), chunk)));
     }
   }
 
@@ -584,18 +710,22 @@ public final class RegistryReplica {
     List<ServiceInstance> pending = undecided.remove(node);
     if (pending != null) {
       for (ServiceInstance i : pending) {
-        out.emit(new ServiceEvent.Down(i, reason));
+        if (!isShown(i)) {
+          out.emit(new ServiceEvent.Down(i, reason));
+        }
       }
     }
-    Map<Dot, ServiceInstance> shown = visible.remove(node);
+    Shown shown = visible.remove(node);
     if (shown == null) {
       return;
     }
-    visibleCount -= shown.size();
+    visibleCount -= shown.copies.size();
     Set<String> touched = new TreeSet<>();
-    for (ServiceInstance i : new java.util.TreeMap<>(shown).values()) {
-      out.emit(new ServiceEvent.Down(i, reason));
-      touched.add(i.service());
+    for (ServiceInstance i : new java.util.TreeMap<>(shown.byDot).values()) {
+      if (shown.copies.remove(i) != null) {
+        out.emit(new ServiceEvent.Down(i, reason));
+        touched.add(i.service());
+      }
     }
     touched.forEach(service -> rebuild(service, out));
   }
@@ -614,40 +744,86 @@ public final class RegistryReplica {
   }
 
   private void rebuild(String service, RegistryOutbox out) {
-    List<ServiceInstance> instances = new ArrayList<>();
+    out.add(new RegistryEffect.Visible(service, List.copyOf(shownOf(service))));
+  }
+
+  /** The visible instances of {@code service}, each once, in the map's order. */
+  private java.util.LinkedHashSet<ServiceInstance> shownOf(String service) {
+    java.util.LinkedHashSet<ServiceInstance> instances = new java.util.LinkedHashSet<>();
     for (OrMapEntry<ServiceInstance> e : map.get(service)) {
       if (isShown(e.dot(), e.value().node())) {
         instances.add(e.value());
       }
     }
-    out.add(new RegistryEffect.Visible(service, instances));
+    return instances;
   }
 
+  /**
+   * Shows {@code instance} under {@code dot}; true when subscribers are to hear of it: it was not
+   * visible, and not merely hidden while undecided (they never heard it go, so it comes back
+   * silently: a reasserted registration whose old dot's removal came by anti-entropy first).
+   */
   private boolean show(Dot dot, ServiceInstance instance) {
-    if (visible.computeIfAbsent(instance.node(), n -> new HashMap<>()).putIfAbsent(dot, instance) == null) {
-      visibleCount++;
-      return true;
+    Shown shown = visible.computeIfAbsent(instance.node(), n -> new Shown());
+    if (shown.byDot.putIfAbsent(dot, instance) != null) {
+      return false;
     }
-    return false;
+    if (shown.copies.merge(instance, 1, Integer::sum) > 1) {
+      return false;
+    }
+    visibleCount++;
+    List<ServiceInstance> pending = undecided.get(instance.node());
+    if (pending != null && pending.remove(instance)) {
+      if (pending.isEmpty()) {
+        undecided.remove(instance.node());
+      }
+      return false;
+    }
+    return true;
   }
 
+  /**
+   * Stops showing the entry {@code dot}; returns its instance when that made the instance invisible,
+   * null when the dot was not shown or the same instance is still shown under another dot (a
+   * reasserted registration whose old dot is going).
+   */
   private ServiceInstance hide(Dot dot, NodeName node) {
-    Map<Dot, ServiceInstance> shown = visible.get(node);
+    Shown shown = visible.get(node);
     if (shown == null) {
       return null;
     }
-    ServiceInstance removed = shown.remove(dot);
-    if (removed != null) {
-      visibleCount--;
-      if (shown.isEmpty()) {
-        visible.remove(node);
-      }
+    ServiceInstance removed = shown.byDot.remove(dot);
+    if (removed == null) {
+      return null;
+    }
+    if (shown.copies.merge(removed, -1, Integer::sum) > 0) {
+      return null;
+    }
+    shown.copies.remove(removed);
+    visibleCount--;
+    if (shown.byDot.isEmpty()) {
+      visible.remove(node);
     }
     return removed;
   }
 
   private boolean isShown(Dot dot, NodeName node) {
-    Map<Dot, ServiceInstance> shown = visible.get(node);
-    return shown != null && shown.containsKey(dot);
+    Shown shown = visible.get(node);
+    return shown != null && shown.byDot.containsKey(dot);
+  }
+
+  private boolean isShown(ServiceInstance instance) {
+    Shown shown = visible.get(instance.node());
+    return shown != null && shown.copies.containsKey(instance);
+  }
+
+  /**
+   * The visible entries of one node, and how many dots show each instance: one, except for a
+   * registration this node reasserted, whose old dot may still be held where the removal has not
+   * arrived. Events follow instances, not dots, so that changes nothing a subscriber sees.
+   */
+  private static final class Shown {
+    final Map<Dot, ServiceInstance> byDot = new HashMap<>();
+    final Map<ServiceInstance, Integer> copies = new HashMap<>();
   }
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * cancelled: one that no longer matters is recognised and ignored when it fires.
  */
 public sealed interface RegistryTimer
-    permits RegistryTimer.Periodic, RegistryTimer.RemoveExpired {
+    permits RegistryTimer.Periodic, RegistryTimer.RemoveExpired, RegistryTimer.AskDeadline {
 
   /** The timers that re-arm themselves for as long as the replica runs. */
   enum Periodic implements RegistryTimer {
@@ -17,7 +17,9 @@ public sealed interface RegistryTimer
     /** Look for leases that ran out; every half {@code heartbeat-interval}. */
     EXPIRY_CHECK,
     /** Compare digests with a random neighbour; every {@code anti-entropy-interval}. */
-    ANTI_ENTROPY
+    ANTI_ENTROPY,
+    /** Drop the overlay's expired routes; every {@code overlay.route-cache-sweep}. */
+    ROUTE_SWEEP
   }
 
   /**
@@ -30,6 +32,21 @@ public sealed interface RegistryTimer
     /** Checks the node is present. */
     public RemoveExpired {
       Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /**
+   * The wait for a neighbour's answer to question {@code ask} of an overlay search ran out, unless
+   * the answer came meanwhile.
+   *
+   * @param origin the node whose search it is
+   * @param search the origin's number for it
+   * @param ask which question of this node's part of the search
+   */
+  record AskDeadline(NodeName origin, long search, long ask) implements RegistryTimer {
+    /** Checks the origin is present. */
+    public AskDeadline {
+      Objects.requireNonNull(origin, "origin");
     }
   }
 }

@@ -49,6 +49,20 @@ class OrMapTest {
   }
 
   @Test
+  void entriesOfOneWriterComeFromTheDotIndexInDotOrder() {
+    a.map.add("x", instance("a1"));
+    b.map.merge(a.map.state());
+    b.map.add("y", instance("b1"));
+    b.map.add("x", instance("b2"));
+    a.map.add("z", instance("a2"));
+    b.map.merge(a.map.state());
+
+    assertThat(b.map.entriesOf(a.name())).extracting(OrMapEntry::value).containsExactly(instance("a1"), instance("a2"));
+    assertThat(b.map.entriesOf(b.name())).extracting(OrMapEntry::value).containsExactly(instance("b1"), instance("b2"));
+    assertThat(b.map.entriesOf(c.name())).isEmpty();
+  }
+
+  @Test
   void concurrentAddsOfTheSameKeyKeepBoth() {
     OrMapDelta<ServiceInstance> fromA = a.map.add("orders", instance("a1")).delta();
     OrMapDelta<ServiceInstance> fromB = b.map.add("orders", instance("b1")).delta();

@@ -61,6 +61,13 @@ class LivenessTest {
   }
 
   @Test
+  void aHeartbeatAfterTheLeaseLapsedButBeforeTheExpiryCheckAlsoRevives() {
+    liveness.onLease(new Lease(A, 5, 1), 0);
+    assertThat(liveness.onLease(new Lease(A, 5, 2), 8_001)).isEqualTo(Liveness.Update.REVIVED);
+    assertThat(liveness.expire(8_002)).isEmpty();
+  }
+
+  @Test
   void aLargerIncarnationIsARestartThatKillsTheOlderLifeAtOnce() {
     liveness.onLease(new Lease(A, 5, 10), 0);
     assertThat(liveness.onLease(new Lease(A, 6, 1), 1_000)).isEqualTo(Liveness.Update.NEW_INCARNATION);

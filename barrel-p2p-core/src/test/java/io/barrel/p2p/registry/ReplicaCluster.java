@@ -35,12 +35,21 @@ final class ReplicaCluster {
     boolean up = true;
     final List<ServiceEvent> events = new ArrayList<>();
     final List<RegistryEffect> notices = new ArrayList<>();
+    final List<RegistryMessage> received = new ArrayList<>();
+    final Map<Long, java.util.Optional<ServiceInstance>> searches = new HashMap<>();
     final List<RegistryMessage> broadcasts = new ArrayList<>();
     final Map<String, List<ServiceInstance>> snapshot = new HashMap<>();
     final Map<NodeName, Long> deadlines = new HashMap<>();
 
     Node(NodeName name) {
       this.name = name;
+    }
+
+    /** Starts an overlay search here; returns its number (its end lands in {@link #searches}). */
+    long search(String service) {
+      RegistryReplica.SearchStart start = replica.search(service, now);
+      apply(this, start.effects());
+      return start.search();
     }
 
     /** Registers {@code service} here; returns the instance. */
@@ -57,11 +66,15 @@ final class ReplicaCluster {
     /** What a lookup on another thread sees now: the snapshot filtered by the lease deadlines. */
     List<ServiceInstance> lookup(String service) {
       List<ServiceInstance> out = new ArrayList<>();
+      List<ServiceInstance> others = new ArrayList<>();
       for (ServiceInstance i : snapshot.getOrDefault(service, List.of())) {
-        if (i.node().equals(name) || deadlines.getOrDefault(i.node(), Long.MIN_VALUE) >= now) {
+        if (i.node().equals(name)) {
           out.add(i);
+        } else if (deadlines.getOrDefault(i.node(), Long.MIN_VALUE) >= now) {
+          others.add(i);
         }
       }
+      out.addAll(others);
       return out;
     }
 
@@ -82,20 +95,25 @@ final class ReplicaCluster {
       ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
   private final SplittableRandom random;
   private final Set<Set<NodeName>> cut = new HashSet<>();
-  private BiPredicate<Node, RegistryMessage> broadcastFilter = (to, m) -> true;
+  private BroadcastFilter broadcastFilter = (from, to, m) -> true;
   private long seq;
   long now;
   long latency = 5;
 
+  private final RegistryConfig config;
+
   ReplicaCluster(long seed) {
+    this(seed, CONFIG);
+  }
+
+  ReplicaCluster(long seed, RegistryConfig config) {
     this.random = new SplittableRandom(seed);
+    this.config = config;
   }
 
   /** Starts a node; every node started so far becomes its neighbour. */
   Node start(String name) {
-    Node node = new Node(NodeName.of(name));
-    nodes.put(node.name, node);
-    boot(node);
+    Node node = startAlone(name);
     for (Node other : nodes.values()) {
       if (other != node && other.up) {
         link(node, other);
@@ -104,9 +122,17 @@ final class ReplicaCluster {
     return node;
   }
 
+  /** Starts a node with no neighbour: {@link #link} it by hand. */
+  Node startAlone(String name) {
+    Node node = new Node(NodeName.of(name));
+    nodes.put(node.name, node);
+    boot(node);
+    return node;
+  }
+
   private void boot(Node node) {
     long incarnation = WALL_EPOCH + now;
-    node.replica = new RegistryReplica(node.name, incarnation, CONFIG, () -> WALL_EPOCH + now, random.split());
+    node.replica = new RegistryReplica(node.name, incarnation, config, () -> WALL_EPOCH + now, random.split());
     node.up = true;
     apply(node, node.replica.start(now));
   }
@@ -165,9 +191,19 @@ final class ReplicaCluster {
     }
   }
 
+  /** Which broadcasts arrive. */
+  interface BroadcastFilter {
+    boolean passes(Node from, Node to, RegistryMessage message);
+  }
+
   /** Only broadcasts the filter lets through are delivered (the others are lost). */
-  void filterBroadcasts(BiPredicate<Node, RegistryMessage> filter) {
+  void filterBroadcasts(BroadcastFilter filter) {
     this.broadcastFilter = filter;
+  }
+
+  /** Only broadcasts the filter lets through are delivered, whoever sent them. */
+  void filterBroadcasts(BiPredicate<Node, RegistryMessage> filter) {
+    this.broadcastFilter = (from, to, m) -> filter.test(to, m);
   }
 
   boolean linked(Node a, Node b) {
@@ -205,7 +241,7 @@ final class ReplicaCluster {
         node.broadcasts.add(b.message());
         byte[] bytes = RegistryMessage.encode(b.message());
         for (Node to : nodes.values()) {
-          if (to != node && linked(node, to) && broadcastFilter.test(to, b.message())) {
+          if (to != node && linked(node, to) && broadcastFilter.passes(node, to, b.message())) {
             later(latency, to, () -> apply(to, to.replica.onBroadcast(node.name, bytes, now)));
           }
         }
@@ -213,12 +249,17 @@ final class ReplicaCluster {
         Node to = nodes.get(send.peer());
         byte[] bytes = RegistryMessage.encode(send.message());
         if (linked(node, to)) {
-          later(latency, to, () -> apply(to, to.replica.onControl(node.name, bytes, now)));
+          later(latency, to, () -> {
+            to.received.add(send.message());
+            apply(to, to.replica.onControl(node.name, bytes, now));
+          });
         }
       } else if (effect instanceof RegistryEffect.Schedule s) {
         later(s.delay().toMillis(), node, () -> apply(node, node.replica.onTimer(s.timer(), now)));
       } else if (effect instanceof RegistryEffect.Emit emit) {
         node.events.add(emit.event());
+      } else if (effect instanceof RegistryEffect.SearchDone done) {
+        node.searches.put(done.search(), done.instance());
       } else if (effect instanceof RegistryEffect.Visible v) {
         if (v.instances().isEmpty()) {
           node.snapshot.remove(v.service());

@@ -83,17 +83,22 @@ class ServiceInstanceCodecTest {
   @Test
   void registryMessagesRoundTripAndMalformedOnesAreRefused() {
     Lease lease = new Lease(NodeName.of("a@h"), 5, 7);
-    for (RegistryMessage m : new RegistryMessage[] {new RegistryMessage.Heartbeat(lease),
-        new RegistryMessage.Delta(new byte[] {1, 2}), new RegistryMessage.DigestOffer(new byte[] {3}, true),
-        new RegistryMessage.Chunk(new byte[0])}) {
+    for (RegistryMessage m : new RegistryMessage[] {new RegistryMessage.Heartbeat(lease, 0xFFFF_FFFFL, -5),
+        new RegistryMessage.Delta(77, new byte[] {1, 2}), new RegistryMessage.DigestOffer(9, new byte[] {3}, true),
+        new RegistryMessage.Chunk(8, new byte[0])}) {
       RegistryMessage back = RegistryMessage.decode(RegistryMessage.encode(m));
       assertThat(RegistryMessage.encode(back)).isEqualTo(RegistryMessage.encode(m));
     }
     assertThat(((RegistryMessage.Heartbeat) RegistryMessage.decode(RegistryMessage.encode(
-        new RegistryMessage.Heartbeat(lease)))).lease()).isEqualTo(lease);
+        new RegistryMessage.Heartbeat(lease, 0, 0)))).lease()).isEqualTo(lease);
     assertThatThrownBy(() -> RegistryMessage.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RegistryMessage.decode(new byte[] {9})).hasMessageContaining("unknown");
     assertThatThrownBy(() -> RegistryMessage.decode(new byte[] {3, 2})).hasMessageContaining("reply flag");
+    assertThatThrownBy(() -> RegistryMessage.decode(new byte[] {1, 0, 0, 0})).hasMessageContaining("delta truncated");
+    assertThatThrownBy(() -> RegistryMessage.decode(new byte[] {1, -1, 0, 0, 0, 0, 0, 0, 0}))
+        .hasMessageContaining("negative incarnation");
+    assertThat(((RegistryMessage.Delta) RegistryMessage.decode(RegistryMessage.encode(
+        new RegistryMessage.Delta(77, new byte[] {5})))).incarnation()).isEqualTo(77);
     assertThatThrownBy(() -> RegistryMessage.decode(new byte[] {2, 3, 'a', '@', 'h'})).hasMessageContaining("lease");
   }
 
