@@ -146,6 +146,12 @@ public final class Liveness {
     return r != null && nodeIncarnation >= r.incarnation && nowMillis - r.renewedAt <= expiryMillis;
   }
 
+  /** True when {@code node} is tracked and {@link #expire} found its lease run out (no heartbeat since). */
+  public boolean isExpired(NodeName node) {
+    Record r = records.get(node);
+    return r != null && r.expired;
+  }
+
   /** The newest known life of {@code node}, if it is tracked. */
   public OptionalLong incarnationOf(NodeName node) {
     if (node.equals(self)) {
@@ -193,6 +199,17 @@ public final class Liveness {
     List<NodeName> out = new ArrayList<>(forgotten);
     forgotten.clear();
     out.sort(null);
+    return out;
+  }
+
+  /** The tracked nodes whose lease runs at {@code nowMillis}. */
+  public List<NodeName> liveNodes(long nowMillis) {
+    List<NodeName> out = new ArrayList<>();
+    records.forEach((node, r) -> {
+      if (!r.expired && nowMillis - r.renewedAt <= expiryMillis) {
+        out.add(node);
+      }
+    });
     return out;
   }
 

@@ -62,6 +62,9 @@ import java.util.random.RandomGenerator;
  */
 public final class RegistryReplica {
 
+  /** How many nodes remove a dead node's entries at once; the others stand by (see removalDelay). */
+  static final int REMOVERS = 2;
+
   /** The reason of a {@link ServiceEvent.Down} for an instance whose node restarted. */
   public static final String RESTARTED = "restarted";
   /** The reason of a {@link ServiceEvent.Down} for an instance whose node's lease ran out. */
@@ -83,10 +86,14 @@ public final class RegistryReplica {
   private int visibleCount;
   /** Instances removed by anti-entropy while their node's lease still ran: cause not known yet. */
   private final Map<NodeName, List<ServiceInstance>> undecided = new HashMap<>();
+  /** Expired nodes whose entries a {@link RegistryTimer.RemoveExpired} is due to remove. */
+  private final Set<NodeName> removalsDue = new java.util.HashSet<>();
   /** The active view, in the order peers came up; anti-entropy picks a random one. */
   private final List<NodeName> neighbours = new ArrayList<>();
   private long instanceCounter;
   private boolean heartbeating;
+  /** Whether a delta of this life went out (the first carries the start context). */
+  private boolean announced;
   /** When the last registration of this node went, for the heartbeats that outlive it. */
   private long emptySince;
 
@@ -113,13 +120,11 @@ public final class RegistryReplica {
   // ------------------------------------------------------------------ inputs
 
   /**
-   * Announces this life and arms the timers. The start delta tells every replica that counters of
-   * this node below the first it will use are spoken for: entries an earlier life of this node
-   * published vanish wherever it arrives.
+   * Arms the timers. Nothing is broadcast yet: this life announces itself with its first delta
+   * (see {@link #publish}), and to each neighbour with its first digest.
    */
   public List<RegistryEffect> start(long now) {
     RegistryOutbox out = new RegistryOutbox();
-    publish(map.startDelta(), out);
     out.schedule(RegistryTimer.Periodic.HEARTBEAT, config.liveness().heartbeatInterval());
     out.schedule(RegistryTimer.Periodic.EXPIRY_CHECK, expiryPeriod());
     out.schedule(RegistryTimer.Periodic.ANTI_ENTROPY, config.antiEntropyInterval());
@@ -560,10 +565,7 @@ public final class RegistryReplica {
     for (NodeName node : liveness.expire(now)) {
       out.add(new RegistryEffect.LeaseExpired(node));
       hideNode(node, LEASE_EXPIRED, out);
-      // Every node would remove the same entries; a random pause lets the first removal reach the
-      // others before they make their own, so one death is usually one delta, not N.
-      long jitter = random.nextInt(Math.max(1, (int) config.liveness().heartbeatInterval().toMillis()));
-      out.schedule(new RegistryTimer.RemoveExpired(node), Duration.ofMillis(jitter));
+      scheduleRemoval(node, 0, now, out);
     }
     for (NodeName node : liveness.forgotten()) {
       out.add(new RegistryEffect.LeaseDeadline(node, Long.MIN_VALUE));
@@ -571,7 +573,47 @@ public final class RegistryReplica {
     out.schedule(RegistryTimer.Periodic.EXPIRY_CHECK, expiryPeriod());
   }
 
+  /**
+   * When to remove the entries of {@code dead}, whose lease just ran out here. Every node hides them
+   * at its own expiry; the removal only tidies the replicas (and tells nodes whose lease has not run
+   * out yet that the node is gone), so one remover is enough, and a removal from every node would
+   * be one broadcast per node per death. The {@value #REMOVERS} nodes that rank first for
+   * {@code dead} (rendezvous hashing over the live nodes whose heartbeats this node hears, itself
+   * included while it beats) remove within a quarter of a heartbeat interval; every other node waits
+   * two to four intervals and removes only what is still held then, in case those were gone too.
+   * Nodes' views of who is live differ a little, so now and then a few more remove; never all.
+   */
+  private long removalDelay(NodeName dead, long now) {
+    int interval = (int) Math.max(4, config.liveness().heartbeatInterval().toMillis());
+    boolean duty = false;
+    if (heartbeating) {
+      long mine = rank(dead, self);
+      int ahead = 0;
+      for (NodeName other : liveness.liveNodes(now)) {
+        if (rank(dead, other) < mine) {
+          ahead++;
+        }
+      }
+      duty = ahead < REMOVERS;
+    }
+    return duty ? random.nextInt(interval / 4) : 2L * interval + random.nextInt(2 * interval);
+  }
+
+  private static long rank(NodeName dead, NodeName candidate) {
+    long z = dead.hashCode() * 0x9E3779B97F4A7C15L + candidate.hashCode();
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private void scheduleRemoval(NodeName node, long graceMillis, long now, RegistryOutbox out) {
+    if (removalsDue.add(node)) {
+      out.schedule(new RegistryTimer.RemoveExpired(node), Duration.ofMillis(graceMillis + removalDelay(node, now)));
+    }
+  }
+
   private void removeExpired(NodeName node, long now, RegistryOutbox out) {
+    removalsDue.remove(node);
     OptionalLong incarnation = liveness.incarnationOf(node);
     if (incarnation.isPresent() && liveness.isLive(node, incarnation.getAsLong(), now)) {
       return; // revived meanwhile
@@ -588,9 +630,20 @@ public final class RegistryReplica {
         codec.encode(map.digest()), false)));
   }
 
+  /**
+   * Broadcasts a delta. The first one of this life also carries the start context: every counter of
+   * this node below the first it uses is spoken for, so entries an earlier life of this node
+   * published vanish wherever it arrives, in the same merge that adds the new ones. A node that never
+   * publishes anything costs no broadcast; its earlier life's entries go when that life's lease runs
+   * out, or at once on the neighbours it exchanges digests with.
+   */
   private void publish(OrMapDelta<ServiceInstance> delta, RegistryOutbox out) {
     if (delta.isEmpty()) {
       return;
+    }
+    if (!announced) {
+      announced = true;
+      delta = delta.join(map.startDelta());
     }
     for (byte[] chunk : codec.encodeChunks(delta)) {
       out.add(new RegistryEffect.Broadcast(new RegistryMessage.Delta(liveness.incarnation(), chunk)));
@@ -650,11 +703,23 @@ public final class RegistryReplica {
       if (restarted) {
         dropOlderLives(i.node(), out);
       }
+      if (!tracked && !i.node().equals(self)) {
+        // Tracked afresh (never heard of, or forgotten long after it expired): entries of it this
+        // replica still holds are of a live node again, not only the ones arriving now.
+        refreshVisibility(i.node(), now, out);
+      }
       if (i.node().equals(self) && i.incarnation() != liveness.incarnation()) {
         continue; // an earlier life of this node: the start delta removes it everywhere
       }
-      if (liveness.isLive(i.node(), i.incarnation(), now) && show(entry.dot(), i)) {
-        out.emit(new ServiceEvent.Registered(i));
+      if (liveness.isLive(i.node(), i.incarnation(), now)) {
+        if (show(entry.dot(), i)) {
+          out.emit(new ServiceEvent.Registered(i));
+        }
+      } else if (liveness.isExpired(i.node())) {
+        // An entry of a node already expired here, arriving late (anti-entropy from a node that got
+        // it before the death, or from the node itself after a partition): it goes the way the
+        // node's other entries went, unless within a lease the node shows it is alive.
+        scheduleRemoval(i.node(), config.liveness().leaseExpiry().toMillis(), now, out);
       }
     }
     if (lostOwn) {
@@ -684,7 +749,11 @@ public final class RegistryReplica {
     }
   }
 
-  /** Entries of {@code node}'s earlier lives: hidden as down at once and removed everywhere. */
+  /**
+   * Entries of {@code node}'s earlier lives: hidden as down at once and removed here. Not broadcast:
+   * every node learns of the new life itself (its heartbeat, its first delta, which carries the same
+   * removal, or its digests), so one restart is not a removal broadcast from every node.
+   */
   private void dropOlderLives(NodeName node, RegistryOutbox out) {
     long current = liveness.incarnationOf(node).orElse(0);
     List<Dot> old = new ArrayList<>();
@@ -702,7 +771,7 @@ public final class RegistryReplica {
     if (old.isEmpty()) {
       return;
     }
-    publish(map.remove(old).delta(), out);
+    map.remove(old);
     touched.forEach(service -> rebuild(service, out));
   }
 

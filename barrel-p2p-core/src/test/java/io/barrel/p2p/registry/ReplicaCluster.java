@@ -179,10 +179,16 @@ final class ReplicaCluster {
 
   /** Heals every cut; the nodes that can reach each other again exchange digests (PeerUp). */
   void heal() {
-    List<Set<NodeName>> healed = new ArrayList<>(cut);
-    cut.clear();
-    for (Set<NodeName> pair : healed) {
+    // In a fixed order: Set.of iterates in an order that changes from one JVM to the next.
+    List<List<NodeName>> healed = new ArrayList<>();
+    for (Set<NodeName> pair : cut) {
       List<NodeName> two = new ArrayList<>(pair);
+      two.sort(null);
+      healed.add(two);
+    }
+    healed.sort((x, y) -> x.get(0).equals(y.get(0)) ? x.get(1).compareTo(y.get(1)) : x.get(0).compareTo(y.get(0)));
+    cut.clear();
+    for (List<NodeName> two : healed) {
       Node a = nodes.get(two.get(0));
       Node b = nodes.get(two.get(1));
       if (a.up && b.up) {

@@ -62,6 +62,7 @@ final class Simulator {
   private long events;
   private BroadcastLedger ledger;
   private PlumtreeConfig broadcastConfig;
+  private SimLayer layer = SimLayer.NONE;
 
   /**
    * @param size number of nodes, named {@code n0@sim} ... ; none has joined yet
@@ -200,6 +201,20 @@ final class Simulator {
         node.broadcast = new Plumtree(node.name, node.membership.activeView(), config, nodeRandom(node.index, 2));
       }
     }
+  }
+
+  /** Puts a layer above Plumtree on every node (the registry): told of deliveries and neighbours. */
+  void attachLayer(SimLayer upper) {
+    this.layer = upper;
+  }
+
+  /** Node {@code origin} broadcasts {@code payload} on {@code topic} now(), for a layer; returns its id. */
+  MessageId broadcast(int origin, Topic topic, byte[] payload) {
+    SimNode node = nodes[origin];
+    MessageId id = node.broadcast.newMessageId();
+    ledger.start(id, origin, now());
+    applyBroadcast(node, node.broadcast.broadcast(id, topic, payload, nanos()));
+    return id;
   }
 
   /** Node {@code origin} broadcasts a small payload now(); returns the broadcast's id. */
@@ -348,11 +363,13 @@ final class Simulator {
       if (node.broadcast != null) {
         applyBroadcast(node, node.broadcast.neighbourUp(peer.name, nanos()));
       }
+      layer.neighbour(node, peer, true);
     } else if (event instanceof MembershipEvent.PeerDown) {
       node.neighbourDown(peer.index);
       if (node.broadcast != null) {
         applyBroadcast(node, node.broadcast.neighbourDown(peer.name, nanos()));
       }
+      layer.neighbour(node, peer, false);
     }
   }
 
@@ -374,6 +391,7 @@ final class Simulator {
         agenda.traffic(schedule.delay().toMillis(), EventQueue.Kind.BROADCAST_TIMER, node, null, schedule.timer(), 0);
       } else if (effect instanceof PlumtreeEffect.Deliver deliver) {
         ledger.delivered(node.index, deliver, now());
+        layer.delivered(node, deliver);
       } else {
         throw new AssertionError("unhandled broadcast effect " + effect);
       }
