@@ -25,15 +25,16 @@ public record CallOptions(String service, LoadBalancer balancer, InstanceFilter 
     Map<String, CallPolicy> methodPolicies, OutlierPolicy outliers, int maxConcurrentPerInstance,
     Map<String, String> headers) {
 
-  /** Checks the options and keeps unmodifiable copies of the maps. */
+  /** Checks the options and keeps unmodifiable copies of the maps; a null map means an empty one. */
   public CallOptions {
+    methodPolicies = methodPolicies == null ? Map.of() : methodPolicies;
+    headers = headers == null ? Map.of() : headers;
     Objects.requireNonNull(balancer, "balancer");
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(outliers, "outliers");
-    methodPolicies = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(methodPolicies,
-        "methodPolicies")));
-    headers = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(headers, "headers")));
+    methodPolicies = Collections.unmodifiableMap(new LinkedHashMap<>(methodPolicies));
+    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     for (String key : headers.keySet()) {
       if (!RpcFrame.isValidHeaderKey(key)) {
         throw new IllegalArgumentException("header key '" + key + "' must be 1.." + RpcLimits.MAX_HEADER_KEY_LENGTH

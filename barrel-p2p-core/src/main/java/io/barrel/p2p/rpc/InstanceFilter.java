@@ -22,16 +22,20 @@ public record InstanceFilter(String version, Set<String> tags) implements Predic
 
   private static final InstanceFilter ANY = new InstanceFilter("", Set.of());
 
-  /** Checks the version pattern; null becomes "" (any) and the tags become an unmodifiable sorted copy. */
+  /**
+   * Checks the version pattern; null becomes "" (any), null tags none, and the tags become an
+   * unmodifiable sorted copy.
+   */
   public InstanceFilter {
     version = version == null ? "" : version;
+    tags = tags == null ? Set.of() : tags;
     int star = version.indexOf('*');
     if (star >= 0 && star != version.length() - 1) {
       throw new IllegalArgumentException("version filter '" + version
           + "' may only end in '*' (a prefix such as '2.*'), it cannot have '*' elsewhere");
     }
     TreeSet<String> copy = new TreeSet<>();
-    for (String tag : Objects.requireNonNull(tags, "tags")) {
+    for (String tag : tags) {
       if (tag == null || tag.isEmpty()) {
         throw new IllegalArgumentException("a tag filter must not contain an empty or null tag");
       }
@@ -52,7 +56,7 @@ public record InstanceFilter(String version, Set<String> tags) implements Predic
 
   /** This filter with other required tags. */
   public InstanceFilter withTags(Set<String> tags) {
-    return new InstanceFilter(version, tags);
+    return new InstanceFilter(version, Objects.requireNonNull(tags, "tags"));
   }
 
   /** Whether this filter accepts every instance. */

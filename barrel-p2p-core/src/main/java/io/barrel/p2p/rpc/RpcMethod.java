@@ -12,6 +12,7 @@ import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -114,6 +115,19 @@ public record RpcMethod(Method method, MethodId id, String signature, MethodShap
         || method.getDeclaringClass().isAnnotationPresent(Idempotent.class);
     String signature = MethodId.signature(method);
     return new RpcMethod(method, MethodId.ofSignature(signature), signature, shape, valueType, idempotent);
+  }
+
+  /**
+   * The methods of {@code serviceInterface} that proxies and exports carry, checked as
+   * {@link ServiceExport} and {@link ServiceLocator#proxy} check them, in signature order. Lets a
+   * framework refuse an unusable interface at startup, before any node runs.
+   *
+   * @throws IllegalArgumentException when a method cannot be called remotely, or the interface has
+   *     none; the message says why
+   */
+  public static List<RpcMethod> ofInterface(Class<?> serviceInterface) {
+    Objects.requireNonNull(serviceInterface, "serviceInterface");
+    return List.copyOf(ServiceExport.table(serviceInterface).values());
   }
 
   /** The call mode requests for this method carry. */

@@ -33,6 +33,8 @@ class InstanceFilterTest {
 
     assertThat(filter.version()).isEmpty();
     assertThat(filter).isEqualTo(InstanceFilter.any());
+    assertThat(new InstanceFilter("", null)).as("null tags (as a binder passes them) mean none")
+        .isEqualTo(InstanceFilter.any());
   }
 
   @Test

@@ -177,6 +177,17 @@ class RpcMethodTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("type variable T");
   }
 
+  @Test
+  void ofInterfaceChecksEveryRemoteMethodInSignatureOrderAndLeavesObjectAndStaticMethodsOut() {
+    assertThat(RpcMethod.ofInterface(AllIdempotent.class)).extracting(RpcMethod::signature).containsExactly("get()");
+    assertThat(RpcMethod.ofInterface(Shapes.class)).extracting(RpcMethod::signature)
+        .startsWith("fireAndForget(java.lang.String)", "future()").hasSize(9);
+    assertThatThrownBy(() -> RpcMethod.ofInterface(Refused.class)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Refused.");
+    assertThatThrownBy(() -> RpcMethod.ofInterface(java.io.Serializable.class))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no methods to call remotely");
+  }
+
   private static void assertShape(String name, MethodShape shape, Class<?> valueType) {
     RpcMethod m = RpcMethod.of(method(Shapes.class, name));
     assertThat(m.shape()).as(name).isEqualTo(shape);
