@@ -1,6 +1,7 @@
 package io.barrel.p2p.autoconfigure;
 
 import io.barrel.p2p.NodeConfig;
+import io.barrel.p2p.rpc.LoadBalancer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
@@ -30,11 +31,13 @@ public final class CoreDefaultProperties {
   public static final String SOURCE_NAME = "barrelP2pCoreDefaults";
 
   /**
-   * NodeConfig components that are not properties: the name is {@code node-name}, the rest are beans.
-   * The RPC settings (codec and load balancer objects among them) are not bound yet: the node runs
-   * with the core's RPC defaults until the starter maps them.
+   * Record components under NodeConfig that are not properties, as dotted paths of component names:
+   * the name is {@code node-name}; discovery backends, metrics and the RPC codec are beans; a default
+   * service name for every proxy makes no sense (a client group names its own); per-method policies
+   * need every field of a policy, which a property map cannot default.
    */
-  static final Set<String> NOT_PROPERTIES = Set.of("name", "customDiscovery", "metrics", "rpc");
+  static final Set<String> NOT_PROPERTIES = Set.of("name", "customDiscovery", "metrics", "rpc.codec",
+      "rpc.callDefaults.service", "rpc.callDefaults.methodPolicies");
 
   private static final String DISCOVERY_FILE_DIRECTORY = P2pProperties.PREFIX + ".discovery.file-directory";
 
@@ -55,32 +58,38 @@ public final class CoreDefaultProperties {
   /** Every default as a property name and the string Spring binds it from. */
   public static Map<String, Object> render() {
     Map<String, Object> out = new LinkedHashMap<>();
-    renderRecord(P2pProperties.PREFIX, coreDefaults(), NOT_PROPERTIES, out);
+    renderRecord(P2pProperties.PREFIX, "", coreDefaults(), out);
     // As in NodeConfig.Builder, the file backend lives under the data directory unless set.
     out.put(DISCOVERY_FILE_DIRECTORY, "${" + P2pProperties.PREFIX + ".data-directory}/discovery");
     return out;
   }
 
-  private static void renderRecord(String prefix, Record value, Set<String> skip, Map<String, Object> out) {
+  /**
+   * @param path the dotted component names from NodeConfig down to {@code value}, "" at the top
+   */
+  private static void renderRecord(String prefix, String path, Record value, Map<String, Object> out) {
     for (RecordComponent component : value.getClass().getRecordComponents()) {
-      if (skip.contains(component.getName())) {
+      String componentPath = path.isEmpty() ? component.getName() : path + "." + component.getName();
+      if (NOT_PROPERTIES.contains(componentPath)) {
         continue;
       }
-      renderValue(prefix + "." + kebab(component.getName()), read(component, value), out);
+      renderValue(prefix + "." + kebab(component.getName()), componentPath, read(component, value), out);
     }
   }
 
-  private static void renderValue(String name, Object value, Map<String, Object> out) {
+  private static void renderValue(String name, String path, Object value, Map<String, Object> out) {
     if (value == null) {
       return; // unset: the record's constructor receives null, which is what its default means
     }
     if (value instanceof Record nested) {
-      renderRecord(name, nested, Set.of(), out);
+      renderRecord(name, path, nested, out);
     } else if (value instanceof Collection<?> list) {
       int i = 0;
       for (Object element : list) {
-        renderValue(name + "[" + i++ + "]", element, out);
+        renderValue(name + "[" + i++ + "]", path, element, out);
       }
+    } else if (value instanceof Map<?, ?> map) {
+      map.forEach((key, element) -> renderValue(name + "." + key, path, element, out));
     } else {
       out.put(name, scalar(name, value));
     }
@@ -97,8 +106,25 @@ public final class CoreDefaultProperties {
     if (value instanceof Path || value instanceof String || value instanceof Number || value instanceof Boolean) {
       return value.toString();
     }
+    if (value instanceof LoadBalancer balancer) {
+      return balancerName(name, balancer);
+    }
     throw new IllegalStateException("the core default " + name + " has type " + value.getClass().getName()
         + ", which barrel-p2p-autoconfigure does not know how to write as a property");
+  }
+
+  /** A built-in balancer's configuration name, which {@link LoadBalancer#named} turns back into one like it. */
+  private static String balancerName(String name, LoadBalancer balancer) {
+    String candidate = balancer.toString();
+    try {
+      if (LoadBalancer.named(candidate).getClass() == balancer.getClass()) {
+        return candidate;
+      }
+    } catch (IllegalArgumentException notAName) {
+      // falls through to the failure below
+    }
+    throw new IllegalStateException("the core default " + name + " is the load balancer " + candidate
+        + ", which has no configuration name barrel-p2p-autoconfigure could write as a property");
   }
 
   /** The largest whole unit: {@code 30s}, {@code 5m}, {@code 500ms}. */
@@ -146,6 +172,9 @@ public final class CoreDefaultProperties {
         io.barrel.p2p.membership.MembershipConfig.class, io.barrel.p2p.broadcast.PlumtreeConfig.class,
         io.barrel.p2p.registry.RegistryConfig.class, io.barrel.p2p.registry.LivenessConfig.class,
         io.barrel.p2p.registry.OverlayConfig.class,
-        io.barrel.p2p.crdt.CrdtConfig.class, io.barrel.p2p.transport.auth.ExemptNodePattern.class);
+        io.barrel.p2p.crdt.CrdtConfig.class, io.barrel.p2p.transport.auth.ExemptNodePattern.class,
+        io.barrel.p2p.rpc.RpcConfig.class, io.barrel.p2p.rpc.RpcLimits.class, io.barrel.p2p.rpc.CallOptions.class,
+        io.barrel.p2p.rpc.InstanceFilter.class, io.barrel.p2p.rpc.CallPolicy.class,
+        io.barrel.p2p.rpc.OutlierPolicy.class);
   }
 }

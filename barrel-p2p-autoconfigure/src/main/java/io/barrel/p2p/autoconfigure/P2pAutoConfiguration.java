@@ -4,6 +4,8 @@ import io.barrel.p2p.NodeConfig;
 import io.barrel.p2p.P2pNode;
 import io.barrel.p2p.discovery.Discovery;
 import io.barrel.p2p.metrics.Metrics;
+import io.barrel.p2p.rpc.RpcCodec;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -42,12 +44,24 @@ public final class P2pAutoConfiguration {
     return new ExemptNodePatternConverter();
   }
 
-  /** The node's configuration: the properties, plus a {@link Metrics} bean and {@link Discovery} beans if any. */
+  /** Binds {@code barrel.p2p.rpc.call-defaults.balancer} and {@code barrel.p2p.client.<group>.balancer}. */
+  @Bean
+  @ConfigurationPropertiesBinding
+  @ConditionalOnMissingBean
+  static LoadBalancerConverter p2pLoadBalancerConverter(BeanFactory beanFactory) {
+    return new LoadBalancerConverter(beanFactory);
+  }
+
+  /**
+   * The node's configuration: the properties, plus a {@link Metrics} bean, {@link Discovery} beans
+   * and an {@link RpcCodec} bean if any.
+   */
   @Bean
   @ConditionalOnMissingBean
   NodeConfig p2pNodeConfig(P2pProperties properties, ObjectProvider<Metrics> metrics,
-      ObjectProvider<Discovery> discoveries) {
-    return properties.toNodeConfig(metrics.getIfAvailable(Metrics::noop), discoveries.orderedStream().toList());
+      ObjectProvider<Discovery> discoveries, ObjectProvider<RpcCodec> codec) {
+    return properties.toNodeConfig(metrics.getIfAvailable(Metrics::noop), discoveries.orderedStream().toList(),
+        codec.getIfUnique());
   }
 
   /** The node; {@link P2pNodeLifecycle} starts it. */

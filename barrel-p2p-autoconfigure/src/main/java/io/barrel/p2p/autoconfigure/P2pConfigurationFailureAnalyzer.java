@@ -1,5 +1,7 @@
 package io.barrel.p2p.autoconfigure;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -40,13 +42,14 @@ public final class P2pConfigurationFailureAnalyzer extends AbstractFailureAnalyz
     if (refusal == null || refusal.getMessage() == null) {
       return null;
     }
-    Matcher m = PROPERTY.matcher(refusal.getMessage());
-    if (!m.find()) {
+    String property = refusedProperty(rootFailure, refusal.getMessage());
+    if (property == null) {
       return null;
     }
-    String property = m.group();
+    String message = refusal.getMessage().contains(property) ? refusal.getMessage()
+        : property + ": " + refusal.getMessage();
     StringBuilder description = new StringBuilder("Invalid barrel-p2p configuration: ")
-        .append(refusal.getMessage()).append("\n\n    Property: ").append(property);
+        .append(message).append("\n\n    Property: ").append(property);
     ConfigurationProperty set = lookup(property);
     if (set != null) {
       description.append("\n    Value: \"").append(set.getValue()).append('"');
@@ -57,6 +60,32 @@ public final class P2pConfigurationFailureAnalyzer extends AbstractFailureAnalyz
     return new FailureAnalysis(description.toString(), "Set " + property + " to a value it allows (above), or"
         + " remove it to use the default. docs/spring-boot.md lists every barrel.p2p property with its default"
         + " and allowed values; IDEs complete them from the starter's configuration metadata.", cause);
+  }
+
+  /**
+   * The property a refusal is about: named in the message (most core records do), or else found
+   * among the components of the innermost record being bound, from the words the message starts
+   * with ({@code "max attempts must be 1..10"} under {@code barrel.p2p.rpc.call-defaults.policy}).
+   */
+  private static @Nullable String refusedProperty(Throwable failure, String message) {
+    Matcher m = PROPERTY.matcher(message);
+    if (m.find()) {
+      return m.group();
+    }
+    BindException innermost = null;
+    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof BindException bind) {
+        innermost = bind;
+      }
+    }
+    Class<?> type = innermost == null ? null : innermost.getTarget().getType().resolve();
+    if (type == null || !type.isRecord()) {
+      return null;
+    }
+    List<String> components = Arrays.stream(type.getRecordComponents())
+        .map(c -> CoreDefaultProperties.kebab(c.getName())).toList();
+    String record = innermost.getName().toString();
+    return MessageSubject.find(message, components).map(c -> record + "." + c).orElse(null);
   }
 
   private @Nullable ConfigurationProperty lookup(String property) {

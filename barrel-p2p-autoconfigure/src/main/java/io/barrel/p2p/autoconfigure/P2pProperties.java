@@ -9,13 +9,18 @@ import io.barrel.p2p.identity.TrustMode;
 import io.barrel.p2p.membership.MembershipConfig;
 import io.barrel.p2p.metrics.Metrics;
 import io.barrel.p2p.registry.RegistryConfig;
+import io.barrel.p2p.rpc.CallOptions;
+import io.barrel.p2p.rpc.RpcCodec;
+import io.barrel.p2p.rpc.RpcConfig;
 import io.barrel.p2p.transport.TransportConfig;
 import io.barrel.p2p.transport.auth.AuthConfig;
 import io.barrel.p2p.transport.auth.UnsafeConfigurationException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.validation.Errors;
@@ -24,9 +29,10 @@ import org.springframework.validation.Validator;
 /**
  * The {@code barrel.p2p.*} properties. Settings the core already models are bound straight onto its
  * configuration records ({@link TransportConfig}, {@link AuthConfig}, {@link DiscoveryConfig},
- * {@link MembershipConfig}, {@link PlumtreeConfig}, {@link RegistryConfig}), whose constructors
- * validate them; a property left unset keeps the core's default, which {@link CoreDefaultProperties}
- * supplies. Only what the core has no record for is declared here.
+ * {@link MembershipConfig}, {@link PlumtreeConfig}, {@link RegistryConfig}, {@link RpcConfig}), whose
+ * constructors validate them; a property left unset keeps the core's default, which
+ * {@link CoreDefaultProperties} supplies. Only what the core has no record for is declared here: the
+ * starter's own switches and the client groups of injected proxies ({@link ClientGroupProperties}).
  *
  * <p>Validated when bound ({@link #validate}): a mistake fails startup with the property's name and
  * what it accepts.
@@ -93,10 +99,31 @@ public class P2pProperties implements Validator {
   @NestedConfigurationProperty
   private RegistryConfig registry = CORE.registry();
 
+  /**
+   * RPC: message limits, how many calls this node serves and keeps in flight per peer, how long a
+   * stop waits for calls being served, and the options of every proxy (call-defaults).
+   */
+  @NestedConfigurationProperty
+  private RpcConfig rpc = CORE.rpc();
+
+  /**
+   * Client groups of injected service proxies (@ImportP2pServices(group = ...)), by group name: how
+   * their calls are routed, timed and retried; unset settings come from rpc.call-defaults.
+   */
+  private Map<String, ClientGroupProperties> client = new LinkedHashMap<>();
+
   private final Shutdown shutdown = new Shutdown();
 
   /** The node configuration these properties describe, with the application's metrics and extra discovery backends. */
   public NodeConfig toNodeConfig(Metrics metrics, List<Discovery> customDiscovery) {
+    return toNodeConfig(metrics, customDiscovery, null);
+  }
+
+  /**
+   * The node configuration these properties describe, with the application's metrics, extra
+   * discovery backends and RPC codec (null for the core's).
+   */
+  public NodeConfig toNodeConfig(Metrics metrics, List<Discovery> customDiscovery, RpcCodec codec) {
     if (nodeName == null) {
       throw new IllegalStateException(PREFIX + ".node-name is not set");
     }
@@ -113,6 +140,7 @@ public class P2pProperties implements Validator {
         .membership(membership)
         .broadcast(broadcast)
         .registry(registry)
+        .rpc(codec == null ? rpc : rpc.withCodec(codec))
         .build();
   }
 
@@ -147,6 +175,28 @@ public class P2pProperties implements Validator {
       p.auth.validate();
     } catch (UnsafeConfigurationException e) {
       errors.rejectValue("auth", "unsafe", e.getMessage());
+    }
+    p.client.forEach((group, settings) -> validateGroup(errors, group, settings, p.rpc.callDefaults()));
+  }
+
+  /** Property names of a client group, for messages. */
+  static final List<String> CLIENT_GROUP_PROPERTIES = List.of("service", "deadline", "max-attempts",
+      "initial-backoff", "max-backoff", "jitter", "balancer", "version", "tags", "max-concurrent-per-instance",
+      "headers", "outliers.consecutive-failures", "outliers.base-ejection", "outliers.max-ejection",
+      "outliers.max-ejected-percent");
+
+  private static void validateGroup(Errors errors, String group, ClientGroupProperties settings,
+      CallOptions defaults) {
+    String prefix = PREFIX + ".client." + group;
+    if (settings == null) {
+      return;
+    }
+    try {
+      settings.over(defaults);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      String property = MessageSubject.find(e.getMessage(), CLIENT_GROUP_PROPERTIES).map(n -> prefix + "." + n)
+          .orElse(prefix);
+      errors.rejectValue("client[" + group + "]", "invalid", property + ": " + e.getMessage());
     }
   }
 
@@ -259,6 +309,22 @@ public class P2pProperties implements Validator {
 
   public void setRegistry(RegistryConfig registry) {
     this.registry = registry;
+  }
+
+  public RpcConfig getRpc() {
+    return rpc;
+  }
+
+  public void setRpc(RpcConfig rpc) {
+    this.rpc = rpc;
+  }
+
+  public Map<String, ClientGroupProperties> getClient() {
+    return client;
+  }
+
+  public void setClient(Map<String, ClientGroupProperties> client) {
+    this.client = client;
   }
 
   public Shutdown getShutdown() {

@@ -1,0 +1,68 @@
+package io.barrel.p2p.autoconfigure.rpc;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The interfaces a {@code @P2pService} bean is published under: those named in the annotation, or
+ * else every interface its class and superclasses implement directly, without infrastructure (JDK,
+ * Spring, Kotlin, Groovy). A service interface's own super-interfaces come with it, not as services.
+ */
+final class ServiceInterfaces {
+
+  /** Packages whose interfaces are infrastructure, never services. */
+  static final List<String> INFRASTRUCTURE = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
+      "org.springframework.", "kotlin.", "groovy.");
+
+  private ServiceInterfaces() {}
+
+  /**
+   * @param bean the bean name, for messages
+   * @param targetClass the bean's own class (behind any proxy)
+   * @param named the interfaces the annotation names, empty for the default rule
+   * @throws IllegalStateException naming the bean and what to change, when there is no interface to
+   *     publish or a named one is not implemented
+   */
+  static List<Class<?>> of(String bean, Class<?> targetClass, Class<?>[] named) {
+    if (named.length > 0) {
+      for (Class<?> type : named) {
+        if (!type.isInterface() || type.isAnnotation()) {
+          throw new IllegalStateException("@P2pService bean '" + bean + "' names " + type.getName()
+              + " in interfaces, which is not an interface; name the service interfaces it implements");
+        }
+        if (!type.isAssignableFrom(targetClass)) {
+          throw new IllegalStateException("@P2pService bean '" + bean + "' (" + targetClass.getName()
+              + ") does not implement " + type.getName() + ", named in @P2pService(interfaces); implement it"
+              + " or remove it from interfaces");
+        }
+      }
+      return List.copyOf(new LinkedHashSet<>(List.of(named)));
+    }
+    Set<Class<?>> found = new LinkedHashSet<>();
+    for (Class<?> c = targetClass; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Class<?> type : c.getInterfaces()) {
+        if (!isInfrastructure(type)) {
+          found.add(type);
+        }
+      }
+    }
+    if (found.isEmpty()) {
+      throw new IllegalStateException("@P2pService bean '" + bean + "' (" + targetClass.getName() + ") implements no"
+          + " service interface; callers need one: implement an interface with the methods to publish (those"
+          + " in " + INFRASTRUCTURE + " do not count)");
+    }
+    return new ArrayList<>(found);
+  }
+
+  static boolean isInfrastructure(Class<?> type) {
+    String name = type.getName();
+    for (String prefix : INFRASTRUCTURE) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
