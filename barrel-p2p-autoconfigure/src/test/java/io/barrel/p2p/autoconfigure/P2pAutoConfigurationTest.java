@@ -15,11 +15,21 @@ import io.barrel.p2p.metrics.Metrics;
 import io.barrel.p2p.registry.LivenessConfig;
 import io.barrel.p2p.registry.ServiceEvent;
 import io.barrel.p2p.registry.ServiceMetadata;
+import io.barrel.p2p.rpc.CallOptions;
+import io.barrel.p2p.rpc.CallPolicy;
+import io.barrel.p2p.rpc.InstanceFilter;
+import io.barrel.p2p.rpc.JacksonCborCodec;
+import io.barrel.p2p.rpc.LoadBalancer;
+import io.barrel.p2p.rpc.OutlierPolicy;
+import io.barrel.p2p.rpc.RpcCodec;
+import io.barrel.p2p.rpc.RpcConfig;
+import io.barrel.p2p.rpc.RpcLimits;
 import io.barrel.p2p.transport.auth.ExemptNodePattern;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,6 +70,13 @@ class P2pAutoConfigurationTest {
       assertThat(config.registry()).isEqualTo(core.registry());
       assertThat(config.leaveTimeout()).isEqualTo(core.leaveTimeout());
       assertThat(config.metrics()).isSameAs(Metrics.noop());
+      // The codec and balancer are objects: the same kind as the core's, with the core's settings.
+      assertThat(config.rpc().withCodec(core.rpc().codec()).withCallDefaults(core.rpc().callDefaults()))
+          .isEqualTo(core.rpc());
+      assertThat(config.rpc().codec()).isInstanceOf(core.rpc().codec().getClass());
+      CallOptions defaults = config.rpc().callDefaults();
+      assertThat(defaults.withBalancer(core.rpc().callDefaults().balancer())).isEqualTo(core.rpc().callDefaults());
+      assertThat(defaults.balancer()).hasSameClassAs(core.rpc().callDefaults().balancer());
       // As NodeConfig.Builder does: the file backend lives under the data directory.
       assertThat(config.discovery()).isEqualTo(core.discovery().withFileDirectory(dir.resolve("discovery")));
       P2pNode node = context.getBean(P2pNode.class);
@@ -116,6 +133,56 @@ class P2pAutoConfigurationTest {
   }
 
   @Test
+  void rpcPropertiesBindOntoTheCoresRpcConfig() {
+    runner().withPropertyValues("barrel.p2p.rpc.max-concurrent-calls=64", "barrel.p2p.rpc.max-queued-calls=128",
+            "barrel.p2p.rpc.max-in-flight-per-peer=32", "barrel.p2p.rpc.max-waiting-per-peer=0",
+            "barrel.p2p.rpc.drain-timeout=3s", "barrel.p2p.rpc.limits.max-frame-bytes=1048576",
+            "barrel.p2p.rpc.limits.max-headers=8", "barrel.p2p.rpc.call-defaults.balancer=consistent-hash:1",
+            "barrel.p2p.rpc.call-defaults.filter.version=2.*", "barrel.p2p.rpc.call-defaults.filter.tags=eu,ssd",
+            "barrel.p2p.rpc.call-defaults.policy.deadline=2s", "barrel.p2p.rpc.call-defaults.policy.max-attempts=1",
+            "barrel.p2p.rpc.call-defaults.outliers.consecutive-failures=0",
+            "barrel.p2p.rpc.call-defaults.max-concurrent-per-instance=16",
+            "barrel.p2p.rpc.call-defaults.headers.x-tenant=acme")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          RpcConfig rpc = context.getBean(NodeConfig.class).rpc();
+          RpcConfig core = RpcConfig.defaults();
+          assertThat(rpc.maxConcurrentCalls()).isEqualTo(64);
+          assertThat(rpc.maxQueuedCalls()).isEqualTo(128);
+          assertThat(rpc.maxInFlightPerPeer()).isEqualTo(32);
+          assertThat(rpc.maxWaitingPerPeer()).isZero();
+          assertThat(rpc.drainTimeout()).isEqualTo(Duration.ofSeconds(3));
+          assertThat(rpc.limits()).isEqualTo(core.limits().withMaxFrameBytes(1 << 20).withHeaders(8,
+              core.limits().maxHeaderValueBytes()));
+          CallOptions defaults = rpc.callDefaults();
+          assertThat(defaults.balancer()).hasToString("consistent-hash:1");
+          assertThat(defaults.filter()).isEqualTo(new InstanceFilter("2.*", Set.of("eu", "ssd")));
+          assertThat(defaults.policy()).isEqualTo(CallPolicy.defaults().withDeadline(Duration.ofSeconds(2))
+              .withMaxAttempts(1));
+          assertThat(defaults.outliers()).isEqualTo(OutlierPolicy.defaults().withConsecutiveFailures(0));
+          assertThat(defaults.maxConcurrentPerInstance()).isEqualTo(16);
+          assertThat(defaults.headers()).containsExactly(Map.entry("x-tenant", "acme"));
+          assertThat(defaults.service()).isNull();
+          assertThat(defaults.methodPolicies()).isEmpty();
+        });
+  }
+
+  @Test
+  void anRpcCodecBeanReplacesTheCoresCodec() {
+    RpcCodec codec = new JacksonCborCodec(RpcLimits.defaults());
+    runner().withBean(RpcCodec.class, () -> codec)
+        .run(context -> assertThat(context.getBean(NodeConfig.class).rpc().codec()).isSameAs(codec));
+  }
+
+  @Test
+  void theDefaultBalancerMayNameALoadBalancerBean() {
+    LoadBalancer first = (candidates, call) -> Optional.of(candidates.get(0));
+    runner().withBean("first", LoadBalancer.class, () -> first)
+        .withPropertyValues("barrel.p2p.rpc.call-defaults.balancer=first")
+        .run(context -> assertThat(context.getBean(NodeConfig.class).rpc().callDefaults().balancer()).isSameAs(first));
+  }
+
+  @Test
   void theFileBackendFollowsTheDataDirectoryUnlessSetAndAnEmptyValueTurnsItOff() {
     runner().withPropertyValues("barrel.p2p.discovery.file-directory=" + dir.resolve("shared"))
         .run(context -> assertThat(context.getBean(NodeConfig.class).discovery().fileDirectory())
@@ -158,6 +225,16 @@ class P2pAutoConfigurationTest {
     assertFailure("barrel.p2p.contact-nodes=b@127.0.0.1", "barrel.p2p.single-node=true but barrel.p2p.contact-nodes");
     assertFailure("barrel.p2p.leave-timeout=-1s", "barrel.p2p.leave-timeout must be zero or a positive duration");
     assertFailure("barrel.p2p.trust-mode=sometimes", "sometimes");
+    assertFailure("barrel.p2p.rpc.max-concurrent-calls=0", "rpc.max-concurrent-calls must be 1..100000");
+    assertFailure("barrel.p2p.rpc.drain-timeout=-1s", "rpc.drain-timeout must not be negative");
+    assertFailure("barrel.p2p.rpc.limits.max-frame-bytes=10", "max frame bytes must be 1024..1073741824, got 10");
+    assertFailure("barrel.p2p.rpc.call-defaults.policy.max-attempts=11", "max attempts must be 1..10");
+    assertFailure("barrel.p2p.rpc.call-defaults.policy.jitter=1.5", "jitter must be 0..1, got 1.5");
+    assertFailure("barrel.p2p.rpc.call-defaults.outliers.max-ejection=2d", "max ejection must be 1 ms..1 day");
+    assertFailure("barrel.p2p.rpc.call-defaults.filter.version=1*2", "may only end in '*'");
+    assertFailure("barrel.p2p.rpc.call-defaults.balancer=fastest", "unknown load balancer 'fastest'");
+    assertFailure("barrel.p2p.rpc.call-defaults.max-concurrent-per-instance=-1",
+        "maxConcurrentPerInstance must be 0 (no cap) or more");
   }
 
   private void assertFailure(String property, String message) {

@@ -52,6 +52,30 @@ class P2pConfigurationFailureAnalyzerTest {
   }
 
   @Test
+  void aRecordThatExplainsInItsOwnWordsIsReportedAgainstThePropertyItsWordsName() {
+    assertReported("barrel.p2p.rpc.call-defaults.policy.max-attempts=11",
+        "barrel.p2p.rpc.call-defaults.policy.max-attempts: max attempts must be 1..10");
+    assertReported("barrel.p2p.rpc.max-concurrent-calls=0", "rpc.max-concurrent-calls must be 1..100000");
+    assertReported("barrel.p2p.rpc.limits.max-frame-bytes=10", "max frame bytes must be 1024..1073741824");
+    assertReported("barrel.p2p.rpc.call-defaults.outliers.base-ejection=0ms", "base ejection must be 1 ms..");
+    assertReported("barrel.p2p.rpc.call-defaults.filter.version=1*2", "may only end in '*'");
+    assertReported("barrel.p2p.rpc.call-defaults.max-concurrent-per-instance=-1", "maxConcurrentPerInstance");
+  }
+
+  private void assertReported(String setting, String message) {
+    String property = setting.substring(0, setting.indexOf('='));
+    String value = setting.substring(setting.indexOf('=') + 1);
+    runner().withPropertyValues(setting).run(context -> {
+      FailureAnalysis analysis = new P2pConfigurationFailureAnalyzer(environment.get())
+          .analyze(context.getStartupFailure());
+      assertThat(analysis).as(setting).isNotNull();
+      assertThat(analysis.getDescription()).as(setting).contains(message)
+          .contains("Property: " + property).contains("Value: \"" + value + "\"");
+      assertThat(analysis.getAction()).as(setting).startsWith("Set " + property + " to a value it allows");
+    });
+  }
+
+  @Test
   void failuresSpringAlreadyExplainsOrThatAreNotOursAreLeftToSpring() {
     // A conversion failure names its property already.
     runner().withPropertyValues("barrel.p2p.node-name=nope").run(context -> assertThat(
