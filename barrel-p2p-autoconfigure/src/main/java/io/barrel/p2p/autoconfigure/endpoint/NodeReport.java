@@ -14,9 +14,10 @@ import java.util.Map;
  * @param connections the authenticated QUIC connections
  * @param services this node's registrations and every live instance in the cluster
  * @param trust the trust mode and the pinned keys
+ * @param rpc this node's published services, its calls in flight and its client groups
  */
 public record NodeReport(boolean running, Identity identity, Views views, List<Connection> connections,
-    Services services, Trust trust) {
+    Services services, Trust trust, Rpc rpc) {
 
   /**
    * @param node the node name
@@ -75,4 +76,41 @@ public record NodeReport(boolean running, Identity identity, Views views, List<C
    * @param lastSeen the last successful handshake with it, null when none since this start
    */
   public record Pin(String node, String fingerprint, String level, Instant addedAt, Instant lastSeen) {}
+
+  /**
+   * @param publications the services this node publishes (its own objects, exported for remote calls)
+   * @param callsInFlight calls from this node waiting for a remote answer now
+   * @param callsBeingServed calls this node is serving now
+   * @param clients the groups of injected proxies ({@code @ImportP2pServices}) by name, with the
+   *     options their calls use; empty when there are none
+   */
+  public record Rpc(List<Publication> publications, int callsInFlight, int callsBeingServed,
+      Map<String, ClientGroup> clients) {}
+
+  /**
+   * @param service the service name
+   * @param serviceInterface the interface it is served as
+   * @param instanceId its registration's id on this node
+   * @param version the registered version, empty when not versioned
+   * @param tags the registered tags
+   * @param weight the registered weight
+   */
+  public record Publication(String service, String serviceInterface, String instanceId, String version,
+      List<String> tags, int weight) {}
+
+  /**
+   * @param interfaces the group's service interfaces
+   * @param service the service name its proxies call, null for each interface's own name
+   * @param balancer the load balancer
+   * @param version the version filter, empty for any
+   * @param tags the tags every instance must carry
+   * @param deadlineMillis the deadline of a call, retries included (methods with {@code @Deadline} keep theirs)
+   * @param maxAttempts attempts per call, the first included
+   * @param maxConcurrentPerInstance calls one instance gets at once, 0 for no cap
+   * @param ejectAfterFailures failures in a row that eject an instance, 0 when ejection is off
+   * @param headers the names of the headers sent with every call (values are not shown: they may be secrets)
+   */
+  public record ClientGroup(List<String> interfaces, String service, String balancer, String version,
+      List<String> tags, long deadlineMillis, int maxAttempts, int maxConcurrentPerInstance, int ejectAfterFailures,
+      List<String> headers) {}
 }

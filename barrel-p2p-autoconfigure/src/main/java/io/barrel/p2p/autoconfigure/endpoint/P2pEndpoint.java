@@ -7,6 +7,10 @@ import io.barrel.p2p.identity.RotationResult;
 import io.barrel.p2p.identity.TrustPin;
 import io.barrel.p2p.registry.Registry;
 import io.barrel.p2p.registry.ServiceInstance;
+import io.barrel.p2p.rpc.CallOptions;
+import io.barrel.p2p.rpc.Publication;
+import io.barrel.p2p.rpc.RpcEndpoint;
+import io.barrel.p2p.spring.P2pServiceClients;
 import io.barrel.p2p.transport.ConnectionInfo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +33,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * The {@code p2p} actuator endpoint.
  *
  * <p>Read: {@code GET /actuator/p2p} (everything, a {@link NodeReport}) and
- * {@code GET /actuator/p2p/{identity|views|connections|services|trust}}.
+ * {@code GET /actuator/p2p/{identity|views|connections|services|trust|rpc}}.
  *
  * <p>Write, refused unless {@code management.endpoint.p2p.access=unrestricted} (the endpoint's
  * default access is read-only): {@code POST /actuator/p2p/join} with {@code {"node": "b@host"}},
@@ -40,7 +44,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 public class P2pEndpoint {
 
   /** The parts of the report, each readable on its own. */
-  public static final List<String> SECTIONS = List.of("identity", "views", "connections", "services", "trust");
+  public static final List<String> SECTIONS = List.of("identity", "views", "connections", "services", "trust",
+      "rpc");
   /** The write operations. */
   public static final List<String> ACTIONS = List.of("join", "leave", "rotate-identity", "unpin");
 
@@ -48,13 +53,23 @@ public class P2pEndpoint {
 
   private final P2pNode node;
   private final Duration leaveTimeout;
+  private final @Nullable P2pServiceClients clients;
 
   /**
    * @param leaveTimeout how long the leave operation waits for neighbours to acknowledge
    */
   public P2pEndpoint(P2pNode node, Duration leaveTimeout) {
+    this(node, leaveTimeout, null);
+  }
+
+  /**
+   * @param leaveTimeout how long the leave operation waits for neighbours to acknowledge
+   * @param clients the application's client groups, shown under {@code rpc}; null when there are none
+   */
+  public P2pEndpoint(P2pNode node, Duration leaveTimeout, @Nullable P2pServiceClients clients) {
     this.node = node;
     this.leaveTimeout = leaveTimeout;
+    this.clients = clients;
   }
 
   /** Everything: identity, views, connections, services, trust. */
@@ -63,9 +78,10 @@ public class P2pEndpoint {
     if (!node.isRunning()) {
       return new NodeReport(false, new NodeReport.Identity(node.name().toString(), null, null, null),
           new NodeReport.Views(List.of(), List.of()), List.of(),
-          new NodeReport.Services(List.of(), Map.of()), new NodeReport.Trust(null, List.of()));
+          new NodeReport.Services(List.of(), Map.of()), new NodeReport.Trust(null, List.of()),
+          new NodeReport.Rpc(List.of(), 0, 0, clientGroups()));
     }
-    return new NodeReport(true, identity(), views(), connections(), services(), trust());
+    return new NodeReport(true, identity(), views(), connections(), services(), trust(), rpc());
   }
 
   /** One part of the report. */
@@ -83,6 +99,8 @@ public class P2pEndpoint {
         return report.services();
       case "trust":
         return report.trust();
+      case "rpc":
+        return report.rpc();
       default:
         throw new InvalidEndpointRequestException("unknown part '" + section + "' of the p2p endpoint; use one of "
             + SECTIONS, "unknown section");
@@ -153,6 +171,33 @@ public class P2pEndpoint {
           pin.level().name().toLowerCase(Locale.ROOT), pin.addedAt(), pin.lastSeen()));
     }
     return new NodeReport.Trust(node.trustStore().mode().name().toLowerCase(Locale.ROOT), pins);
+  }
+
+  private NodeReport.Rpc rpc() {
+    RpcEndpoint rpc = node.rpc();
+    List<NodeReport.Publication> publications = new ArrayList<>();
+    for (Publication p : rpc.publications()) {
+      ServiceInstance i = p.instance();
+      publications.add(new NodeReport.Publication(p.service(), p.serviceInterface().getName(), i.instanceId(),
+          i.metadata().version(), List.copyOf(i.metadata().tags()), i.metadata().weight()));
+    }
+    publications.sort((a, b) -> a.service().compareTo(b.service()));
+    return new NodeReport.Rpc(publications, rpc.callsInFlight(), rpc.callsBeingServed(), clientGroups());
+  }
+
+  private Map<String, NodeReport.ClientGroup> clientGroups() {
+    Map<String, NodeReport.ClientGroup> out = new LinkedHashMap<>();
+    if (clients == null) {
+      return out;
+    }
+    clients.groups().forEach((group, types) -> {
+      CallOptions o = clients.options(group);
+      out.put(group, new NodeReport.ClientGroup(types.stream().map(Class::getName).sorted().toList(), o.service(),
+          o.balancer().toString(), o.filter().version(), List.copyOf(o.filter().tags()), o.policy().deadlineMillis(),
+          o.policy().maxAttempts(), o.maxConcurrentPerInstance(), o.outliers().enabled()
+              ? o.outliers().consecutiveFailures() : 0, List.copyOf(o.headers().keySet())));
+    });
+    return out;
   }
 
   private Map<String, Object> join(NodeName contact) {

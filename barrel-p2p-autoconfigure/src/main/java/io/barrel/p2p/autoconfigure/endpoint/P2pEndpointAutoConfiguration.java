@@ -3,6 +3,9 @@ package io.barrel.p2p.autoconfigure.endpoint;
 import io.barrel.p2p.NodeConfig;
 import io.barrel.p2p.P2pNode;
 import io.barrel.p2p.autoconfigure.P2pAutoConfiguration;
+import io.barrel.p2p.autoconfigure.rpc.P2pRpcAutoConfiguration;
+import io.barrel.p2p.spring.P2pServiceClients;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
@@ -19,7 +22,7 @@ import org.springframework.context.annotation.ImportRuntimeHints;
  * The {@code p2p} actuator endpoint, when the actuator is on the class path and the endpoint is
  * available (accessible and exposed, e.g. {@code management.endpoints.web.exposure.include=p2p}).
  */
-@AutoConfiguration(after = P2pAutoConfiguration.class)
+@AutoConfiguration(after = {P2pAutoConfiguration.class, P2pRpcAutoConfiguration.class})
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
 @ConditionalOnBean(P2pNode.class)
 @ImportRuntimeHints(P2pEndpointAutoConfiguration.ReportHints.class)
@@ -32,8 +35,8 @@ public final class P2pEndpointAutoConfiguration {
   @Bean
   @ConditionalOnAvailableEndpoint
   @ConditionalOnMissingBean
-  P2pEndpoint p2pEndpoint(P2pNode node, NodeConfig config) {
-    return new P2pEndpoint(node, config.leaveTimeout());
+  P2pEndpoint p2pEndpoint(P2pNode node, NodeConfig config, ObjectProvider<P2pServiceClients> clients) {
+    return new P2pEndpoint(node, config.leaveTimeout(), clients.getIfAvailable());
   }
 
   /** The report records are serialised to JSON by reflection. */

@@ -7,7 +7,10 @@ import io.barrel.p2p.NodeName;
 import io.barrel.p2p.P2pNode;
 import io.barrel.p2p.autoconfigure.P2pAutoConfiguration;
 import io.barrel.p2p.identity.Ed25519;
+import io.barrel.p2p.autoconfigure.rpc.P2pRpcAutoConfiguration;
 import io.barrel.p2p.registry.ServiceMetadata;
+import io.barrel.p2p.spring.ImportP2pServices;
+import io.barrel.p2p.spring.P2pService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +26,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 class P2pEndpointAutoConfigurationTest {
 
@@ -59,6 +64,45 @@ class P2pEndpointAutoConfigurationTest {
       assertThat(report.services().cluster()).containsOnlyKeys("orders");
       assertThat(report.trust()).isEqualTo(new NodeReport.Trust("tofu", List.of()));
     });
+  }
+
+  /** A published service of this test. */
+  public interface Pricing {
+    long price(String sku);
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ImportP2pServices(group = "prices", types = Pricing.class)
+  static class RpcApp {
+    @Bean
+    @P2pService(version = "1.2", tags = "eu", weight = 50)
+    Pricing pricing() {
+      return sku -> 42;
+    }
+  }
+
+  @Test
+  void theRpcPartShowsPublicationsCallsInFlightAndClientGroups() {
+    runner().withConfiguration(AutoConfigurations.of(P2pRpcAutoConfiguration.class)).withUserConfiguration(RpcApp.class)
+        .withPropertyValues("barrel.p2p.client.prices.deadline=1500ms", "barrel.p2p.client.prices.balancer=random",
+            "barrel.p2p.client.prices.headers.authorization=secret-token")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          NodeReport.Rpc rpc = (NodeReport.Rpc) context.getBean(P2pEndpoint.class).section("rpc");
+          assertThat(rpc.publications()).singleElement().satisfies(p -> {
+            assertThat(p.service()).isEqualTo(Pricing.class.getName());
+            assertThat(p.serviceInterface()).isEqualTo(Pricing.class.getName());
+            assertThat(p.version()).isEqualTo("1.2");
+            assertThat(p.tags()).containsExactly("eu");
+            assertThat(p.weight()).isEqualTo(50);
+          });
+          assertThat(rpc.callsInFlight()).isZero();
+          assertThat(rpc.callsBeingServed()).isZero();
+          assertThat(rpc.clients()).containsOnlyKeys("prices");
+          assertThat(rpc.clients().get("prices")).isEqualTo(new NodeReport.ClientGroup(
+              List.of(Pricing.class.getName()), null, "random", "", List.of(), 1500, 3, 0, 5, List.of("authorization")));
+          assertThat(rpc.clients().toString()).as("header values are not shown").doesNotContain("secret-token");
+        });
   }
 
   @Test
@@ -145,7 +189,8 @@ class P2pEndpointAutoConfigurationTest {
     RuntimeHints hints = new RuntimeHints();
     new P2pEndpointAutoConfiguration.ReportHints().registerHints(hints, getClass().getClassLoader());
     for (Class<?> type : List.of(NodeReport.class, NodeReport.Identity.class, NodeReport.Instance.class,
-        NodeReport.Pin.class, NodeReport.Connection.class)) {
+        NodeReport.Pin.class, NodeReport.Connection.class, NodeReport.Rpc.class, NodeReport.Publication.class,
+        NodeReport.ClientGroup.class)) {
       assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(type.getName()).accepts(hints);
     }
     assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(NodeReport.Identity.class, "fingerprint"))
