@@ -98,6 +98,12 @@ class P2pRpcAutoConfigurationTest {
     public CompletableFuture<List<Item>> items() {
       return CompletableFuture.completedFuture(List.of(new Item("1", "bolt")));
     }
+
+    @Override
+    public String hold(long millis) throws InterruptedException {
+      Thread.sleep(millis);
+      return "a@127.0.0.1";
+    }
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -11,4 +11,7 @@ public interface Inventory {
 
   /** Everything in stock. */
   CompletableFuture<List<Item>> items();
+
+  /** Answers the name of the node that served the call, after holding it for {@code millis}. */
+  String hold(long millis) throws InterruptedException;
 }
