@@ -47,6 +47,11 @@ class P2pMetricsAutoConfigurationTest {
       assertThat(registry.find(MeterName.MEMBERSHIP_VIEW_SIZE.meterName()).tag("view", "active")
           .tag("node", "a@127.0.0.1").gauge()).isNotNull();
       assertThat(registry.find(MeterName.REGISTRY_INSTANCES.meterName()).gauge()).isNotNull();
+      // RPC: calls in flight both ways (the call timers appear with the first call, see ThreeNodeClusterTest).
+      assertThat(registry.find(MeterName.RPC_CLIENT_IN_FLIGHT.meterName()).tag("node", "a@127.0.0.1").gauge().value())
+          .isZero();
+      assertThat(registry.find(MeterName.RPC_SERVER_IN_FLIGHT.meterName()).tag("node", "a@127.0.0.1").gauge().value())
+          .isZero();
       Set<String> catalogue = Arrays.stream(MeterName.values()).map(MeterName::meterName).collect(Collectors.toSet());
       assertThat(registry.getMeters()).map(Meter::getId).filteredOn(id -> id.getName().startsWith("barrel.p2p"))
           .isNotEmpty()
