@@ -25,6 +25,7 @@ for port in 8081 8082 8083; do
 done
 echo "cluster ready:"
 curl -s http://127.0.0.1:8081/cluster; echo
-echo "try: curl -s localhost:8082/cluster | curl -s localhost:8083/actuator/p2p | curl -s -XPOST localhost:8081/cluster/services/inventory"
+echo "a remote call, c -> b's OrderDesk -> a's Catalog: curl -s 'localhost:8083/quote/bolt?quantity=3'"
+echo "try also: curl -s localhost:8082/catalog/bolt | curl -s localhost:8082/cluster | curl -s localhost:8083/actuator/p2p/rpc"
 echo "Ctrl-C stops the three nodes."
 wait

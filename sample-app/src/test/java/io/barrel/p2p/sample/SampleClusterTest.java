@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The sample as its README runs it: three applications with the profiles a, b and c, on 127.0.0.1,
- * seen through their HTTP endpoints only.
+ * seen through their HTTP endpoints only: the cluster view, registrations, and remote calls from one
+ * node through a second to a third.
  */
 class SampleClusterTest {
 
@@ -89,6 +90,28 @@ class SampleClusterTest {
       }
     });
 
+    // Remote calls through injected proxies: c asks b's order desk, which asks a's catalog.
+    await().atMost(DEADLINE).untilAsserted(() -> {
+      JsonNode quote = get(c + "/quote/bolt?quantity=3");
+      assertThat(quote.get("quote").get("totalCents").asLong()).isEqualTo(105);
+      assertThat(quote.get("quote").get("product").get("name").asString()).isEqualTo("M8 bolt");
+      assertThat(strings(quote.get("route"))).containsExactly("c@127.0.0.1", "b@127.0.0.1", "a@127.0.0.1");
+    });
+    JsonNode bolt = get(b + "/catalog/bolt");
+    assertThat(bolt.get("servedBy").asString()).isEqualTo("a@127.0.0.1");
+    assertThat(bolt.get("calledFrom").asString()).isEqualTo("b@127.0.0.1");
+    assertThat(get(a + "/catalog").get("products")).hasSize(3);
+    assertThat(send("GET", c + "/catalog/nope").statusCode()).isEqualTo(404);
+    HttpResponse<String> unknown = send("GET", c + "/quote/nope");
+    assertThat(unknown.statusCode()).as("UnknownProduct, declared by OrderDesk.quote, is rebuilt on c").isEqualTo(404);
+    assertThat(unknown.body()).contains("no product 'nope' in the catalog");
+    JsonNode rpc = get(a + "/actuator/p2p/rpc");
+    assertThat(rpc.get("publications").get(0).get("service").asString()).isEqualTo(Catalog.class.getName());
+    assertThat(rpc.get("clients").get("orders").get("maxAttempts").asInt()).isEqualTo(2);
+    assertThat(send("GET", c + "/actuator/prometheus").body())
+        .contains("barrel_p2p_rpc_client_calls_seconds_count{method=\"quote\",node=\"c@127.0.0.1\",outcome=\"ok\","
+            + "service=\"" + OrderDesk.class.getName() + "\"}");
+
     JsonNode p2p = get(a + "/actuator/p2p");
     assertThat(strings(p2p.get("views").get("active"))).containsExactly("b@127.0.0.1", "c@127.0.0.1");
     assertThat(p2p.get("services").get("cluster").has("payments")).isTrue();
@@ -112,7 +135,11 @@ class SampleClusterTest {
       JsonNode cluster = get(a + "/cluster");
       assertThat(strings(cluster.get("neighbours"))).containsExactly("c@127.0.0.1");
       assertThat(cluster.get("services").has("orders")).isFalse();
+      assertThat(cluster.get("services").has(OrderDesk.class.getName())).isFalse();
     });
+    HttpResponse<String> noDesk = send("GET", c + "/quote/bolt");
+    assertThat(noDesk.statusCode()).as("no node serves the order desk any more").isEqualTo(503);
+    assertThat(noDesk.body()).contains(OrderDesk.class.getName());
   }
 
   @Test
