@@ -41,7 +41,7 @@ public final class P2pServicePublisher implements SmartLifecycle, SmartInitializ
   private final P2pNode node;
   private final Duration unpublishTimeout;
   private ConfigurableListableBeanFactory beanFactory;
-  private List<Planned> planned = List.of();
+  private List<Planned> planned;
   private final List<Publication> publications = new ArrayList<>();
   private volatile boolean running;
 
@@ -65,7 +65,7 @@ public final class P2pServicePublisher implements SmartLifecycle, SmartInitializ
   }
 
   @Override
-  public void afterSingletonsInstantiated() {
+  public synchronized void afterSingletonsInstantiated() {
     List<Planned> out = new ArrayList<>();
     Set<String> services = new LinkedHashSet<>();
     for (String name : candidates()) {
@@ -163,14 +163,17 @@ public final class P2pServicePublisher implements SmartLifecycle, SmartInitializ
   }
 
   /** What will be (or is) published, in order. */
-  List<Planned> planned() {
-    return planned;
+  synchronized List<Planned> planned() {
+    return planned == null ? List.of() : planned;
   }
 
   @Override
   public synchronized void start() {
     if (running) {
       return;
+    }
+    if (planned == null) {
+      afterSingletonsInstantiated(); // made lazily, after the singletons: check now
     }
     try {
       for (Planned p : planned) {
