@@ -118,8 +118,8 @@ public final class RegistryBenchmark {
           "%.2f µs (ProtocolLoop.call of nothing, joined: one hand-off there and one back)",
           Samples.median(rounds[5])));
       Report.line("diagnostic: bare hand-off to a listener thread", String.format(Locale.ROOT,
-          "%.2f µs (a task on a pool like the application executor wakes the waiting caller; the events"
-              + " loop pays this once per operation)", Samples.median(rounds[6])));
+          "%.2f µs (a task on a pool like the application executor wakes the waiting caller; the event"
+              + " benchmark pays this once per operation)", Samples.median(rounds[6])));
 
       for (int i = 0; i < 1_000; i++) {
         registry.register("svc-" + i, ServiceMetadata.EMPTY).join();
