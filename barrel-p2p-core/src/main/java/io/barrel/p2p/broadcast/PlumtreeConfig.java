@@ -58,7 +58,11 @@ public record PlumtreeConfig(
     Duration rootMaxAge) {
 
   private static final String PREFIX = "barrel.p2p.broadcast.";
-  /** Cap on {@code max-ihave-batch}: 4096 announcements are 72 KiB on the wire. */
+  /**
+   * Cap on {@code max-ihave-batch}: 4096 announcements are 76 KiB on the wire plus their roots'
+   * names (each announcement names its origin: about 200 KiB with 30-character names, 1.1 MiB at
+   * the 255-character maximum, past the transport's default 1 MiB control frame).
+   */
   public static final int MAX_IHAVE_BATCH_LIMIT = 4096;
   /** Cap on {@code max-payload-bytes}, well inside the transport's largest control frame. */
   public static final int MAX_PAYLOAD_LIMIT = 16 * 1024 * 1024;
