@@ -66,7 +66,7 @@ public record PlumtreeConfig(
   public static final int MAX_IHAVE_BATCH_LIMIT = 4096;
   /** Cap on {@code max-payload-bytes}, well inside the transport's largest control frame. */
   public static final int MAX_PAYLOAD_LIMIT = 16 * 1024 * 1024;
-  /** Cap on {@code max-roots}: a tree costs about 150 bytes, so a million are some 150 MB. */
+  /** Cap on {@code max-roots}: a tree costs about 200 bytes with its root's name, so a million are some 200 MB. */
   public static final int MAX_ROOTS_LIMIT = 1_000_000;
 
   /** Validates every field. */
