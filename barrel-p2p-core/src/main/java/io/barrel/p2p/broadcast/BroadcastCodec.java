@@ -21,19 +21,21 @@ import java.util.Optional;
  *                           1..255 ASCII     1..64 ASCII     0..max-payload-bytes
  *
  * IHAVE (type 2)
- *  +------+-------+---------+------+---------+------+-----
- *  | 0x02 | count | id (16) | hops | id (16) | hops | ...     count u16, 1..max-ihave-batch;
- *  +------+-------+---------+------+---------+------+-----     18 bytes per announcement
+ *  +------+-------+---------+------+---+----------+---------+------+---+----------+-----
+ *  | 0x02 | count | id (16) | hops | r | root (r) | id (16) | hops | r | root (r) | ...
+ *  +------+-------+---------+------+---+----------+---------+------+---+----------+-----
+ *           u16,              u16   u8  NodeName     count announcements, each naming the
+ *           1..max-ihave-batch      1..255 ASCII     origin (root) of the broadcast announced
  *
  * GRAFT (type 3)
- *  +------+-------+---------+------+
- *  | 0x03 | flags | id (16) | hops |   flags u8: bit 0 = resend the GOSSIP; other bits must be 0
- *  +------+-------+---------+------+
+ *  +------+-------+---------+------+---+----------+
+ *  | 0x03 | flags | id (16) | hops | r | root (r) |   flags u8: bit 0 = resend the GOSSIP;
+ *  +------+-------+---------+------+---+----------+   other bits must be 0
  *
  * PRUNE (type 4)
- *  +------+
- *  | 0x04 |
- *  +------+
+ *  +------+---+----------+
+ *  | 0x04 | r | root (r) |   the origin whose tree the link leaves
+ *  +------+---+----------+
  * </pre>
  *
  * An id is two u64, high then low. Both peers must run with the same limits: a message over the
@@ -46,7 +48,9 @@ public final class BroadcastCodec {
   static final int GRAFT = 3;
   static final int PRUNE = 4;
 
-  private static final int ANNOUNCEMENT_BYTES = MessageId.BYTES + 2;
+  /** An announcement without its root's name: id, hops and the name's length byte. */
+  private static final int ANNOUNCEMENT_FIXED_BYTES = MessageId.BYTES + 2 + 1;
+  private static final int ANNOUNCEMENT_MAX_BYTES = ANNOUNCEMENT_FIXED_BYTES + NodeName.MAX_LENGTH;
   private static final int GOSSIP_FIXED_BYTES = 1 + MessageId.BYTES + 2 + 1 + 1 + 4;
   private static final int RESEND = 0x01;
 
@@ -80,7 +84,8 @@ public final class BroadcastCodec {
   /** The largest message this codec encodes or accepts, in bytes; the transport's frame limit must allow it. */
   public int maxEncodedSize() {
     int gossip = GOSSIP_FIXED_BYTES + NodeName.MAX_LENGTH + Topic.MAX_LENGTH + maxPayloadBytes;
-    int ihave = 1 + 2 + maxIHaveBatch * ANNOUNCEMENT_BYTES;
+    int ihave = 1 + 2 + maxIHaveBatch * ANNOUNCEMENT_MAX_BYTES;
+    // GRAFT (2 + an announcement) and PRUNE (2 + a name) are smaller than either.
     return Math.max(gossip, ihave);
   }
 
@@ -96,11 +101,13 @@ public final class BroadcastCodec {
     } else if (message instanceof BroadcastMessage.IHave i) {
       return ihave(i);
     } else if (message instanceof BroadcastMessage.Graft g) {
-      ByteBuffer out = ByteBuffer.allocate(2 + ANNOUNCEMENT_BYTES).put((byte) GRAFT)
+      byte[] root = g.root().toBytes();
+      ByteBuffer out = ByteBuffer.allocate(2 + ANNOUNCEMENT_FIXED_BYTES + root.length).put((byte) GRAFT)
           .put((byte) (g.resend() ? RESEND : 0));
-      return putId(out, g.id()).putShort((short) g.hops()).array();
-    } else if (message instanceof BroadcastMessage.Prune) {
-      return new byte[] {(byte) PRUNE};
+      return putName(putId(out, g.id()).putShort((short) g.hops()), root).array();
+    } else if (message instanceof BroadcastMessage.Prune p) {
+      byte[] root = p.root().toBytes();
+      return putName(ByteBuffer.allocate(2 + root.length).put((byte) PRUNE), root).array();
     }
     throw new IllegalArgumentException("not a broadcast message: " + message);
   }
@@ -126,16 +133,27 @@ public final class BroadcastCodec {
       throw new IllegalArgumentException("IHAVE of " + announcements.size() + " announcements exceeds the limit of "
           + maxIHaveBatch + " (barrel.p2p.broadcast.max-ihave-batch)");
     }
-    ByteBuffer out = ByteBuffer.allocate(3 + announcements.size() * ANNOUNCEMENT_BYTES)
-        .put((byte) IHAVE).putShort((short) announcements.size());
+    List<byte[]> roots = new ArrayList<>(announcements.size());
+    int size = 3;
     for (BroadcastMessage.Announcement a : announcements) {
-      putId(out, a.id()).putShort((short) a.hops());
+      byte[] root = a.root().toBytes();
+      roots.add(root);
+      size += ANNOUNCEMENT_FIXED_BYTES + root.length;
+    }
+    ByteBuffer out = ByteBuffer.allocate(size).put((byte) IHAVE).putShort((short) announcements.size());
+    for (int i = 0; i < announcements.size(); i++) {
+      BroadcastMessage.Announcement a = announcements.get(i);
+      putName(putId(out, a.id()).putShort((short) a.hops()), roots.get(i));
     }
     return out.array();
   }
 
   private static ByteBuffer putId(ByteBuffer out, MessageId id) {
     return out.putLong(id.high()).putLong(id.low());
+  }
+
+  private static ByteBuffer putName(ByteBuffer out, byte[] name) {
+    return out.put((byte) name.length).put(name);
   }
 
   /**
@@ -162,9 +180,11 @@ public final class BroadcastCodec {
         if ((flags & ~RESEND) != 0) {
           throw new BroadcastDecodeException("GRAFT has unknown flag bits 0x" + Integer.toHexString(flags));
         }
-        message = new BroadcastMessage.Graft(in.id(), in.u16(), (flags & RESEND) != 0);
+        MessageId id = in.id();
+        int hops = in.u16();
+        message = new BroadcastMessage.Graft(id, root(in, "GRAFT"), hops, (flags & RESEND) != 0);
       }
-      case PRUNE -> message = new BroadcastMessage.Prune();
+      case PRUNE -> message = new BroadcastMessage.Prune(root(in, "PRUNE"));
       default -> throw new BroadcastDecodeException("unknown broadcast message type " + type);
     }
     in.requireEnd(message);
@@ -198,14 +218,27 @@ public final class BroadcastCodec {
       throw new BroadcastDecodeException("IHAVE announces " + count + " messages; 1.." + maxIHaveBatch
           + " allowed (barrel.p2p.broadcast.max-ihave-batch)");
     }
-    if (in.remaining() != count * ANNOUNCEMENT_BYTES) {
-      throw new BroadcastDecodeException("IHAVE of " + count + " announcements needs " + count * ANNOUNCEMENT_BYTES
+    // Checked before anything is read: each announcement holds at least a one-character root name.
+    int least = count * (ANNOUNCEMENT_FIXED_BYTES + 1);
+    int most = count * ANNOUNCEMENT_MAX_BYTES;
+    if (in.remaining() < least || in.remaining() > most) {
+      throw new BroadcastDecodeException("IHAVE of " + count + " announcements needs " + least + ".." + most
           + " bytes after its count, found " + in.remaining());
     }
     List<BroadcastMessage.Announcement> announcements = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      announcements.add(new BroadcastMessage.Announcement(in.id(), in.u16()));
+      MessageId id = in.id();
+      int hops = in.u16();
+      announcements.add(new BroadcastMessage.Announcement(id, root(in, "IHAVE"), hops));
     }
     return new BroadcastMessage.IHave(announcements);
+  }
+
+  private static NodeName root(WireReader in, String type) throws BroadcastDecodeException {
+    Optional<NodeName> root = NodeName.tryParse(in.bytes(in.u8(), "root"));
+    if (root.isEmpty()) {
+      throw new BroadcastDecodeException(type + " root is not a valid node name");
+    }
+    return root.get();
   }
 }

@@ -13,6 +13,11 @@ import java.util.Objects;
  * <p>Hop counts say how many links a broadcast has crossed when it arrives: the origin sends
  * {@code hops = 1} to its neighbours, who forward {@code hops + 1}. They saturate at
  * {@link #MAX_HOPS}, which no real overlay reaches.
+ *
+ * <p>Each origin's broadcasts travel along a spanning tree of their own (see {@link Plumtree}), so
+ * every message that moves a link in or out of a tree names the tree's root: the origin of the
+ * broadcasts it carries. A GOSSIP names it as its origin; IHAVE announcements, GRAFT and PRUNE
+ * carry it as {@code root}.
  */
 public sealed interface BroadcastMessage
     permits BroadcastMessage.Gossip, BroadcastMessage.IHave, BroadcastMessage.Graft, BroadcastMessage.Prune {
@@ -100,34 +105,49 @@ public sealed interface BroadcastMessage
    * One entry of an IHAVE.
    *
    * @param id the broadcast the sender holds
+   * @param root its origin, whose tree a GRAFT for it would repair
    * @param hops the hop count the GOSSIP would arrive with over this link, 0..{@link #MAX_HOPS}
    */
-  record Announcement(MessageId id, int hops) {
+  record Announcement(MessageId id, NodeName root, int hops) {
     /** Checks the fields. */
     public Announcement {
       Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(root, "root");
       checkHops(hops);
     }
   }
 
   /**
-   * "Put me back on your eager list", and (when {@code resend}) "send me that broadcast". A GRAFT
-   * without resend is the tree optimisation's swap, from a node that already has the message.
+   * "Put me back on your eager list for {@code root}'s tree", and (when {@code resend}) "send me that
+   * broadcast". A GRAFT without resend is the tree optimisation's swap, from a node that already has
+   * the message.
    *
    * @param id the broadcast asked for, or that prompted the swap
+   * @param root the origin whose tree the link joins (the broadcast's origin, as announced)
    * @param hops the hop count the broadcast was announced with, 0..{@link #MAX_HOPS}
    * @param resend true to ask for the GOSSIP itself
    */
-  record Graft(MessageId id, int hops, boolean resend) implements BroadcastMessage {
+  record Graft(MessageId id, NodeName root, int hops, boolean resend) implements BroadcastMessage {
     /** Checks the fields. */
     public Graft {
       Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(root, "root");
       checkHops(hops);
     }
   }
 
-  /** "I received that broadcast already; put me on your lazy list." */
-  record Prune() implements BroadcastMessage {}
+  /**
+   * "I received a broadcast of {@code root} already; put me on your lazy list for its tree." The
+   * link stays eager in every other origin's tree.
+   *
+   * @param root the origin whose tree the link leaves
+   */
+  record Prune(NodeName root) implements BroadcastMessage {
+    /** Checks the field. */
+    public Prune {
+      Objects.requireNonNull(root, "root");
+    }
+  }
 
   private static void checkHops(int hops) {
     if (hops < 0 || hops > MAX_HOPS) {

@@ -83,6 +83,29 @@ public final class Broadcaster implements AutoCloseable {
   }
 
   /**
+   * Broadcasts from a task already running in the protocol loop's turn (the layers above Plumtree
+   * apply their effects there): the broadcast is made before this returns, with no second task
+   * queued behind the current one. The payload is kept as given, so the caller must not change it.
+   *
+   * @throws IllegalStateException when not called from the protocol loop
+   * @throws IllegalArgumentException when the payload exceeds the configured maximum
+   */
+  public MessageId broadcastOnLoop(Topic topic, byte[] payload) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(payload, "payload");
+    if (!loop.inLoop()) {
+      throw new IllegalStateException("broadcastOnLoop called outside the protocol loop");
+    }
+    if (payload.length > config.maxPayloadBytes()) {
+      throw new IllegalArgumentException("broadcast payload of " + payload.length
+          + " bytes exceeds barrel.p2p.broadcast.max-payload-bytes (" + config.maxPayloadBytes() + ")");
+    }
+    MessageId id = plumtree.newMessageId();
+    apply(plumtree.broadcast(id, topic, payload, loop.nowNanos()));
+    return id;
+  }
+
+  /**
    * Calls {@code listener} for each broadcast of {@code topic} from another node, one at a time and
    * in arrival order, on the application executor.
    */

@@ -28,9 +28,22 @@ final class MissingMessages {
 
   /** What is known about one missing broadcast. */
   static final class Missing {
+    private final NodeName root;
     private final List<Announcer> announcers = new ArrayList<>(2);
     private int attempts;
     private int next;
+
+    private Missing(NodeName root) {
+      this.root = root;
+    }
+
+    /**
+     * The broadcast's origin as its first announcer named it: the tree a GRAFT for it repairs. An
+     * honest announcer names the id's true origin, so later announcers cannot disagree.
+     */
+    NodeName root() {
+      return root;
+    }
 
     /** GRAFTs sent so far; also the attempt number of the armed timer. */
     int attempts() {
@@ -99,11 +112,11 @@ final class MissingMessages {
   }
 
   /**
-   * Records that {@code peer} announced {@code id}.
+   * Records that {@code peer} announced {@code id}, a broadcast of {@code root}.
    *
    * @return true when the id was not missing before, so its first GRAFT timer must be armed
    */
-  boolean announce(MessageId id, NodeName peer, int hops) {
+  boolean announce(MessageId id, NodeName root, NodeName peer, int hops) {
     Missing missing = entries.get(id);
     if (missing != null) {
       missing.add(peer, hops, maxAnnouncers);
@@ -114,7 +127,7 @@ final class MissingMessages {
       oldest.next();
       oldest.remove();
     }
-    missing = new Missing();
+    missing = new Missing(root);
     missing.add(peer, hops, maxAnnouncers);
     entries.put(id, missing);
     return true;

@@ -14,40 +14,50 @@ import java.util.random.RandomGenerator;
  * no threads, no clock of its own; ids come from the injected random source. Not thread-safe: one
  * serial executor drives it.
  *
- * <p>Payloads travel along a spanning tree made of eager links; every other link is lazy and only
- * carries ids, which is how the tree heals when an eager link loses a message or a node dies.
+ * <p>Payloads travel along spanning trees made of eager links, one tree per root (the origin of
+ * the broadcasts); every other link of a root's tree is lazy and only carries ids, which is how the
+ * tree heals when an eager link loses a message or a node dies. Below, "eager for r" and "lazy for
+ * r" are the sets of root r, the broadcast's origin ({@link RootTrees}).
  *
  * <pre>
  *  input                              state change                       effects
- *  broadcast(topic, bytes)            seen += id, cache it               GOSSIP(hops 1) to eager peers,
- *                                     (no Deliver: no self-echo)         IHAVE(id, 1) queued for lazy peers
- *  GOSSIP from P, new id              seen += id, cache it, P eager      Deliver; GOSSIP(hops+1) to eager - P,
- *                                                                        IHAVE(id, hops+1) queued for lazy - P
- *  GOSSIP from P, seen id (or own)    P lazy                             PRUNE to P
- *  IHAVE [(id, hops)...] from L       unknown id: L is an announcer      first announcer: Schedule GraftTimer(id, 0)
- *  timer GraftTimer(id, n), missing   next announcer A eager (in turn)   GRAFT(id) to A; Schedule GraftTimer(id, n+1)
+ *  broadcast(topic, bytes)            seen += id, cache it               GOSSIP(hops 1) to eager for self,
+ *                                     (no Deliver: no self-echo)         IHAVE(id, self, 1) queued for lazy
+ *  GOSSIP from P, origin r, new id    seen += id, cache it, P eager      Deliver; GOSSIP(hops+1) to eager for
+ *                                     for r                              r - P, IHAVE(id, r, hops+1) queued
+ *                                                                        for lazy for r - P
+ *  GOSSIP from P, seen id (or own)    P lazy for r                       PRUNE(r) to P
+ *  IHAVE [(id, r, hops)...] from L    unknown id: L is an announcer      first announcer: Schedule GraftTimer(id, 0)
+ *  timer GraftTimer(id, n), missing   next announcer A eager for r       GRAFT(id, r) to A; Schedule
+ *                                     (announcers in turn)               GraftTimer(id, n+1)
  *  timer GraftTimer(id, max)          give up on id                      -
- *  GRAFT(id) from P                   P eager                            GOSSIP to P when still cached
- *  PRUNE from P                       P lazy                             -
+ *  GRAFT(id, r) from P                P eager for r                      GOSSIP to P when still cached
+ *  PRUNE(r) from P                    P lazy for r                       -
  *  timer IHaveFlush                   queues emptied                     one IHAVE per lazy peer with a queue
- *  neighbourUp(P) / neighbourDown(P)  P eager / P forgotten everywhere   -
+ *  neighbourUp(P) / neighbourDown(P)  P eager for every root /           -
+ *                                     P forgotten everywhere
  * </pre>
  *
- * The first broadcasts flood every link; each duplicate is answered with PRUNE, so the eager links
- * settle into a tree and a stable overlay then carries exactly one GOSSIP per node per broadcast.
- * A GRAFT that goes unanswered is retried with the next announcer (the reference system GRAFTs one
- * peer once). Timers are never cancelled; a timer that fires after it stopped mattering does nothing.
+ * The first broadcasts of a root flood every link; each duplicate is answered with PRUNE for that
+ * root, so its eager links settle into a tree and a stable overlay then carries exactly one GOSSIP
+ * per node per broadcast, however many nodes broadcast at once. A GRAFT that goes unanswered is
+ * retried with the next announcer (the reference system GRAFTs one peer once). Timers are never
+ * cancelled; a timer that fires after it stopped mattering does nothing.
+ *
+ * <p>Tree state is bounded by {@link PlumtreeConfig#maxRoots()} (least recently used roots are
+ * forgotten) and {@link PlumtreeConfig#rootMaxAge()}; a forgotten root starts again with every
+ * link eager, as a new one does.
  *
  * <p>With {@link PlumtreeConfig#treeOptimisation()} a lazy peer that announces a broadcast with
- * {@code threshold} fewer hops than the eager path it arrived on replaces that path: it is sent a
- * GRAFT without resend and the eager sender a PRUNE.
+ * {@code threshold} fewer hops than the eager path it arrived on replaces that path in the
+ * broadcast's root's tree: it is sent a GRAFT without resend and the eager sender a PRUNE.
  */
 public final class Plumtree {
 
   private final NodeName self;
   private final PlumtreeConfig config;
   private final RandomGenerator random;
-  private final PushPeers peers = new PushPeers();
+  private final RootTrees trees;
   private final SeenMessages seen;
   private final PayloadCache payloads;
   private final MissingMessages missing;
@@ -57,7 +67,7 @@ public final class Plumtree {
    * A node with no broadcast history.
    *
    * @param self this node's name; it never delivers, nor forwards as new, a broadcast from itself
-   * @param neighbours the current active view; all start eager
+   * @param neighbours the current active view; all start eager for every root
    * @param config validated settings
    * @param random source of message ids; seeded in simulations, a {@code SecureRandom} in production
    *     so that ids cannot be predicted and pre-empted by a peer
@@ -71,9 +81,10 @@ public final class Plumtree {
         config.payloadCacheMaxAge().toNanos());
     this.missing = new MissingMessages(config.maxMissingMessages(), config.maxAnnouncers());
     this.ihaves = new IHaveQueue(config.ihaveFlushInterval(), config.maxIHaveBatch());
+    this.trees = new RootTrees(config.maxRoots(), config.rootMaxAge().toNanos());
     for (NodeName peer : Objects.requireNonNull(neighbours, "neighbours")) {
       if (!peer.equals(self)) {
-        peers.up(peer);
+        trees.up(peer);
       }
     }
   }
@@ -111,7 +122,7 @@ public final class Plumtree {
     seen.add(id, nowNanos, 0, null);
     BroadcastMessage.Gossip own = new BroadcastMessage.Gossip(id, topic, payload, 0, self);
     payloads.put(own, nowNanos);
-    push(own.forwarded(), null, out);
+    push(own.forwarded(), null, nowNanos, out);
     return finish(out);
   }
 
@@ -120,8 +131,8 @@ public final class Plumtree {
    *
    * <p>Messages from a peer that is not (or no longer) a neighbour are still used where that is
    * safe: a new GOSSIP is delivered and forwarded, IHAVEs are remembered, GRAFTs are answered. Only
-   * neighbours are moved between the eager and lazy sets, so a late message never re-adds a peer
-   * that membership has dropped.
+   * neighbours are moved between the eager and lazy sets of a root, so a late message never re-adds
+   * a peer that membership has dropped.
    */
   public List<PlumtreeEffect> onMessage(NodeName from, BroadcastMessage message, long nowNanos) {
     Objects.requireNonNull(from, "from");
@@ -135,11 +146,11 @@ public final class Plumtree {
     if (message instanceof BroadcastMessage.Gossip gossip) {
       onGossip(from, gossip, nowNanos, out);
     } else if (message instanceof BroadcastMessage.IHave ihave) {
-      onIHave(from, ihave, out);
+      onIHave(from, ihave, nowNanos, out);
     } else if (message instanceof BroadcastMessage.Graft graft) {
       onGraft(from, graft, nowNanos, out);
-    } else if (message instanceof BroadcastMessage.Prune) {
-      peers.demote(from);
+    } else if (message instanceof BroadcastMessage.Prune prune) {
+      trees.prune(prune.root(), from, nowNanos);
     } else {
       throw new IllegalArgumentException("not a broadcast message: " + message);
     }
@@ -154,45 +165,53 @@ public final class Plumtree {
     if (timer instanceof PlumtreeTimer.IHaveFlush) {
       ihaves.flush(out);
     } else if (timer instanceof PlumtreeTimer.GraftTimer graftTimer) {
-      onGraftTimer(graftTimer, out);
+      onGraftTimer(graftTimer, nowNanos, out);
     } else {
       throw new IllegalArgumentException("not a Plumtree timer: " + timer);
     }
     return finish(out);
   }
 
-  /** Membership added {@code peer} to the active view: it starts as an eager peer. */
+  /** Membership added {@code peer} to the active view: it starts as an eager peer of every root. */
   public List<PlumtreeEffect> neighbourUp(NodeName peer, long nowNanos) {
     Objects.requireNonNull(peer, "peer");
     expire(nowNanos);
     if (!peer.equals(self)) {
-      peers.up(peer);
+      trees.up(peer);
     }
     return List.of();
   }
 
   /**
-   * Membership dropped {@code peer} (for any reason): it leaves both sets, its queued announcements
-   * are dropped, and it is no longer an announcer to GRAFT; the subtree it fed heals through the
-   * lazy links.
+   * Membership dropped {@code peer} (for any reason): it leaves every root's sets, its queued
+   * announcements are dropped, and it is no longer an announcer to GRAFT; the subtrees it fed heal
+   * through the lazy links.
    */
   public List<PlumtreeEffect> neighbourDown(NodeName peer, long nowNanos) {
     Objects.requireNonNull(peer, "peer");
     expire(nowNanos);
-    peers.down(peer);
+    trees.down(peer);
     ihaves.drop(peer);
     missing.forget(peer);
     return List.of();
   }
 
-  /** The neighbours currently sent every GOSSIP, in a stable order (read-only view). */
-  public Set<NodeName> eagerPeers() {
-    return peers.eager();
+  /** The neighbours, in the order they came up (read-only view). */
+  public Set<NodeName> neighbours() {
+    return trees.neighbours();
   }
 
-  /** The neighbours currently sent only IHAVEs, in a stable order (read-only view). */
-  public Set<NodeName> lazyPeers() {
-    return peers.lazy();
+  /**
+   * The neighbours sent every GOSSIP of {@code root}'s broadcasts (the root's tree links here), in
+   * the order they came up (a snapshot). A root this node keeps nothing for has every neighbour eager.
+   */
+  public List<NodeName> eagerPeers(NodeName root) {
+    return trees.eager(Objects.requireNonNull(root, "root"));
+  }
+
+  /** The neighbours sent only IHAVEs of {@code root}'s broadcasts, in the order they were pruned (a snapshot). */
+  public List<NodeName> lazyPeers(NodeName root) {
+    return trees.lazy(Objects.requireNonNull(root, "root"));
   }
 
   /** This node's name. */
@@ -202,49 +221,51 @@ public final class Plumtree {
 
   /** A snapshot of the sizes of this node's state. */
   public PlumtreeStats stats() {
-    return new PlumtreeStats(peers.eager().size(), peers.lazy().size(), seen.size(), payloads.size(),
-        payloads.bytes(), missing.size(), ihaves.size());
+    return new PlumtreeStats(trees.neighbours().size(), trees.roots(), trees.lazyLinks(), trees.evicted(),
+        seen.size(), payloads.size(), payloads.bytes(), missing.size(), ihaves.size());
   }
 
   private void onGossip(NodeName from, BroadcastMessage.Gossip gossip, long nowNanos, List<PlumtreeEffect> out) {
     MessageId id = gossip.id();
-    if (gossip.origin().equals(self) || seen.contains(id)) {
-      if (peers.isNeighbour(from)) {
-        peers.demote(from);
-        out.add(new PlumtreeEffect.Send(from, new BroadcastMessage.Prune()));
+    NodeName root = gossip.origin();
+    if (root.equals(self) || seen.contains(id)) {
+      if (trees.isNeighbour(from)) {
+        trees.prune(root, from, nowNanos);
+        out.add(new PlumtreeEffect.Send(from, new BroadcastMessage.Prune(root)));
       }
       return;
     }
     seen.add(id, nowNanos, gossip.hops(), from);
     payloads.put(gossip, nowNanos);
     MissingMessages.Missing wasMissing = missing.remove(id);
-    out.add(new PlumtreeEffect.Deliver(gossip.topic(), gossip.sharedPayload(), id, gossip.origin(), gossip.hops()));
-    push(gossip.forwarded(), from, out);
-    peers.promote(from);
+    out.add(new PlumtreeEffect.Deliver(gossip.topic(), gossip.sharedPayload(), id, root, gossip.hops()));
+    push(gossip.forwarded(), from, nowNanos, out);
+    trees.graft(root, from, nowNanos);
     if (config.treeOptimisation() && wasMissing != null) {
       MissingMessages.Announcer shortest = wasMissing.shortest();
       if (shortest != null) {
-        swapIfShorter(id, gossip.hops(), from, shortest.peer(), shortest.hops(), out);
+        swapIfShorter(id, root, gossip.hops(), from, shortest.peer(), shortest.hops(), nowNanos, out);
       }
     }
   }
 
-  private void onIHave(NodeName from, BroadcastMessage.IHave ihave, List<PlumtreeEffect> out) {
+  private void onIHave(NodeName from, BroadcastMessage.IHave ihave, long nowNanos, List<PlumtreeEffect> out) {
     for (BroadcastMessage.Announcement announcement : ihave.announcements()) {
       MessageId id = announcement.id();
       SeenMessages.Seen known = seen.get(id);
       if (known != null) {
         if (config.treeOptimisation() && known.from() != null) {
-          swapIfShorter(id, known.hops(), known.from(), from, announcement.hops(), out);
+          swapIfShorter(id, announcement.root(), known.hops(), known.from(), from, announcement.hops(), nowNanos,
+              out);
         }
-      } else if (missing.announce(id, from, announcement.hops())) {
+      } else if (missing.announce(id, announcement.root(), from, announcement.hops())) {
         out.add(new PlumtreeEffect.Schedule(new PlumtreeTimer.GraftTimer(id, 0), config.graftTimeout()));
       }
     }
   }
 
   private void onGraft(NodeName from, BroadcastMessage.Graft graft, long nowNanos, List<PlumtreeEffect> out) {
-    peers.promote(from);
+    trees.graft(graft.root(), from, nowNanos);
     if (graft.resend()) {
       BroadcastMessage.Gossip cached = payloads.get(graft.id(), nowNanos);
       if (cached != null) {
@@ -253,7 +274,7 @@ public final class Plumtree {
     }
   }
 
-  private void onGraftTimer(PlumtreeTimer.GraftTimer timer, List<PlumtreeEffect> out) {
+  private void onGraftTimer(PlumtreeTimer.GraftTimer timer, long nowNanos, List<PlumtreeEffect> out) {
     MissingMessages.Missing entry = missing.get(timer.id());
     if (entry == null || entry.attempts() != timer.attempt()) {
       return;
@@ -263,39 +284,50 @@ public final class Plumtree {
       return;
     }
     MissingMessages.Announcer announcer = entry.nextAnnouncer();
-    peers.promote(announcer.peer());
-    out.add(new PlumtreeEffect.Send(announcer.peer(), new BroadcastMessage.Graft(timer.id(), announcer.hops(), true)));
+    trees.graft(entry.root(), announcer.peer(), nowNanos);
+    out.add(new PlumtreeEffect.Send(announcer.peer(),
+        new BroadcastMessage.Graft(timer.id(), entry.root(), announcer.hops(), true)));
     out.add(new PlumtreeEffect.Schedule(new PlumtreeTimer.GraftTimer(timer.id(), entry.attempts()),
         config.graftRetryTimeout()));
   }
 
   /**
-   * The paper's optional optimisation: the broadcast came over eager link {@code eager} with
-   * {@code eagerHops}, while lazy link {@code lazy} offers {@code lazyHops}; when that is at least
-   * the threshold shorter, the lazy link joins the tree and the eager one leaves it.
+   * The paper's optional optimisation, within {@code root}'s tree: the broadcast came over eager
+   * link {@code eager} with {@code eagerHops}, while lazy link {@code lazy} offers {@code lazyHops};
+   * when that is at least the threshold shorter, the lazy link joins the tree and the eager one
+   * leaves it.
    */
-  private void swapIfShorter(MessageId id, int eagerHops, NodeName eager, NodeName lazy, int lazyHops,
-      List<PlumtreeEffect> out) {
-    if (eager.equals(lazy) || !peers.isEager(eager) || !peers.isLazy(lazy)
-        || lazyHops + config.optimisationThreshold() > eagerHops) {
+  private void swapIfShorter(MessageId id, NodeName root, int eagerHops, NodeName eager, NodeName lazy,
+      int lazyHops, long nowNanos, List<PlumtreeEffect> out) {
+    if (eager.equals(lazy) || lazyHops + config.optimisationThreshold() > eagerHops
+        || !trees.isEager(root, eager) || !trees.isLazy(root, lazy)) {
       return;
     }
-    peers.promote(lazy);
-    peers.demote(eager);
+    trees.graft(root, lazy, nowNanos);
+    trees.prune(root, eager, nowNanos);
     seen.reroute(id, lazyHops, lazy);
-    out.add(new PlumtreeEffect.Send(lazy, new BroadcastMessage.Graft(id, lazyHops, false)));
-    out.add(new PlumtreeEffect.Send(eager, new BroadcastMessage.Prune()));
+    out.add(new PlumtreeEffect.Send(lazy, new BroadcastMessage.Graft(id, root, lazyHops, false)));
+    out.add(new PlumtreeEffect.Send(eager, new BroadcastMessage.Prune(root)));
   }
 
-  /** GOSSIP to the eager peers and an announcement for the lazy ones, except the peer it came from. */
-  private void push(BroadcastMessage.Gossip gossip, NodeName from, List<PlumtreeEffect> out) {
-    for (NodeName peer : peers.eager()) {
+  /**
+   * GOSSIP to the eager peers of the broadcast's root and an announcement for its lazy ones, except
+   * the peer it came from.
+   */
+  private void push(BroadcastMessage.Gossip gossip, NodeName from, long nowNanos, List<PlumtreeEffect> out) {
+    NodeName root = gossip.origin();
+    trees.touch(root, nowNanos);
+    for (NodeName peer : trees.eager(root)) {
       if (!peer.equals(from)) {
         out.add(new PlumtreeEffect.Send(peer, gossip));
       }
     }
-    BroadcastMessage.Announcement announcement = new BroadcastMessage.Announcement(gossip.id(), gossip.hops());
-    for (NodeName peer : peers.lazy()) {
+    List<NodeName> lazy = trees.lazy(root);
+    if (lazy.isEmpty()) {
+      return;
+    }
+    BroadcastMessage.Announcement announcement = new BroadcastMessage.Announcement(gossip.id(), root, gossip.hops());
+    for (NodeName peer : lazy) {
       if (!peer.equals(from)) {
         ihaves.add(peer, announcement, out);
       }
@@ -305,6 +337,7 @@ public final class Plumtree {
   private void expire(long nowNanos) {
     seen.expire(nowNanos);
     payloads.expire(nowNanos);
+    trees.expire(nowNanos);
   }
 
   private List<PlumtreeEffect> finish(List<PlumtreeEffect> out) {

@@ -32,6 +32,11 @@ import java.time.Duration;
  * @param optimisationThreshold {@code optimisation-threshold}: how many hops shorter the lazy path
  *     must be for the swap
  * @param maxPayloadBytes {@code max-payload-bytes}: largest payload broadcast or accepted
+ * @param maxRoots {@code max-roots}: broadcast origins whose spanning tree a node keeps (each origin
+ *     has a tree of its own); past it the least recently used origin is forgotten and its next
+ *     broadcast floods once to rebuild it. Keep it above the number of nodes that broadcast
+ * @param rootMaxAge {@code root-max-age}: how long the tree of an origin that stopped broadcasting
+ *     is kept; a forgotten tree is rebuilt the same way
  */
 public record PlumtreeConfig(
     Duration ihaveFlushInterval,
@@ -48,13 +53,21 @@ public record PlumtreeConfig(
     long payloadCacheMaxBytes,
     boolean treeOptimisation,
     int optimisationThreshold,
-    int maxPayloadBytes) {
+    int maxPayloadBytes,
+    int maxRoots,
+    Duration rootMaxAge) {
 
   private static final String PREFIX = "barrel.p2p.broadcast.";
-  /** Cap on {@code max-ihave-batch}: 4096 announcements are 72 KiB on the wire. */
+  /**
+   * Cap on {@code max-ihave-batch}: 4096 announcements are 76 KiB on the wire plus their roots'
+   * names (each announcement names its origin: about 200 KiB with 30-character names, 1.1 MiB at
+   * the 255-character maximum, past the transport's default 1 MiB control frame).
+   */
   public static final int MAX_IHAVE_BATCH_LIMIT = 4096;
   /** Cap on {@code max-payload-bytes}, well inside the transport's largest control frame. */
   public static final int MAX_PAYLOAD_LIMIT = 16 * 1024 * 1024;
+  /** Cap on {@code max-roots}: a tree costs about 200 bytes with its root's name, so a million are some 200 MB. */
+  public static final int MAX_ROOTS_LIMIT = 1_000_000;
 
   /** Validates every field. */
   public PlumtreeConfig {
@@ -79,6 +92,9 @@ public record PlumtreeConfig(
         + ") must hold at least one payload of max-payload-bytes (" + maxPayloadBytes + ")");
     require(optimisationThreshold >= 1 && optimisationThreshold <= BroadcastMessage.MAX_HOPS,
         "optimisation-threshold must be 1.." + BroadcastMessage.MAX_HOPS + ", got " + optimisationThreshold);
+    require(maxRoots >= 1 && maxRoots <= MAX_ROOTS_LIMIT,
+        "max-roots must be 1.." + MAX_ROOTS_LIMIT + ", got " + maxRoots);
+    positive(rootMaxAge, "root-max-age");
     Duration repair = repairWindow(ihaveFlushInterval, graftTimeout, graftRetryTimeout, maxGraftAttempts);
     // A broadcast still being repaired must not be forgotten (it would be delivered twice) nor its
     // payload dropped by the nodes that announced it (their GRAFTs would go unanswered).
@@ -93,12 +109,13 @@ public record PlumtreeConfig(
   /**
    * The defaults: 50 ms IHAVE batching up to 256 ids, GRAFT after 1 s then every 500 ms for up to
    * 8 attempts across up to 8 announcers, 10,000 missing ids, 100,000 seen ids for 5 min, 10,000
-   * payloads (64 MiB) for 1 min, optimisation off (threshold 3), payloads up to 256 KiB.
+   * payloads (64 MiB) for 1 min, optimisation off (threshold 3), payloads up to 256 KiB, trees of
+   * up to 10,000 origins kept for 10 min after their last use.
    */
   public static PlumtreeConfig defaults() {
     return new PlumtreeConfig(Duration.ofMillis(50), 256, Duration.ofSeconds(1), Duration.ofMillis(500), 8, 8,
         10_000, 100_000, Duration.ofMinutes(5), 10_000, Duration.ofMinutes(1), 64L * 1024 * 1024, false, 3,
-        256 * 1024);
+        256 * 1024, 10_000, Duration.ofMinutes(10));
   }
 
   /** The longest a missing broadcast can take to be repaired before this node gives up on it. */
@@ -110,49 +127,56 @@ public record PlumtreeConfig(
   public PlumtreeConfig withIHaveBatching(Duration flushInterval, int maxBatch) {
     return new PlumtreeConfig(flushInterval, maxBatch, graftTimeout, graftRetryTimeout, maxGraftAttempts,
         maxAnnouncers, maxMissingMessages, seenMaxCount, seenMaxAge, payloadCacheMaxCount, payloadCacheMaxAge,
-        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, maxPayloadBytes);
+        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, maxPayloadBytes, maxRoots, rootMaxAge);
   }
 
   /** A copy with other GRAFT timing and retry bounds. */
   public PlumtreeConfig withGrafting(Duration first, Duration retry, int attempts, int announcers) {
     return new PlumtreeConfig(ihaveFlushInterval, maxIHaveBatch, first, retry, attempts, announcers,
         maxMissingMessages, seenMaxCount, seenMaxAge, payloadCacheMaxCount, payloadCacheMaxAge,
-        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, maxPayloadBytes);
+        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, maxPayloadBytes, maxRoots, rootMaxAge);
   }
 
   /** A copy that tracks at most {@code max} missing broadcasts. */
   public PlumtreeConfig withMaxMissingMessages(int max) {
     return new PlumtreeConfig(ihaveFlushInterval, maxIHaveBatch, graftTimeout, graftRetryTimeout, maxGraftAttempts,
         maxAnnouncers, max, seenMaxCount, seenMaxAge, payloadCacheMaxCount, payloadCacheMaxAge,
-        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, maxPayloadBytes);
+        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, maxPayloadBytes, maxRoots, rootMaxAge);
   }
 
   /** A copy with other de-duplication bounds. */
   public PlumtreeConfig withSeenSet(int maxCount, Duration maxAge) {
     return new PlumtreeConfig(ihaveFlushInterval, maxIHaveBatch, graftTimeout, graftRetryTimeout, maxGraftAttempts,
         maxAnnouncers, maxMissingMessages, maxCount, maxAge, payloadCacheMaxCount, payloadCacheMaxAge,
-        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, maxPayloadBytes);
+        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, maxPayloadBytes, maxRoots, rootMaxAge);
   }
 
   /** A copy with other payload-cache bounds. */
   public PlumtreeConfig withPayloadCache(int maxCount, Duration maxAge, long maxBytes) {
     return new PlumtreeConfig(ihaveFlushInterval, maxIHaveBatch, graftTimeout, graftRetryTimeout, maxGraftAttempts,
         maxAnnouncers, maxMissingMessages, seenMaxCount, seenMaxAge, maxCount, maxAge, maxBytes, treeOptimisation,
-        optimisationThreshold, maxPayloadBytes);
+        optimisationThreshold, maxPayloadBytes, maxRoots, rootMaxAge);
   }
 
   /** A copy with the tree optimisation switched on or off. */
   public PlumtreeConfig withTreeOptimisation(boolean enabled, int threshold) {
     return new PlumtreeConfig(ihaveFlushInterval, maxIHaveBatch, graftTimeout, graftRetryTimeout, maxGraftAttempts,
         maxAnnouncers, maxMissingMessages, seenMaxCount, seenMaxAge, payloadCacheMaxCount, payloadCacheMaxAge,
-        payloadCacheMaxBytes, enabled, threshold, maxPayloadBytes);
+        payloadCacheMaxBytes, enabled, threshold, maxPayloadBytes, maxRoots, rootMaxAge);
   }
 
   /** A copy with another payload size limit. */
   public PlumtreeConfig withMaxPayloadBytes(int max) {
     return new PlumtreeConfig(ihaveFlushInterval, maxIHaveBatch, graftTimeout, graftRetryTimeout, maxGraftAttempts,
         maxAnnouncers, maxMissingMessages, seenMaxCount, seenMaxAge, payloadCacheMaxCount, payloadCacheMaxAge,
-        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, max);
+        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, max, maxRoots, rootMaxAge);
+  }
+
+  /** A copy that keeps the trees of at most {@code max} origins, each for {@code maxAge} after its last use. */
+  public PlumtreeConfig withRootTrees(int max, Duration maxAge) {
+    return new PlumtreeConfig(ihaveFlushInterval, maxIHaveBatch, graftTimeout, graftRetryTimeout, maxGraftAttempts,
+        maxAnnouncers, maxMissingMessages, seenMaxCount, seenMaxAge, payloadCacheMaxCount, payloadCacheMaxAge,
+        payloadCacheMaxBytes, treeOptimisation, optimisationThreshold, maxPayloadBytes, max, maxAge);
   }
 
   private static Duration repairWindow(Duration flush, Duration first, Duration retry, int attempts) {

@@ -307,6 +307,14 @@ public final class OrMap<V> {
     return List.copyOf(out);
   }
 
+  /**
+   * The entries under {@code key} in dot order (by writer, then counter): a read-only view, valid
+   * until the replica next changes; no copy, no sort, for callers that read often.
+   */
+  public Collection<OrMapEntry<V>> entriesAt(String key) {
+    return store.atKey(key);
+  }
+
   /** The values under {@code key}, in the order of {@link #get}. */
   public List<V> values(String key) {
     List<V> out = new ArrayList<>();

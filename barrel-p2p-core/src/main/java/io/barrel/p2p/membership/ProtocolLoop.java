@@ -6,6 +6,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,13 @@ import org.slf4j.LoggerFactory;
  * layers above): every input for one node runs here, one at a time, so the pure cores need no locks.
  * Neither user code nor blocking I/O ever runs on it.
  *
+ * <p>"One at a time" is a turn, not a thread: every task takes the loop's turn (a lock) while it
+ * runs. A {@link #call} from another thread that finds the loop idle (nothing queued, no task
+ * running) takes the turn itself and runs on the caller's thread, so a blocking API call such as
+ * registering a service costs no hand-off to the loop's thread and back (two thread wake-ups, which
+ * cost far more than the protocol step on a busy machine). A caller's own earlier tasks are always
+ * queued work, so they keep their order; a call from inside a task is queued as before.
+ *
  * <p>A task that throws is logged and the loop goes on: one bad input must not stop a node's
  * membership. After {@link #close()} new tasks are dropped silently, as the node is going away.
  */
@@ -23,14 +32,16 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProtocolLoop.class);
 
   private final ScheduledThreadPoolExecutor executor;
-  private volatile Thread thread;
+  /** Held by whichever thread runs a task: the loop's thread or an inline caller. */
+  private final ReentrantLock turn = new ReentrantLock();
+  /** Tasks handed to the executor (timers once they fire) and not finished yet. */
+  private final AtomicInteger queued = new AtomicInteger();
 
   /** Starts the loop's thread, named after the node. */
   public ProtocolLoop(String nodeName) {
     executor = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "barrel-p2p-protocol-" + nodeName);
       t.setDaemon(true);
-      thread = t;
       return t;
     });
     // Timers are never cancelled by the cores (a stale one is ignored when it fires), but the
@@ -42,9 +53,11 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
   /** Runs {@code task} on the loop, after the tasks already queued. */
   @Override
   public void execute(Runnable task) {
+    queued.incrementAndGet();
     try {
-      executor.execute(guarded(task));
+      executor.execute(() -> runInTurn(task));
     } catch (RejectedExecutionException e) {
+      queued.decrementAndGet();
       log.debug("protocol loop closed; dropping a task");
     }
   }
@@ -52,32 +65,52 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
   /** Runs {@code task} on the loop once {@code delay} has passed. */
   public void schedule(Runnable task, Duration delay) {
     try {
-      executor.schedule(guarded(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+      executor.schedule(() -> {
+        queued.incrementAndGet();
+        runInTurn(task);
+      }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       log.debug("protocol loop closed; dropping a timer");
     }
   }
 
-  /** Runs {@code query} on the loop and hands back its result (for snapshots taken by other threads). */
+  /**
+   * Runs {@code query} in the loop's turn and hands back its result: on the calling thread when the
+   * loop is idle (the future is then complete on return), otherwise queued after the tasks already
+   * there.
+   */
   public <T> CompletableFuture<T> call(Supplier<T> query) {
     CompletableFuture<T> result = new CompletableFuture<>();
+    // queued == 0 first: a task this thread queued earlier is still counted, so it runs first.
+    if (queued.get() == 0 && !turn.isHeldByCurrentThread() && !executor.isShutdown() && turn.tryLock()) {
+      try {
+        complete(result, query);
+      } finally {
+        turn.unlock();
+      }
+      return result;
+    }
+    queued.incrementAndGet();
     try {
       executor.execute(() -> {
+        turn.lock();
         try {
-          result.complete(query.get());
-        } catch (RuntimeException | Error e) {
-          result.completeExceptionally(e);
+          complete(result, query);
+        } finally {
+          turn.unlock();
+          queued.decrementAndGet();
         }
       });
     } catch (RejectedExecutionException e) {
+      queued.decrementAndGet();
       result.completeExceptionally(new IllegalStateException("the protocol loop is closed", e));
     }
     return result;
   }
 
-  /** True on the loop's own thread. */
+  /** True while the current thread runs a task of this loop (on the loop's thread or inline). */
   public boolean inLoop() {
-    return Thread.currentThread() == thread;
+    return turn.isHeldByCurrentThread();
   }
 
   /** Monotonic milliseconds for HyParView's timers and backoffs. */
@@ -104,13 +137,23 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
     }
   }
 
-  private static Runnable guarded(Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (RuntimeException | AssertionError e) {
-        log.error("a protocol task failed; the node keeps running", e);
-      }
-    };
+  private void runInTurn(Runnable task) {
+    turn.lock();
+    try {
+      task.run();
+    } catch (RuntimeException | AssertionError e) {
+      log.error("a protocol task failed; the node keeps running", e);
+    } finally {
+      turn.unlock();
+      queued.decrementAndGet();
+    }
+  }
+
+  private static <T> void complete(CompletableFuture<T> result, Supplier<T> query) {
+    try {
+      result.complete(query.get());
+    } catch (RuntimeException | Error e) {
+      result.completeExceptionally(e);
+    }
   }
 }

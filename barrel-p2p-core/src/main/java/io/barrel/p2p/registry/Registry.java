@@ -392,11 +392,12 @@ public final class Registry implements AutoCloseable {
 
   private void broadcast(RegistryMessage message) {
     metrics.increment(MeterName.REGISTRY_MESSAGES, RegistryMessage.typeName(message), "out");
-    broadcaster.broadcast(topic, RegistryMessage.encode(message)).whenComplete((id, error) -> {
-      if (error != null) {
-        log.warn("could not broadcast a registry message: {}", error.toString());
-      }
-    });
+    try {
+      broadcaster.broadcastOnLoop(topic, RegistryMessage.encode(message));
+    } catch (IllegalArgumentException e) {
+      // A delta over the broadcast limit: anti-entropy still carries it, in bounded chunks.
+      log.warn("could not broadcast a registry message: {}", e.toString());
+    }
   }
 
   private void send(NodeName peer, RegistryMessage message) {

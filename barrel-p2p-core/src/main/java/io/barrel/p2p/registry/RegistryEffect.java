@@ -75,8 +75,8 @@ public sealed interface RegistryEffect
   }
 
   /**
-   * The instances of {@code service} visible now, in the replica's order (oldest first): replace the
-   * snapshot lookups read. Empty when none is left.
+   * The instances of {@code service} visible now, in the replica's order (by node, then in the order
+   * the node registered them): replace the snapshot lookups read. Empty when none is left.
    *
    * @param service the service name
    * @param instances its visible instances

@@ -816,10 +816,13 @@ public final class RegistryReplica {
     out.add(new RegistryEffect.Visible(service, List.copyOf(shownOf(service))));
   }
 
-  /** The visible instances of {@code service}, each once, in the map's order. */
+  /**
+   * The visible instances of {@code service}, each once, in dot order: by node, then in the order
+   * the node registered them. Stable, so callers that pick by position (load balancers) stay put.
+   */
   private java.util.LinkedHashSet<ServiceInstance> shownOf(String service) {
     java.util.LinkedHashSet<ServiceInstance> instances = new java.util.LinkedHashSet<>();
-    for (OrMapEntry<ServiceInstance> e : map.get(service)) {
+    for (OrMapEntry<ServiceInstance> e : map.entriesAt(service)) {
       if (isShown(e.dot(), e.value().node())) {
         instances.add(e.value());
       }

@@ -21,13 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Makes one call attempt on one chosen node: opens a data stream to it (one stream per call, so
- * calls never wait behind each other), writes the request, reads the answer with a bounded
- * decoder, and turns failures into the typed {@link RpcException}s. Choosing the node, retrying
+ * Makes one call attempt on one chosen node: takes a data stream to it (a stream carries one call
+ * at a time, so calls never wait behind each other; unary calls reuse idle streams from a
+ * {@link StreamPool}, other calls open their own), writes the request, reads the answer with a
+ * bounded decoder, and turns failures into the typed {@link RpcException}s. Choosing the node, retrying
  * and the call policy sit above, in the proxies; this class never retries.
  *
- * <p>A caller's cancellation and a missed deadline both send {@link RpcFrame.Cancel} so the server
- * stops working; the stream is then finished from this side.
+ * <p>A caller's cancellation and a missed deadline both reset the call's stream, so the server
+ * stops working; a reset stream is never reused.
  */
 public final class RpcClient {
 
@@ -49,21 +50,40 @@ public final class RpcClient {
   private final PeerCallSlots slots;
   private final AtomicLong callIds = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final StreamPool pool = new StreamPool();
+  private final Executor callbacks;
 
   /**
    * @param opener opens data streams
    * @param config limits, codec and per-peer bounds
-   * @param timers fires deadlines (tasks are tiny and never block)
+   * @param timers fires deadlines and closes idle streams (tasks are tiny and never block)
+   * @param callbacks where answers are decoded and futures completed when no caller waits on its
+   *     own thread (the application executor)
    * @param metrics where call timings go
    */
-  public RpcClient(StreamOpener opener, RpcConfig config, ScheduledExecutorService timers, Metrics metrics) {
+  public RpcClient(StreamOpener opener, RpcConfig config, ScheduledExecutorService timers, Executor callbacks,
+      Metrics metrics) {
     this.opener = Objects.requireNonNull(opener, "opener");
     this.codec = config.codec();
     this.frames = new RpcFrameCodec(config.limits());
     this.timers = Objects.requireNonNull(timers, "timers");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
     this.slots = new PeerCallSlots(config.maxInFlightPerPeer(), config.maxWaitingPerPeer());
     metrics.gauge(MeterName.RPC_CLIENT_IN_FLIGHT, inFlight::get);
+    long sweep = StreamPool.IDLE_NANOS / 2;
+    timers.scheduleWithFixedDelay(this::closeIdleStreams, sweep, sweep, TimeUnit.NANOSECONDS);
+  }
+
+  /** Idle streams kept towards {@code peer} for its next calls. */
+  int idleStreams(NodeName peer) {
+    return pool.idle(peer);
+  }
+
+  private void closeIdleStreams() {
+    for (StreamPool.PooledStream s : pool.sweep(System.nanoTime())) {
+      ((CallStream) s).close();
+    }
   }
 
   /** The codec arguments and results go through. */
@@ -235,6 +255,7 @@ public final class RpcClient {
     final CompletableFuture<Object> result = new CompletableFuture<>();
     private final RpcFrameDecoder decoder = new RpcFrameDecoder(frames);
     private volatile AppStream stream;
+    private volatile CallStream callStream;
     private volatile ScheduledFuture<?> deadline;
     private final Executor delivery;
 
@@ -263,6 +284,10 @@ public final class RpcClient {
             "no answer within the deadline"), true), timeoutMillis);
       }
       result.whenComplete((v, e) -> ended(e));
+      if (method.callMode() == CallMode.UNARY) {
+        acquireStream(request);
+        return;
+      }
       open(peer, service, name, request, () -> !result.isDone()).whenComplete((s, error) -> {
         if (error != null) {
           result.completeExceptionally(unwrap(error));
@@ -305,7 +330,7 @@ public final class RpcClient {
     }
 
     /** Fails the call; when {@code cancelServer}, tells the server to stop. */
-    private void fail(Throwable error, boolean cancelServer) {
+    void fail(Throwable error, boolean cancelServer) {
       if (result.completeExceptionally(error) && cancelServer) {
         cancelRemote();
       }
@@ -313,9 +338,89 @@ public final class RpcClient {
 
     /** Resetting the stream cancels the call on the server at once and frees the stream here. */
     private void cancelRemote() {
+      CallStream cs = callStream;
+      if (cs != null) {
+        cs.abandon(this);
+        return;
+      }
       AppStream s = stream;
       if (s != null) {
         s.reset();
+      }
+    }
+
+    // ---------------------------------------------------------------- unary calls on pooled streams
+
+    /** A slot towards the peer, then a stream: an idle one from the pool, or a new one. */
+    private void acquireStream(byte[] request) {
+      slots.acquire(peer, name).whenComplete((v, slotError) -> {
+        if (slotError != null) {
+          result.completeExceptionally(unwrap(slotError));
+          return;
+        }
+        inFlight.incrementAndGet();
+        // On a pooled stream the slot is the call, not the stream: free once the call has ended.
+        result.whenComplete((x, e) -> released(peer));
+        if (!result.isDone()) {
+          send(request);
+        }
+      });
+    }
+
+    private void send(byte[] request) {
+      CallStream cs = (CallStream) pool.take(peer);
+      if (cs == null) {
+        openStream(request);
+        return;
+      }
+      if (!cs.attach(this)) {
+        openStream(request);
+        return;
+      }
+      callStream = cs;
+      cs.stream.write(request).whenComplete((x, writeError) -> {
+        if (writeError != null && cs.detach(this)) {
+          // QUIC never took the request (the stream closed while idle): the call did not start,
+          // so it goes on a new stream.
+          callStream = null;
+          openStream(request);
+        }
+      });
+    }
+
+    private void openStream(byte[] request) {
+      opener.open(peer, request).whenComplete((s, error) -> {
+        if (error != null) {
+          result.completeExceptionally(new NoInstanceAvailableException(service, peer,
+              "could not reach the node: " + rootMessage(error), unwrap(error)));
+          return;
+        }
+        CallStream cs = new CallStream(peer, s);
+        cs.attach(this);
+        callStream = cs;
+        s.closeFuture().whenComplete((v, e) -> cs.closed());
+        s.listenOnEventLoop(cs);
+        if (result.isDone()) {
+          // Cancelled or expired while the stream was being opened: the server stops at the reset.
+          cs.abandon(this);
+        }
+      });
+    }
+
+    /** The call's last frame, handed over by its stream: settled on the delivery thread. */
+    void answered(RpcFrame frame) {
+      (delivery != null ? delivery : callbacks).execute(() -> settle(frame));
+    }
+
+    private void settle(RpcFrame frame) {
+      if (frame instanceof RpcFrame.Response r) {
+        try {
+          result.complete(codec.decodeResult(method.method(), r.value()));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      } else {
+        result.completeExceptionally(failure((RpcFrame.Failure) frame, peer, service, method, timeoutMillis));
       }
     }
 
@@ -376,6 +481,188 @@ public final class RpcClient {
         return;
       }
       fail(new ConnectionLostMidCallException(peer, name, cause), false);
+    }
+  }
+
+  /**
+   * A data stream that carries unary calls one after another: its listener runs on the event loop,
+   * cuts frames, and hands each call's last frame to that call; a stream whose call ended cleanly
+   * goes back to the {@link StreamPool}. Any protocol fault, reset or end breaks it for good.
+   */
+  private final class CallStream implements StreamListener, StreamPool.PooledStream {
+
+    private static final int IDLE = 0;
+    private static final int BUSY = 1;
+    private static final int CLOSED = 2;
+
+    private final NodeName peer;
+    private final AppStream stream;
+    private final RpcFrameDecoder decoder = new RpcFrameDecoder(frames);
+    /** IDLE, BUSY or CLOSED; {@link #current} changes only under this object's lock. */
+    private final AtomicInteger state = new AtomicInteger(BUSY);
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    private UnaryCall current;
+
+    CallStream(NodeName peer, AppStream stream) {
+      this.peer = peer;
+      this.stream = stream;
+    }
+
+    @Override
+    public NodeName peer() {
+      return peer;
+    }
+
+    @Override
+    public AppStream stream() {
+      return stream;
+    }
+
+    @Override
+    public boolean claim() {
+      return state.compareAndSet(IDLE, BUSY);
+    }
+
+    /** Makes {@code call} this stream's call; false when the stream broke meanwhile. */
+    synchronized boolean attach(UnaryCall call) {
+      if (state.get() != BUSY) {
+        return false;
+      }
+      current = call;
+      return true;
+    }
+
+    /** Takes {@code call} off the stream without touching the server (its request never left). */
+    synchronized boolean detach(UnaryCall call) {
+      if (current != call) {
+        return false;
+      }
+      current = null;
+      state.set(CLOSED);
+      pool.remove(this);
+      stream.reset();
+      return true;
+    }
+
+    /**
+     * The call was cancelled or missed its deadline: if it still holds the stream, reset it (the
+     * server cancels the call) and never use it again.
+     */
+    synchronized void abandon(UnaryCall call) {
+      if (current == call) {
+        current = null;
+        state.set(CLOSED);
+        pool.remove(this);
+        stream.reset();
+      }
+    }
+
+    /** Closed by the idle sweep: finishing our side lets the server finish its own. */
+    void close() {
+      state.set(CLOSED);
+      finish();
+    }
+
+    private void finish() {
+      if (finished.compareAndSet(false, true)) {
+        stream.finish();
+      }
+    }
+
+    /** The stream is closed on both sides (or reset). */
+    void closed() {
+      UnaryCall c = takeAndBreak();
+      if (c != null) {
+        c.fail(new ConnectionLostMidCallException(peer, c.name, new IllegalStateException("the stream closed")),
+            false);
+      }
+    }
+
+    private synchronized UnaryCall takeAndBreak() {
+      UnaryCall c = current;
+      current = null;
+      state.set(CLOSED);
+      pool.remove(this);
+      return c;
+    }
+
+    @Override
+    public void onData(AppStream s, byte[] data) {
+      if (state.get() == CLOSED) {
+        return;
+      }
+      try {
+        decoder.feed(data, 0, data.length, this::onFrame);
+      } catch (RpcDecodeException e) {
+        protocolError(e.problem().name().toLowerCase(java.util.Locale.ROOT));
+        UnaryCall c = takeAndBreak();
+        stream.reset();
+        if (c != null) {
+          PayloadTooLargeException tooLarge = e.payloadTooLarge();
+          c.fail(tooLarge != null ? tooLarge : new ConnectionLostMidCallException(peer, c.name, e), false);
+        }
+      } catch (IllegalStateException e) {
+        // the decoder failed before; the stream is being reset
+      }
+    }
+
+    private void onFrame(RpcFrame frame) {
+      UnaryCall c;
+      String problem = null;
+      synchronized (this) {
+        c = current;
+        if (state.get() == CLOSED) {
+          return; // the call was abandoned and the stream reset; its answer may still come in
+        } else if (c == null) {
+          problem = "unexpected_frame";
+        } else if (frame.callId() != c.callId) {
+          problem = "wrong_call";
+        } else if (frame instanceof RpcFrame.Response || frame instanceof RpcFrame.Failure) {
+          current = null;
+        } else {
+          problem = "unexpected_frame";
+        }
+      }
+      if (problem == null) {
+        // Back in the pool first: the caller this answer wakes may call the same peer at once.
+        idle();
+        c.answered(frame);
+        return;
+      }
+      // Nothing was asked on this stream, or the answer names another call or is no answer.
+      protocolError(problem);
+      UnaryCall broken = takeAndBreak();
+      stream.reset();
+      if (broken != null) {
+        broken.fail(new ConnectionLostMidCallException(peer, broken.name, new IllegalStateException(
+            "unexpected " + frame + " on the stream of call " + broken.callId)), false);
+      }
+    }
+
+    /** The call ended cleanly: keep the stream for the next call, or close it if enough are kept. */
+    private void idle() {
+      if (state.compareAndSet(BUSY, IDLE) && !pool.offer(this, System.nanoTime()) && claim()) {
+        close();
+      }
+    }
+
+    @Override
+    public void onEnd(AppStream s) {
+      // The server finished its side: it does so only after ours, or when it goes away.
+      UnaryCall c = takeAndBreak();
+      finish();
+      if (c != null) {
+        c.fail(new ConnectionLostMidCallException(peer, c.name, new IllegalStateException(
+            "the server ended the stream without an answer")), false);
+      }
+    }
+
+    @Override
+    public void onError(AppStream s, Throwable cause) {
+      UnaryCall c = takeAndBreak();
+      if (c != null) {
+        c.fail(new ConnectionLostMidCallException(peer, c.name, cause), false);
+      }
     }
   }
 }

@@ -73,7 +73,7 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
     timers.setRemoveOnCancelPolicy(true); // deadlines are mostly cancelled; do not keep them queued
     this.server = new RpcServer(exports, executor, new RpcFrameCodec(config.limits()), timers,
         transport.applicationExecutor(), metrics);
-    this.client = new RpcClient(transport::openDataStream, config, timers, metrics);
+    this.client = new RpcClient(transport::openDataStream, config, timers, transport.applicationExecutor(), metrics);
   }
 
   /** Starts serving inbound calls. */

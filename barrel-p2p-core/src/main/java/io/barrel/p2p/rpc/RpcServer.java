@@ -19,14 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the calls that arrive on this node's data streams: one stream is one call. It reads the
- * stream's frames with a bounded {@link RpcFrameDecoder}, hands the request to the
+ * Serves the calls that arrive on this node's data streams: a stream carries one call at a time,
+ * and a caller may reuse it for its next call. It reads the stream's frames with a bounded {@link RpcFrameDecoder}, hands the request to the
  * {@link ExportedServices}, runs the call on the {@link ServiceCallExecutor} (answering "overloaded"
  * when that is full), fires the deadline, passes the caller's demand and cancellation on, and
- * writes the replies back on the same stream, which it finishes after the call's last frame.
+ * writes the replies back on the same stream, which it finishes once the caller has finished its
+ * side and no call is open.
  *
  * <p>Calls per connection are bounded by QUIC itself: a peer can have at most
- * {@code transport.max-streams} streams open, and every call holds one.
+ * {@code transport.max-streams} streams open, and every call holds one (idle streams a caller
+ * keeps for reuse count too).
  */
 public final class RpcServer implements StreamAcceptor {
 
@@ -38,7 +40,7 @@ public final class RpcServer implements StreamAcceptor {
   private final ScheduledExecutorService timers;
   private final Executor callbacks;
   private final Metrics metrics;
-  private final Set<InboundCall> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<ServedCall> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean closing;
 
   /**
@@ -67,7 +69,7 @@ public final class RpcServer implements StreamAcceptor {
    */
   @Override
   public void accept(AppStream stream) {
-    stream.listenOnEventLoop(new InboundCall(stream));
+    stream.listenOnEventLoop(new InboundStream(stream));
   }
 
   /** Calls being served now (queued or running). */
@@ -99,12 +101,12 @@ public final class RpcServer implements StreamAcceptor {
   /** Cancels every call still being served (their callers see the stream reset). */
   public void cancelAll() {
     closing = true;
-    for (InboundCall c : inFlight) {
-      c.abort();
+    for (ServedCall c : inFlight) {
+      c.stream.abort();
     }
   }
 
-  private void ended(InboundCall call) {
+  private void ended(ServedCall call) {
     inFlight.remove(call);
     synchronized (inFlight) {
       inFlight.notifyAll();
@@ -112,26 +114,31 @@ public final class RpcServer implements StreamAcceptor {
   }
 
   /**
-   * The state of one call's stream: fed by the stream listener on the event loop, one callback at
-   * a time. Reading frames and admitting the call happen there; whatever reaches the service's own
-   * code (demand into its publisher, cancellation of its future or subscription) goes through
-   * {@link #toService}, in order, on the callbacks executor.
+   * One data stream from a caller: a sequence of calls, one at a time. Fed by the stream listener
+   * on the event loop, one callback at a time. Reading frames and admitting a call happen there;
+   * whatever reaches the service's own code (demand into its publisher, cancellation of its future
+   * or subscription) goes through {@link #toService}, in order, on the callbacks executor.
+   *
+   * <p>A call's last frame ends the call, not the stream: the caller may send the next request on
+   * the same stream (its pool of idle streams saves a stream open and close per call). This side
+   * finishes the stream once the caller has finished its own side and no call is open; when the
+   * caller finished first (one-way calls finish with their request), the last frame carries the FIN.
    */
-  private final class InboundCall implements StreamListener {
+  private final class InboundStream implements StreamListener {
 
     private final AppStream stream;
     private final RpcFrameDecoder decoder = new RpcFrameDecoder(frames);
-    private volatile ServerCall call;
-    private ScheduledFuture<?> deadline;
-    private long startNanos;
-    private String service = "";
-    private String method = "";
-    // Set when the call's last frame went out with the FIN; touched only under the ServerCall's lock
-    // (replies) and after its outcome (finished), which happens after the last reply.
-    private volatile boolean finSent;
+    /** The call being served, or null between calls; written on the event loop only. */
+    private volatile ServedCall current;
+    /** Under this stream's lock: a call is open (its last frame not written, its outcome not in). */
+    private boolean callOpen;
+    /** Under this stream's lock: the caller finished its side. */
+    private boolean callerFinished;
+    /** Under this stream's lock: this side is finished. */
+    private boolean finished;
     private Executor toService;
 
-    InboundCall(AppStream stream) {
+    InboundStream(AppStream stream) {
       this.stream = stream;
     }
 
@@ -149,18 +156,36 @@ public final class RpcServer implements StreamAcceptor {
     }
 
     private void onFrame(RpcFrame frame) {
-      ServerCall c = call;
-      if (c == null) {
-        if (!(frame instanceof RpcFrame.Request request)) {
-          throw new ProtocolViolation("first_frame", "a call's stream must start with a request, got " + frame);
+      if (frame instanceof RpcFrame.Request request) {
+        synchronized (this) {
+          if (callOpen) {
+            throw new ProtocolViolation("overlapping_call", "a request arrived while call "
+                + current.callId + " is still open on this stream");
+          }
+          if (callerFinished) {
+            throw new ProtocolViolation("request_after_end", "a request arrived after the caller finished its side");
+          }
+          callOpen = true;
         }
         start(request);
         return;
       }
+      ServedCall c = current;
+      if (c == null) {
+        throw new ProtocolViolation("first_frame", "a call's stream must start with a request, got " + frame);
+      }
+      if (frame.callId() != c.callId) {
+        // A late demand or cancel for a call that already ended: harmless, dropped. Anything naming
+        // a call this stream never carried breaks the protocol.
+        if (frame.callId() < c.callId) {
+          return;
+        }
+        throw new ProtocolViolation("wrong_call", "frame for call " + frame.callId() + " while serving " + c.callId);
+      }
       if (frame instanceof RpcFrame.Demand d) {
-        toService().execute(() -> c.demand(d.n()));
+        toService().execute(() -> c.call.demand(d.n()));
       } else if (frame instanceof RpcFrame.Cancel) {
-        toService().execute(c::cancel);
+        toService().execute(c.call::cancel);
       } else {
         throw new ProtocolViolation("unexpected_frame", "a caller may send only demand and cancel after its request,"
             + " got " + frame);
@@ -168,13 +193,13 @@ public final class RpcServer implements StreamAcceptor {
     }
 
     private void start(RpcFrame.Request request) {
-      startNanos = System.nanoTime();
-      service = request.service();
-      ServerCall c = exports.accept(request, this::reply);
-      call = c;
-      method = c.method().map(m -> m.method().getName()).orElse("unknown");
-      inFlight.add(this);
-      c.outcome().whenComplete((outcome, error) -> finished(outcome));
+      ServedCall served = new ServedCall(this, request.callId(), request.service());
+      ServerCall c = exports.accept(request, frame -> reply(served, frame));
+      served.call = c;
+      served.method = c.method().map(m -> m.method().getName()).orElse("unknown");
+      current = served;
+      inFlight.add(served);
+      c.outcome().whenComplete((outcome, error) -> finished(served, outcome));
       if (c.isDone()) {
         return; // refused: unknown service or method; the failure is already written
       }
@@ -183,16 +208,16 @@ public final class RpcServer implements StreamAcceptor {
         return;
       }
       if (request.hasTimeout()) {
-        deadline = timers.schedule(c::expire, request.timeoutMillis(), TimeUnit.MILLISECONDS);
+        served.deadline = timers.schedule(c::expire, request.timeoutMillis(), TimeUnit.MILLISECONDS);
       }
-      RpcContext context = new RpcContext(stream.peer(), service, method, request.headers());
+      RpcContext context = new RpcContext(stream.peer(), served.service, served.method, request.headers());
       if (!executor.tryExecute(() -> context.run(c::run))) {
         c.overloaded("server busy: " + executor.maxConcurrent() + " calls running and " + executor.maxQueued()
             + " queued");
       }
     }
 
-    private void reply(RpcFrame frame) {
+    private void reply(ServedCall served, RpcFrame frame) {
       byte[] bytes;
       try {
         bytes = frames.encode(frame);
@@ -204,44 +229,75 @@ public final class RpcServer implements StreamAcceptor {
       }
       if (frame instanceof RpcFrame.Response || frame instanceof RpcFrame.StreamEnd
           || frame instanceof RpcFrame.Failure) {
-        // The call's last frame: FIN in the same QUIC frame, one packet instead of two.
-        finSent = true;
-        stream.writeAndFinish(bytes);
+        boolean fin;
+        synchronized (this) {
+          callOpen = false;
+          served.lastFrameSent = true;
+          // The caller already finished its side: this is the stream's last frame too, and the
+          // FIN goes in the same QUIC frame, one packet instead of two.
+          fin = callerFinished && !finished;
+          finished |= fin;
+        }
+        if (fin) {
+          stream.writeAndFinish(bytes);
+        } else {
+          stream.write(bytes);
+        }
       } else {
         stream.write(bytes);
       }
     }
 
-    private void finished(ServerCall.Outcome outcome) {
-      ScheduledFuture<?> d = deadline;
+    private void finished(ServedCall served, ServerCall.Outcome outcome) {
+      ScheduledFuture<?> d = served.deadline;
       if (d != null) {
         d.cancel(false);
       }
-      // After the last reply (it was written before the outcome completed): FIN our side, unless
-      // the last frame carried it already.
-      if (!finSent) {
+      boolean fin = false;
+      synchronized (this) {
+        if (!served.lastFrameSent) {
+          // Ended without a last frame (a one-way call): the call is over all the same.
+          served.lastFrameSent = true;
+          callOpen = false;
+          fin = callerFinished && !finished;
+          finished |= fin;
+        }
+      }
+      if (fin) {
         stream.finish();
       }
-      metrics.record(MeterName.RPC_SERVER_CALLS, Duration.ofNanos(System.nanoTime() - startNanos), service, method,
-          outcome == null ? "failed" : outcome.name().toLowerCase(Locale.ROOT));
-      ended(this);
+      metrics.record(MeterName.RPC_SERVER_CALLS, Duration.ofNanos(System.nanoTime() - served.startNanos),
+          served.service, served.method, outcome == null ? "failed" : outcome.name().toLowerCase(Locale.ROOT));
+      ended(served);
     }
 
     @Override
     public void onEnd(AppStream s) {
-      if (call == null) {
+      boolean fin;
+      synchronized (this) {
+        callerFinished = true;
+        fin = !callOpen && !finished;
+        finished |= fin;
+      }
+      if (current == null || decoder.bufferedBytes() > 0) {
         // The caller finished before sending a whole request: nothing to serve.
         protocolError("truncated", "the stream ended before a whole request arrived");
+        return;
       }
-      // Otherwise the caller only half-closed (one-way calls do): the call goes on.
+      if (fin) {
+        // Between calls (or after the last): the caller is done with this stream, and so are we.
+        stream.finish();
+      }
+      // Otherwise the caller only half-closed during a call (one-way calls do): the call goes on,
+      // and its last frame or its outcome finishes this side.
     }
 
     @Override
     public void onError(AppStream s, Throwable cause) {
-      ServerCall c = call;
-      if (c != null) {
+      ServedCall c = current;
+      if (c != null && !c.lastFrameSent) {
         // The caller reset the stream or its connection is gone: nobody waits for the answer.
-        toService().execute(c::cancel);
+        toService().execute(c.call::cancel);
       }
     }
 
@@ -254,9 +310,9 @@ public final class RpcServer implements StreamAcceptor {
     }
 
     void abort() {
-      ServerCall c = call;
+      ServedCall c = current;
       if (c != null) {
-        c.cancel();
+        c.call.cancel();
       }
       stream.reset();
     }
@@ -264,11 +320,30 @@ public final class RpcServer implements StreamAcceptor {
     private void protocolError(String problem, String message) {
       metrics.increment(MeterName.RPC_PROTOCOL_ERRORS, problem);
       log.debug("malformed RPC stream from {}: {}", stream.peer(), message);
-      ServerCall c = call;
-      if (c != null) {
-        toService().execute(c::cancel);
+      ServedCall c = current;
+      if (c != null && c.call != null) {
+        toService().execute(c.call::cancel);
       }
       stream.reset();
+    }
+  }
+
+  /** One call served on an {@link InboundStream}: what its outcome and deadline need. */
+  private static final class ServedCall {
+    final InboundStream stream;
+    final long callId;
+    final String service;
+    final long startNanos = System.nanoTime();
+    volatile ServerCall call;
+    volatile String method = "";
+    volatile ScheduledFuture<?> deadline;
+    /** Under the stream's lock: the call's last frame went out (or its outcome came without one). */
+    boolean lastFrameSent;
+
+    ServedCall(InboundStream stream, long callId, String service) {
+      this.stream = stream;
+      this.callId = callId;
+      this.service = service;
     }
   }
 

@@ -51,15 +51,20 @@ final class BroadcastArbitraries {
 
   static Arbitrary<BroadcastMessage> ihaves() {
     Arbitrary<BroadcastMessage.Announcement> announcement =
-        Combinators.combine(ids(), hops()).as(BroadcastMessage.Announcement::new);
+        Combinators.combine(ids(), nodeNames(), hops()).as(BroadcastMessage.Announcement::new);
     return announcement.list().ofMinSize(1).ofMaxSize(MAX_BATCH).map(BroadcastMessage.IHave::new);
   }
 
   static Arbitrary<BroadcastMessage> grafts() {
-    return Combinators.combine(ids(), hops(), Arbitraries.of(true, false)).as(BroadcastMessage.Graft::new);
+    return Combinators.combine(ids(), nodeNames(), hops(), Arbitraries.of(true, false))
+        .as(BroadcastMessage.Graft::new);
+  }
+
+  static Arbitrary<BroadcastMessage> prunes() {
+    return nodeNames().map(BroadcastMessage.Prune::new);
   }
 
   static Arbitrary<BroadcastMessage> messages() {
-    return Arbitraries.oneOf(gossips(), ihaves(), grafts(), Arbitraries.just(new BroadcastMessage.Prune()));
+    return Arbitraries.oneOf(gossips(), ihaves(), grafts(), prunes());
   }
 }

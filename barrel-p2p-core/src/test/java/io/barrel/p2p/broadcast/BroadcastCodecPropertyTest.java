@@ -28,9 +28,9 @@ class BroadcastCodecPropertyTest {
     assertRoundTrip(message);
   }
 
-  @Property(tries = 10)
-  void pruneRoundTrips() throws BroadcastDecodeException {
-    assertRoundTrip(new BroadcastMessage.Prune());
+  @Property(tries = 1000)
+  void pruneRoundTrips(@ForAll("prunes") BroadcastMessage message) throws BroadcastDecodeException {
+    assertRoundTrip(message);
   }
 
   @Property(tries = 2000)
@@ -84,6 +84,11 @@ class BroadcastCodecPropertyTest {
   @Provide
   Arbitrary<BroadcastMessage> grafts() {
     return BroadcastArbitraries.grafts();
+  }
+
+  @Provide
+  Arbitrary<BroadcastMessage> prunes() {
+    return BroadcastArbitraries.prunes();
   }
 
   @Provide

@@ -18,29 +18,63 @@ class BroadcastCodecTest {
   private static final BroadcastCodec CODEC = new BroadcastCodec(64, 4);
   private static final MessageId ID = new MessageId(0x0102030405060708L, 0x090a0b0c0d0e0f10L);
   private static final String ID_HEX = "0102030405060708090a0b0c0d0e0f10";
+  private static final NodeName ROOT = NodeName.of("r@h");
+  /** The root's name on the wire: its length, then its ASCII bytes. */
+  private static final String ROOT_HEX = "03" + "724068";
 
   @Test
-  void pruneIsOneTypeByte() throws BroadcastDecodeException {
-    assertThat(CODEC.encode(new BroadcastMessage.Prune())).containsExactly(4);
-    assertThat(CODEC.decode(new byte[] {4})).isEqualTo(new BroadcastMessage.Prune());
+  void pruneIsTheTypeByteAndTheRootsName() throws BroadcastDecodeException {
+    assertThat(hex(CODEC.encode(new BroadcastMessage.Prune(ROOT)))).isEqualTo("04" + ROOT_HEX);
+    assertThat(CODEC.decode(HexFormat.of().parseHex("04" + ROOT_HEX))).isEqualTo(new BroadcastMessage.Prune(ROOT));
   }
 
   @Test
-  void graftLayoutIsTypeFlagsIdHops() throws BroadcastDecodeException {
-    byte[] resend = CODEC.encode(new BroadcastMessage.Graft(ID, 0x0203, true));
-    byte[] swap = CODEC.encode(new BroadcastMessage.Graft(ID, 7, false));
+  void graftLayoutIsTypeFlagsIdHopsRoot() throws BroadcastDecodeException {
+    byte[] resend = CODEC.encode(new BroadcastMessage.Graft(ID, ROOT, 0x0203, true));
+    byte[] swap = CODEC.encode(new BroadcastMessage.Graft(ID, ROOT, 7, false));
 
-    assertThat(hex(resend)).isEqualTo("0301" + ID_HEX + "0203");
-    assertThat(hex(swap)).isEqualTo("0300" + ID_HEX + "0007");
-    assertThat(CODEC.decode(resend)).isEqualTo(new BroadcastMessage.Graft(ID, 0x0203, true));
+    assertThat(hex(resend)).isEqualTo("0301" + ID_HEX + "0203" + ROOT_HEX);
+    assertThat(hex(swap)).isEqualTo("0300" + ID_HEX + "0007" + ROOT_HEX);
+    assertThat(CODEC.decode(resend)).isEqualTo(new BroadcastMessage.Graft(ID, ROOT, 0x0203, true));
   }
 
   @Test
-  void ihaveLayoutIsTypeCountThenIdAndHopsPerAnnouncement() {
-    byte[] bytes = CODEC.encode(new BroadcastMessage.IHave(List.of(
-        new BroadcastMessage.Announcement(ID, 1), new BroadcastMessage.Announcement(new MessageId(0, 1), 0xffff))));
+  void ihaveLayoutIsTypeCountThenIdHopsAndRootPerAnnouncement() throws BroadcastDecodeException {
+    BroadcastMessage.IHave ihave = new BroadcastMessage.IHave(List.of(new BroadcastMessage.Announcement(ID, ROOT, 1),
+        new BroadcastMessage.Announcement(new MessageId(0, 1), NodeName.of("a@h"), 0xffff)));
 
-    assertThat(hex(bytes)).isEqualTo("020002" + ID_HEX + "0001" + "00000000000000000000000000000001" + "ffff");
+    byte[] bytes = CODEC.encode(ihave);
+
+    assertThat(hex(bytes)).isEqualTo("020002" + ID_HEX + "0001" + ROOT_HEX
+        + "00000000000000000000000000000001" + "ffff" + "03" + hex(ascii("a@h")));
+    assertThat(CODEC.decode(bytes)).isEqualTo(ihave);
+  }
+
+  @Test
+  void pruneWithoutARootIsRefused() {
+    assertRefused(new byte[] {4}, "ends early");
+    assertRefused(new byte[] {4, 0}, "PRUNE root is not a valid node name");
+  }
+
+  @Test
+  void rootsThatAreNotNodeNamesAreRefused() {
+    byte[] prune = CODEC.encode(new BroadcastMessage.Prune(ROOT));
+    prune[2] = ' ';
+    byte[] graft = CODEC.encode(new BroadcastMessage.Graft(ID, ROOT, 1, true));
+    graft[graft.length - 1] = '@';
+    byte[] ihave = CODEC.encode(new BroadcastMessage.IHave(List.of(new BroadcastMessage.Announcement(ID, ROOT, 1))));
+    ihave[ihave.length - 3] = '@';
+
+    assertRefused(prune, "PRUNE root");
+    assertRefused(graft, "GRAFT root");
+    assertRefused(ihave, "IHAVE root");
+  }
+
+  @Test
+  void rootNameLongerThanTheMessageIsRefused() {
+    byte[] graft = CODEC.encode(new BroadcastMessage.Graft(ID, ROOT, 1, true));
+    graft[graft.length - 4] = (byte) 200;
+    assertRefused(graft, "ends early");
   }
 
   @Test
@@ -67,12 +101,13 @@ class BroadcastCodecTest {
 
   @Test
   void trailingBytesAreRefused() {
-    assertRefused(new byte[] {4, 0}, "trailing");
+    byte[] prune = CODEC.encode(new BroadcastMessage.Prune(ROOT));
+    assertRefused(java.util.Arrays.copyOf(prune, prune.length + 1), "trailing");
   }
 
   @Test
   void graftWithUnknownFlagBitsIsRefused() {
-    byte[] bytes = CODEC.encode(new BroadcastMessage.Graft(ID, 1, true));
+    byte[] bytes = CODEC.encode(new BroadcastMessage.Graft(ID, ROOT, 1, true));
     bytes[1] = 3;
     assertRefused(bytes, "flag");
   }
@@ -113,10 +148,23 @@ class BroadcastCodecTest {
   }
 
   @Test
-  void ihaveWhoseCountDisagreesWithItsLengthIsRefused() {
+  void ihaveTooShortForItsCountIsRefusedBeforeAnythingIsRead() {
     byte[] two = CODEC.encode(new BroadcastMessage.IHave(List.of(
-        new BroadcastMessage.Announcement(ID, 1), new BroadcastMessage.Announcement(ID, 2))));
-    assertRefused(java.util.Arrays.copyOf(two, two.length - 1), "needs 36 bytes");
+        new BroadcastMessage.Announcement(ID, ROOT, 1), new BroadcastMessage.Announcement(ID, ROOT, 2))));
+    assertRefused(java.util.Arrays.copyOf(two, 3 + 39), "IHAVE of 2 announcements needs 40..548 bytes");
+  }
+
+  @Test
+  void ihaveWhoseAnnouncementsEndBeforeItsCountIsRefused() {
+    byte[] two = CODEC.encode(new BroadcastMessage.IHave(List.of(
+        new BroadcastMessage.Announcement(ID, ROOT, 1), new BroadcastMessage.Announcement(ID, ROOT, 2))));
+    assertRefused(java.util.Arrays.copyOf(two, two.length - 1), "ends early");
+  }
+
+  @Test
+  void ihaveWithBytesAfterItsLastAnnouncementIsRefused() {
+    byte[] one = CODEC.encode(new BroadcastMessage.IHave(List.of(new BroadcastMessage.Announcement(ID, ROOT, 1))));
+    assertRefused(java.util.Arrays.copyOf(one, one.length + 2), "trailing");
   }
 
   @Test
@@ -129,7 +177,7 @@ class BroadcastCodecTest {
     BroadcastMessage.Gossip big = new BroadcastMessage.Gossip(ID, Topic.of("t"), new byte[65], 1, NodeName.of("a@h"));
     List<BroadcastMessage.Announcement> five = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      five.add(new BroadcastMessage.Announcement(ID, i));
+      five.add(new BroadcastMessage.Announcement(ID, ROOT, i));
     }
 
     assertThatThrownBy(() -> CODEC.encode(big)).isInstanceOf(IllegalArgumentException.class)
@@ -141,14 +189,30 @@ class BroadcastCodecTest {
 
   @Test
   void maxEncodedSizeCoversTheLargestGossip() throws BroadcastDecodeException {
+    BroadcastCodec oneAnnouncement = new BroadcastCodec(64, 1); // so that the GOSSIP is the largest message
     String longName = "n".repeat(127) + "@" + "h".repeat(127);
     BroadcastMessage.Gossip largest = new BroadcastMessage.Gossip(ID, Topic.of("t".repeat(Topic.MAX_LENGTH)),
         new byte[64], BroadcastMessage.MAX_HOPS, NodeName.of(longName));
 
-    byte[] bytes = CODEC.encode(largest);
+    byte[] bytes = oneAnnouncement.encode(largest);
 
-    assertThat(bytes.length).isEqualTo(CODEC.maxEncodedSize());
-    assertThat(CODEC.decode(bytes)).isEqualTo(largest);
+    assertThat(bytes.length).isEqualTo(oneAnnouncement.maxEncodedSize());
+    assertThat(oneAnnouncement.decode(bytes)).isEqualTo(largest);
+  }
+
+  @Test
+  void maxEncodedSizeCoversTheLargestIHave() throws BroadcastDecodeException {
+    NodeName longest = NodeName.of("n".repeat(127) + "@" + "h".repeat(127));
+    BroadcastCodec smallPayloads = new BroadcastCodec(1, 4);
+    List<BroadcastMessage.Announcement> four = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      four.add(new BroadcastMessage.Announcement(ID, longest, BroadcastMessage.MAX_HOPS));
+    }
+
+    byte[] bytes = smallPayloads.encode(new BroadcastMessage.IHave(four));
+
+    assertThat(bytes.length).isEqualTo(smallPayloads.maxEncodedSize()).isEqualTo(3 + 4 * (16 + 2 + 1 + 255));
+    assertThat(smallPayloads.decode(bytes)).isEqualTo(new BroadcastMessage.IHave(four));
   }
 
   @Test
@@ -161,7 +225,8 @@ class BroadcastCodecTest {
   @Test
   void everyFuzzSeedDecodesCanonicallyOrIsRefused() throws IOException {
     for (String seed : List.of("gossip", "gossip_empty_payload", "gossip_max_hops", "ihave_one", "graft_resend",
-        "graft_swap", "prune", "gossip_huge_declared_length", "ihave_count_mismatch")) {
+        "graft_swap", "prune", "gossip_huge_declared_length", "ihave_count_mismatch", "prune_bad_root",
+        "ihave_bad_root", "graft_root_overrun")) {
       try (InputStream in = getClass().getResourceAsStream("BroadcastCodecFuzzTestInputs/decodeMessages/" + seed)) {
         assertThat(in).as(seed).isNotNull();
         BroadcastCodecPropertyTest.assertDecodesCanonicallyOrRefuses(in.readAllBytes());

@@ -48,7 +48,7 @@ class PlumtreeBroadcastTest {
         new PlumtreeEffect.Schedule(new PlumtreeTimer.IHaveFlush(), Duration.ofMillis(50)));
     List<PlumtreeEffect> flushed = node.onTimer(new PlumtreeTimer.IHaveFlush(), at(Duration.ofMillis(50)));
     BroadcastMessage.IHave announcement = new BroadcastMessage.IHave(
-        List.of(new BroadcastMessage.Announcement(id(1), 1)));
+        List.of(new BroadcastMessage.Announcement(id(1), SELF, 1)));
     assertThat(sends(flushed)).containsExactly(new PlumtreeEffect.Send(B, announcement),
         new PlumtreeEffect.Send(C, announcement));
   }
@@ -63,8 +63,8 @@ class PlumtreeBroadcastTest {
 
     assertThat(delivers(effects)).isEmpty();
     assertThat(delivers(echoed)).isEmpty();
-    assertThat(sentTo(echoed, A)).containsExactly(new BroadcastMessage.Prune());
-    assertThat(node.lazyPeers()).containsExactly(A);
+    assertThat(sentTo(echoed, A)).containsExactly(new BroadcastMessage.Prune(SELF));
+    assertThat(node.lazyPeers(SELF)).containsExactly(A);
   }
 
   @Test
@@ -77,7 +77,7 @@ class PlumtreeBroadcastTest {
     List<PlumtreeEffect> echoed = node.onMessage(A, echo, T0 + 1);
 
     assertThat(delivers(echoed)).isEmpty();
-    assertThat(sentTo(echoed, A)).containsExactly(new BroadcastMessage.Prune());
+    assertThat(sentTo(echoed, A)).containsExactly(new BroadcastMessage.Prune(SELF));
   }
 
   @Test
@@ -123,10 +123,10 @@ class PlumtreeBroadcastTest {
     node.broadcast(id(1), TOPIC, bytes("kept"), T0);
 
     List<PlumtreeEffect> effects =
-        node.onMessage(B, new BroadcastMessage.Graft(id(1), 1, true), at(Duration.ofSeconds(2)));
+        node.onMessage(B, new BroadcastMessage.Graft(id(1), SELF, 1, true), at(Duration.ofSeconds(2)));
 
     assertThat(sentTo(effects, B)).containsExactly(
         new BroadcastMessage.Gossip(id(1), TOPIC, bytes("kept"), 1, SELF));
-    assertThat(node.eagerPeers()).containsExactly(A, B);
+    assertThat(node.eagerPeers(SELF)).containsExactly(A, B);
   }
 }

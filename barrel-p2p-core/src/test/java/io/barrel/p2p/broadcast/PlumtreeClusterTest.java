@@ -72,19 +72,35 @@ class PlumtreeClusterTest {
     assertThat(cluster.sent(BroadcastMessage.Graft.class)).isZero();
   }
 
+  /**
+   * Each origin has a tree of its own: its first broadcast floods and prunes it into shape, and from
+   * then on its broadcasts take N-1 payloads however the origins interleave (with one tree shared by
+   * all origins, each origin's duplicates pruned links the others' paths needed).
+   */
   @Test
-  void theSettledTreeServesEveryOriginWithNMinusOnePayloads() {
+  void everyOriginsTreeSettlesAfterItsFirstBroadcastAndInterleavedOriginsKeepTheirs() {
     PlumtreeCluster cluster = cluster(CONFIG);
-    cluster.broadcast(cluster.names().get(0), "settle");
-    cluster.runUntilQuiet();
-
+    List<NodeName> origins = new ArrayList<>();
     for (int i = 1; i < N; i += 7) {
-      NodeName origin = cluster.names().get(i);
-      MessageId id = cluster.broadcast(origin, "from " + origin);
-      cluster.runUntilQuiet();
-      assertThat(cluster.deliveryProblems(id, origin)).isEmpty();
-      assertThat(cluster.gossipSent(id)).as("payloads for a broadcast from %s", origin).isEqualTo(N - 1);
+      origins.add(cluster.names().get(i));
     }
+    for (NodeName origin : origins) {
+      MessageId first = cluster.broadcast(origin, "first from " + origin);
+      cluster.runUntilQuiet();
+      assertThat(cluster.deliveryProblems(first, origin)).isEmpty();
+      assertThat(cluster.gossipSent(first)).as("the first broadcast from %s floods", origin).isGreaterThan(N - 1);
+    }
+    long graftsBefore = cluster.sent(BroadcastMessage.Graft.class);
+
+    for (int round = 0; round < 3; round++) {
+      for (NodeName origin : origins) {
+        MessageId id = cluster.broadcast(origin, "round " + round + " from " + origin);
+        cluster.runUntilQuiet();
+        assertThat(cluster.deliveryProblems(id, origin)).isEmpty();
+        assertThat(cluster.gossipSent(id)).as("payloads for a broadcast from %s", origin).isEqualTo(N - 1);
+      }
+    }
+    assertThat(cluster.sent(BroadcastMessage.Graft.class)).isEqualTo(graftsBefore);
   }
 
   @Test
@@ -118,7 +134,7 @@ class PlumtreeClusterTest {
     cluster.broadcast(sender, "settle");
     cluster.runUntilQuiet();
 
-    List<NodeName[]> cut = failTreeLinks(cluster, 10);
+    List<NodeName[]> cut = failTreeLinks(cluster, sender, 10);
     List<Integer> payloads = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       MessageId id = cluster.broadcast(sender, "after cut " + i);
@@ -164,7 +180,7 @@ class PlumtreeClusterTest {
     NodeName sender = cluster.names().get(0);
     cluster.broadcast(sender, "settle");
     cluster.runUntilQuiet();
-    failTreeLinks(cluster, 5);
+    failTreeLinks(cluster, sender, 5);
     cluster.setLoss(0.10);
 
     for (int i = 0; i < 20; i++) {
@@ -214,17 +230,20 @@ class PlumtreeClusterTest {
         + cluster.sent(BroadcastMessage.IHave.class) + " lost=" + cluster.lost();
   }
 
-  /** Fails {@code count} links that are in the tree (eager at both ends) without disconnecting the overlay. */
-  private static List<NodeName[]> failTreeLinks(PlumtreeCluster cluster, int count) {
+  /**
+   * Fails {@code count} links that are in {@code root}'s tree (eager at both ends) without
+   * disconnecting the overlay.
+   */
+  private static List<NodeName[]> failTreeLinks(PlumtreeCluster cluster, NodeName root, int count) {
     List<NodeName[]> cut = new ArrayList<>();
     for (NodeName a : cluster.names()) {
-      for (NodeName b : List.copyOf(cluster.node(a).eagerPeers())) {
+      for (NodeName b : List.copyOf(cluster.node(a).eagerPeers(root))) {
         if (cut.size() == count) {
           return cut;
         }
         boolean alreadyTouched = cut.stream().anyMatch(l -> l[0].equals(a) || l[1].equals(a) || l[0].equals(b)
             || l[1].equals(b));
-        if (a.compareTo(b) < 0 && !alreadyTouched && cluster.node(b).eagerPeers().contains(a)) {
+        if (a.compareTo(b) < 0 && !alreadyTouched && cluster.node(b).eagerPeers(root).contains(a)) {
           if (cluster.overlay().staysConnectedWithout(a, b)) {
             cluster.failLink(a, b);
             cut.add(new NodeName[] {a, b});

@@ -50,8 +50,23 @@ final class PlumtreeFixture {
     return new BroadcastMessage.Gossip(id, TOPIC, bytes("payload-" + id.low()), hops, ORIGIN);
   }
 
+  /** An IHAVE announcing one broadcast of {@link #ORIGIN}. */
   static BroadcastMessage.IHave ihave(MessageId id, int hops) {
-    return new BroadcastMessage.IHave(List.of(new BroadcastMessage.Announcement(id, hops)));
+    return ihave(id, ORIGIN, hops);
+  }
+
+  static BroadcastMessage.IHave ihave(MessageId id, NodeName root, int hops) {
+    return new BroadcastMessage.IHave(List.of(new BroadcastMessage.Announcement(id, root, hops)));
+  }
+
+  /** The eager peers of {@link #ORIGIN}'s tree, the root of every {@link #gossip}. */
+  static List<NodeName> eager(Plumtree node) {
+    return node.eagerPeers(ORIGIN);
+  }
+
+  /** The lazy peers of {@link #ORIGIN}'s tree. */
+  static List<NodeName> lazy(Plumtree node) {
+    return node.lazyPeers(ORIGIN);
   }
 
   static List<PlumtreeEffect.Send> sends(List<PlumtreeEffect> effects) {
@@ -74,10 +89,19 @@ final class PlumtreeFixture {
         .map(PlumtreeEffect.Schedule.class::cast).collect(Collectors.toList());
   }
 
-  /** The node after {@code peers} were each pruned to lazy. */
+  /**
+   * The node after {@code peers} were each pruned to lazy in the two trees the tests use: the
+   * node's own ({@link #SELF}, for its broadcasts) and {@link #ORIGIN}'s (for received gossip).
+   */
   static void makeLazy(Plumtree node, NodeName... peers) {
+    makeLazyFor(node, SELF, peers);
+    makeLazyFor(node, ORIGIN, peers);
+  }
+
+  /** The node after {@code peers} were each pruned to lazy in {@code root}'s tree only. */
+  static void makeLazyFor(Plumtree node, NodeName root, NodeName... peers) {
     for (NodeName peer : peers) {
-      node.onMessage(peer, new BroadcastMessage.Prune(), T0);
+      node.onMessage(peer, new BroadcastMessage.Prune(root), T0);
     }
   }
 }

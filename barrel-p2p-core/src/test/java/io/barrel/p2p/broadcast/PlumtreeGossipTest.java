@@ -9,8 +9,10 @@ import static io.barrel.p2p.broadcast.PlumtreeFixture.T0;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.TOPIC;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.bytes;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.delivers;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.eager;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.gossip;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.id;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.lazy;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.makeLazy;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.node;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.sends;
@@ -54,7 +56,7 @@ class PlumtreeGossipTest {
 
     assertThat(sentTo(effects, B)).isEmpty();
     assertThat(sentTo(effects, C)).containsExactly(new BroadcastMessage.IHave(
-        List.of(new BroadcastMessage.Announcement(id(1), 3))));
+        List.of(new BroadcastMessage.Announcement(id(1), ORIGIN, 3))));
   }
 
   @Test
@@ -64,8 +66,8 @@ class PlumtreeGossipTest {
 
     node.onMessage(A, gossip(id(1), 1), T0);
 
-    assertThat(node.eagerPeers()).containsExactlyInAnyOrder(A, B);
-    assertThat(node.lazyPeers()).isEmpty();
+    assertThat(eager(node)).containsExactlyInAnyOrder(A, B);
+    assertThat(lazy(node)).isEmpty();
   }
 
   @Test
@@ -76,9 +78,9 @@ class PlumtreeGossipTest {
     List<PlumtreeEffect> effects = node.onMessage(B, gossip(id(1), 3), T0 + 1);
 
     assertThat(delivers(effects)).isEmpty();
-    assertThat(sends(effects)).containsExactly(new PlumtreeEffect.Send(B, new BroadcastMessage.Prune()));
-    assertThat(node.eagerPeers()).containsExactly(A, C);
-    assertThat(node.lazyPeers()).containsExactly(B);
+    assertThat(sends(effects)).containsExactly(new PlumtreeEffect.Send(B, new BroadcastMessage.Prune(ORIGIN)));
+    assertThat(eager(node)).containsExactly(A, C);
+    assertThat(lazy(node)).containsExactly(B);
   }
 
   @Test
@@ -101,8 +103,8 @@ class PlumtreeGossipTest {
 
     assertThat(delivers(effects)).hasSize(1);
     assertThat(sentTo(effects, A)).containsExactly(gossip(id(1), 2));
-    assertThat(node.eagerPeers()).containsExactly(A);
-    assertThat(node.lazyPeers()).isEmpty();
+    assertThat(eager(node)).containsExactly(A);
+    assertThat(lazy(node)).isEmpty();
   }
 
   @Test
@@ -113,7 +115,7 @@ class PlumtreeGossipTest {
     List<PlumtreeEffect> effects = node.onMessage(D, gossip(id(1), 1), T0);
 
     assertThat(effects).isEmpty();
-    assertThat(node.lazyPeers()).isEmpty();
+    assertThat(lazy(node)).isEmpty();
   }
 
   @Test

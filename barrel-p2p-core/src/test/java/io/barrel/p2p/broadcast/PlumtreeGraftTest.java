@@ -4,9 +4,11 @@ import static io.barrel.p2p.broadcast.PlumtreeFixture.A;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.B;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.C;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.D;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.ORIGIN;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.T0;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.atMillis;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.delivers;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.eager;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.gossip;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.id;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.ihave;
@@ -38,9 +40,9 @@ class PlumtreeGraftTest {
     List<PlumtreeEffect> effects = node.onTimer(new GraftTimer(id(1), 0), atMillis(1000));
 
     assertThat(effects).containsExactly(
-        new PlumtreeEffect.Send(B, new Graft(id(1), 2, true)),
+        new PlumtreeEffect.Send(B, new Graft(id(1), ORIGIN, 2, true)),
         new PlumtreeEffect.Schedule(new GraftTimer(id(1), 1), RETRY));
-    assertThat(node.eagerPeers()).containsExactly(A, B);
+    assertThat(eager(node)).containsExactly(A, B);
   }
 
   @Test
@@ -54,9 +56,9 @@ class PlumtreeGraftTest {
     List<PlumtreeEffect> retry = node.onTimer(new GraftTimer(id(1), 1), atMillis(1500));
 
     assertThat(retry).containsExactly(
-        new PlumtreeEffect.Send(C, new Graft(id(1), 3, true)),
+        new PlumtreeEffect.Send(C, new Graft(id(1), ORIGIN, 3, true)),
         new PlumtreeEffect.Schedule(new GraftTimer(id(1), 2), RETRY));
-    assertThat(node.eagerPeers()).containsExactly(A, B, C);
+    assertThat(eager(node)).containsExactly(A, B, C);
   }
 
   @Test
@@ -123,7 +125,7 @@ class PlumtreeGraftTest {
     node.neighbourDown(B, atMillis(100));
     List<PlumtreeEffect> effects = node.onTimer(new GraftTimer(id(1), 0), atMillis(1000));
 
-    assertThat(sends(effects)).containsExactly(new PlumtreeEffect.Send(C, new Graft(id(1), 2, true)));
+    assertThat(sends(effects)).containsExactly(new PlumtreeEffect.Send(C, new Graft(id(1), ORIGIN, 2, true)));
   }
 
   @Test
@@ -171,10 +173,10 @@ class PlumtreeGraftTest {
     makeLazy(node, B);
     node.onMessage(A, gossip(id(1), 3), T0);
 
-    List<PlumtreeEffect> effects = node.onMessage(B, new Graft(id(1), 4, true), atMillis(1200));
+    List<PlumtreeEffect> effects = node.onMessage(B, new Graft(id(1), ORIGIN, 4, true), atMillis(1200));
 
     assertThat(sentTo(effects, B)).containsExactly(gossip(id(1), 4));
-    assertThat(node.eagerPeers()).containsExactly(A, B);
+    assertThat(eager(node)).containsExactly(A, B);
   }
 
   @Test
@@ -183,10 +185,10 @@ class PlumtreeGraftTest {
     makeLazy(node, B);
     node.onMessage(A, gossip(id(1), 3), T0);
 
-    List<PlumtreeEffect> effects = node.onMessage(B, new Graft(id(1), 4, true), atMillis(6000));
+    List<PlumtreeEffect> effects = node.onMessage(B, new Graft(id(1), ORIGIN, 4, true), atMillis(6000));
 
     assertThat(effects).isEmpty();
-    assertThat(node.eagerPeers()).contains(B);
+    assertThat(eager(node)).contains(B);
   }
 
   @Test
@@ -195,8 +197,8 @@ class PlumtreeGraftTest {
     makeLazy(node, B);
     node.onMessage(A, gossip(id(1), 3), T0);
 
-    assertThat(node.onMessage(B, new Graft(id(1), 4, false), atMillis(10))).isEmpty();
-    assertThat(node.eagerPeers()).contains(B);
+    assertThat(node.onMessage(B, new Graft(id(1), ORIGIN, 4, false), atMillis(10))).isEmpty();
+    assertThat(eager(node)).contains(B);
   }
 
   @Test
@@ -204,10 +206,10 @@ class PlumtreeGraftTest {
     Plumtree node = node(A);
     node.onMessage(A, gossip(id(1), 3), T0);
 
-    List<PlumtreeEffect> effects = node.onMessage(D, new Graft(id(1), 4, true), atMillis(10));
+    List<PlumtreeEffect> effects = node.onMessage(D, new Graft(id(1), ORIGIN, 4, true), atMillis(10));
 
     assertThat(sentTo(effects, D)).containsExactly(gossip(id(1), 4));
-    assertThat(node.eagerPeers()).containsExactly(A);
+    assertThat(eager(node)).containsExactly(A);
   }
 
   private static NodeName graftedPeer(List<PlumtreeEffect> effects) {

@@ -3,6 +3,8 @@ package io.barrel.p2p.broadcast;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.A;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.B;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.C;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.ORIGIN;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.SELF;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.T0;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.TOPIC;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.atMillis;
@@ -41,10 +43,10 @@ class PlumtreeIHaveTest {
     assertThat(schedules(effects)).hasSize(1);
     List<PlumtreeEffect> flushed = node.onTimer(FLUSH, atMillis(50));
     assertThat(sentTo(flushed, B)).containsExactly(new BroadcastMessage.IHave(List.of(
-        new Announcement(id(1), 1), new Announcement(id(2), 4), new Announcement(id(3), 2))));
+        new Announcement(id(1), SELF, 1), new Announcement(id(2), ORIGIN, 4), new Announcement(id(3), ORIGIN, 2))));
     // C sent id 3 itself, so it is announced only what it does not have.
     assertThat(sentTo(flushed, C)).containsExactly(new BroadcastMessage.IHave(List.of(
-        new Announcement(id(1), 1), new Announcement(id(2), 4))));
+        new Announcement(id(1), SELF, 1), new Announcement(id(2), ORIGIN, 4))));
     assertThat(node.stats().queuedAnnouncements()).isZero();
   }
 
@@ -69,7 +71,7 @@ class PlumtreeIHaveTest {
     List<PlumtreeEffect> effects = node.broadcast(id(2), TOPIC, bytes("2"), T0);
 
     assertThat(sentTo(effects, B)).containsExactly(new BroadcastMessage.IHave(List.of(
-        new Announcement(id(1), 1), new Announcement(id(2), 1))));
+        new Announcement(id(1), SELF, 1), new Announcement(id(2), SELF, 1))));
     assertThat(sends(node.onTimer(FLUSH, atMillis(50)))).isEmpty();
   }
 
@@ -81,7 +83,7 @@ class PlumtreeIHaveTest {
     List<PlumtreeEffect> effects = node.broadcast(id(1), TOPIC, bytes("1"), T0);
 
     assertThat(schedules(effects)).isEmpty();
-    assertThat(sentTo(effects, B)).containsExactly(ihave(id(1), 1));
+    assertThat(sentTo(effects, B)).containsExactly(ihave(id(1), SELF, 1));
   }
 
   @Test
@@ -124,7 +126,7 @@ class PlumtreeIHaveTest {
     Plumtree node = node(A, B);
 
     List<PlumtreeEffect> effects = node.onMessage(B, new BroadcastMessage.IHave(List.of(
-        new Announcement(id(1), 1), new Announcement(id(2), 1))), T0);
+        new Announcement(id(1), ORIGIN, 1), new Announcement(id(2), ORIGIN, 1))), T0);
 
     assertThat(effects).containsExactly(
         new PlumtreeEffect.Schedule(new PlumtreeTimer.GraftTimer(id(1), 0), Duration.ofSeconds(1)),
@@ -136,6 +138,6 @@ class PlumtreeIHaveTest {
     Plumtree node = node(A, B);
     node.broadcast(id(1), TOPIC, bytes("mine"), T0);
 
-    assertThat(node.onMessage(B, ihave(id(1), 2), atMillis(10))).isEmpty();
+    assertThat(node.onMessage(B, ihave(id(1), SELF, 2), atMillis(10))).isEmpty();
   }
 }

@@ -99,9 +99,9 @@ class PlumtreeMemoryTest {
     Plumtree node = node(PlumtreeConfig.defaults().withPayloadCache(100, Duration.ofSeconds(6), 1 << 20), A, B);
     node.onMessage(A, gossip(id(1), 2), T0);
 
-    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(1), 3, true), at(Duration.ofSeconds(5))), B))
+    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(1), PlumtreeFixture.ORIGIN, 3, true), at(Duration.ofSeconds(5))), B))
         .hasSize(1);
-    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(1), 3, true), at(Duration.ofSeconds(7))), B))
+    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(1), PlumtreeFixture.ORIGIN, 3, true), at(Duration.ofSeconds(7))), B))
         .isEmpty();
     assertThat(node.stats().cachedPayloads()).isZero();
   }

@@ -4,11 +4,14 @@ import static io.barrel.p2p.broadcast.PlumtreeFixture.A;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.B;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.C;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.D;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.ORIGIN;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.SELF;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.T0;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.TOPIC;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.bytes;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.eager;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.id;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.lazy;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.makeLazy;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.node;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.sends;
@@ -17,36 +20,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** PRUNE and the membership inputs: how the eager and lazy sets follow the overlay. */
+/** PRUNE and the membership inputs: how the eager and lazy sets of a root follow the overlay. */
 class PlumtreeNeighbourTest {
 
   @Test
   void initialNeighboursAllStartEager() {
     Plumtree node = node(A, B, C);
 
-    assertThat(node.eagerPeers()).containsExactly(A, B, C);
-    assertThat(node.lazyPeers()).isEmpty();
+    assertThat(node.neighbours()).containsExactly(A, B, C);
+    assertThat(eager(node)).containsExactly(A, B, C);
+    assertThat(lazy(node)).isEmpty();
   }
 
   @Test
-  void pruneMovesTheSenderToLazy() {
+  void pruneMovesTheSenderToLazyInTheNamedRootsTree() {
     Plumtree node = node(A, B);
 
-    List<PlumtreeEffect> effects = node.onMessage(A, new BroadcastMessage.Prune(), T0);
+    List<PlumtreeEffect> effects = node.onMessage(A, new BroadcastMessage.Prune(ORIGIN), T0);
 
     assertThat(effects).isEmpty();
-    assertThat(node.eagerPeers()).containsExactly(B);
-    assertThat(node.lazyPeers()).containsExactly(A);
+    assertThat(eager(node)).containsExactly(B);
+    assertThat(lazy(node)).containsExactly(A);
   }
 
   @Test
   void pruneFromANonNeighbourChangesNothing() {
     Plumtree node = node(A);
 
-    node.onMessage(D, new BroadcastMessage.Prune(), T0);
+    node.onMessage(D, new BroadcastMessage.Prune(ORIGIN), T0);
 
-    assertThat(node.eagerPeers()).containsExactly(A);
-    assertThat(node.lazyPeers()).isEmpty();
+    assertThat(eager(node)).containsExactly(A);
+    assertThat(lazy(node)).isEmpty();
+    assertThat(node.stats().trackedRoots()).isZero();
   }
 
   @Test
@@ -55,18 +60,19 @@ class PlumtreeNeighbourTest {
 
     assertThat(node.neighbourUp(B, T0)).isEmpty();
 
-    assertThat(node.eagerPeers()).containsExactly(A, B);
+    assertThat(eager(node)).containsExactly(A, B);
   }
 
   @Test
-  void neighbourUpOfALazyPeerMakesItEagerAgainBecauseTheLinkIsNew() {
+  void neighbourUpOfALazyPeerMakesItEagerAgainInEveryTreeBecauseTheLinkIsNew() {
     Plumtree node = node(A, B);
     makeLazy(node, B);
 
     node.neighbourUp(B, T0);
 
-    assertThat(node.eagerPeers()).containsExactly(A, B);
-    assertThat(node.lazyPeers()).isEmpty();
+    assertThat(eager(node)).containsExactly(A, B);
+    assertThat(lazy(node)).isEmpty();
+    assertThat(node.lazyPeers(SELF)).isEmpty();
   }
 
   @Test
@@ -77,8 +83,8 @@ class PlumtreeNeighbourTest {
     node.neighbourDown(A, T0);
     node.neighbourDown(C, T0);
 
-    assertThat(node.eagerPeers()).containsExactly(B);
-    assertThat(node.lazyPeers()).isEmpty();
+    assertThat(eager(node)).containsExactly(B);
+    assertThat(lazy(node)).isEmpty();
     assertThat(sends(node.broadcast(id(1), TOPIC, bytes("x"), T0))).extracting(PlumtreeEffect.Send::peer)
         .containsExactly(B);
   }
@@ -88,7 +94,8 @@ class PlumtreeNeighbourTest {
     Plumtree node = node(SELF, A);
     node.neighbourUp(SELF, T0);
 
-    assertThat(node.eagerPeers()).containsExactly(A);
+    assertThat(node.neighbours()).containsExactly(A);
+    assertThat(eager(node)).containsExactly(A);
   }
 
   @Test
@@ -99,15 +106,17 @@ class PlumtreeNeighbourTest {
     node.neighbourDown(A, T0);
     node.neighbourUp(A, T0);
 
-    assertThat(node.eagerPeers()).containsExactly(B, A);
+    assertThat(eager(node)).containsExactly(B, A);
   }
 
   @Test
-  void statsCountTheTwoSets() {
+  void statsCountNeighboursTrackedRootsAndLazyLinks() {
     Plumtree node = node(A, B, C);
-    makeLazy(node, C);
+    makeLazy(node, C); // in SELF's and ORIGIN's trees
 
-    assertThat(node.stats().eagerPeers()).isEqualTo(2);
-    assertThat(node.stats().lazyPeers()).isEqualTo(1);
+    assertThat(node.stats().neighbours()).isEqualTo(3);
+    assertThat(node.stats().trackedRoots()).isEqualTo(2);
+    assertThat(node.stats().lazyLinks()).isEqualTo(2);
+    assertThat(node.stats().evictedRoots()).isZero();
   }
 }

@@ -3,12 +3,15 @@ package io.barrel.p2p.broadcast;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.A;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.B;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.C;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.ORIGIN;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.T0;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.atMillis;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.delivers;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.eager;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.gossip;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.id;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.ihave;
+import static io.barrel.p2p.broadcast.PlumtreeFixture.lazy;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.makeLazy;
 import static io.barrel.p2p.broadcast.PlumtreeFixture.node;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +32,7 @@ class PlumtreeOptimisationTest {
 
     assertThat(PlumtreeConfig.defaults().treeOptimisation()).isFalse();
     assertThat(node.onMessage(B, ihave(id(1), 2), atMillis(60))).isEmpty();
-    assertThat(node.eagerPeers()).containsExactly(A);
+    assertThat(eager(node)).containsExactly(A);
   }
 
   @Test
@@ -41,10 +44,10 @@ class PlumtreeOptimisationTest {
     List<PlumtreeEffect> effects = node.onMessage(B, ihave(id(1), 6), atMillis(60));
 
     assertThat(effects).containsExactly(
-        new PlumtreeEffect.Send(B, new BroadcastMessage.Graft(id(1), 6, false)),
-        new PlumtreeEffect.Send(A, new BroadcastMessage.Prune()));
-    assertThat(node.eagerPeers()).containsExactly(B);
-    assertThat(node.lazyPeers()).containsExactly(A);
+        new PlumtreeEffect.Send(B, new BroadcastMessage.Graft(id(1), ORIGIN, 6, false)),
+        new PlumtreeEffect.Send(A, new BroadcastMessage.Prune(ORIGIN)));
+    assertThat(eager(node)).containsExactly(B);
+    assertThat(lazy(node)).containsExactly(A);
   }
 
   @Test
@@ -57,9 +60,9 @@ class PlumtreeOptimisationTest {
 
     assertThat(delivers(effects)).hasSize(1);
     assertThat(effects).contains(
-        new PlumtreeEffect.Send(B, new BroadcastMessage.Graft(id(1), 2, false)),
-        new PlumtreeEffect.Send(A, new BroadcastMessage.Prune()));
-    assertThat(node.eagerPeers()).containsExactly(B);
+        new PlumtreeEffect.Send(B, new BroadcastMessage.Graft(id(1), ORIGIN, 2, false)),
+        new PlumtreeEffect.Send(A, new BroadcastMessage.Prune(ORIGIN)));
+    assertThat(eager(node)).containsExactly(B);
   }
 
   @Test
@@ -69,7 +72,7 @@ class PlumtreeOptimisationTest {
     node.onMessage(A, gossip(id(1), 9), T0);
 
     assertThat(node.onMessage(B, ihave(id(1), 7), atMillis(60))).isEmpty();
-    assertThat(node.eagerPeers()).containsExactly(A);
+    assertThat(eager(node)).containsExactly(A);
   }
 
   @Test
@@ -82,8 +85,8 @@ class PlumtreeOptimisationTest {
     List<PlumtreeEffect> second = node.onMessage(C, ihave(id(1), 4), atMillis(70));
 
     assertThat(second).isEmpty();
-    assertThat(node.eagerPeers()).containsExactly(B);
-    assertThat(node.lazyPeers()).containsExactlyInAnyOrder(A, C);
+    assertThat(eager(node)).containsExactly(B);
+    assertThat(lazy(node)).containsExactlyInAnyOrder(A, C);
   }
 
   @Test
@@ -92,6 +95,6 @@ class PlumtreeOptimisationTest {
     makeLazy(node, B);
     node.broadcast(id(1), PlumtreeFixture.TOPIC, PlumtreeFixture.bytes("mine"), T0);
 
-    assertThat(node.onMessage(B, ihave(id(1), 1), atMillis(60))).isEmpty();
+    assertThat(node.onMessage(B, ihave(id(1), PlumtreeFixture.SELF, 1), atMillis(60))).isEmpty();
   }
 }

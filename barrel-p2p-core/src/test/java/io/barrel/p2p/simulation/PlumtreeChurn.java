@@ -8,10 +8,17 @@ import java.util.SplittableRandom;
 /**
  * Plumtree over HyParView under continuous failures: at the start of every membership cycle,
  * {@code churnFailuresPerCycle} live nodes crash at once, and at that same instant
- * {@code churnBroadcastsPerCycle} broadcasts leave from random live nodes, so they meet a tree
- * with freshly dead nodes in it. The cycle then runs its course (shuffles, repair ticks, crash
- * notices, GRAFTs) and each broadcast's reliability is measured at the end of the cycle over the
- * nodes alive then: the share of them, the origin aside, that delivered it.
+ * {@code churnBroadcastsPerCycle} broadcasts leave from live origins, so they meet a tree with
+ * freshly dead nodes in it. The cycle then runs its course (shuffles, repair ticks, crash notices,
+ * GRAFTs) and each broadcast's reliability is measured at the end of the cycle over the nodes alive
+ * then: the share of them, the origin aside, that delivered it.
+ *
+ * <p>Plumtree keeps one tree per origin and an origin's first broadcast floods to build it, so the
+ * origins come from a pool of {@value #ORIGINS} nodes drawn at the start (each broadcast from a
+ * random live member; a member that crashed is replaced by a random survivor): every origin
+ * broadcasts about once in {@value #ORIGINS} cycles, and its broadcasts meet its tree as the
+ * failures since its last one left it. Origins drawn afresh each time would flood nearly every
+ * broadcast and test no tree at all.
  */
 final class PlumtreeChurn {
 
@@ -32,6 +39,9 @@ final class PlumtreeChurn {
     }
   }
 
+  /** Origins the broadcasts come from. */
+  static final int ORIGINS = 10;
+
   private PlumtreeChurn() {}
 
   static Result run(OverlaySnapshot overlay, SimulationSettings settings, long seed) {
@@ -43,6 +53,11 @@ final class PlumtreeChurn {
     double min = 1;
     int perfect = 0;
     long duplicates = 0;
+    int[] origins = new int[ORIGINS];
+    int[] members = sim.liveMembers();
+    for (int i = 0; i < ORIGINS; i++) {
+      origins[i] = members[random.nextInt(members.length)];
+    }
     for (int c = 0; c < settings.churnCycles(); c++) {
       int[] live = sim.liveMembers();
       List<Integer> victims = new ArrayList<>();
@@ -57,8 +72,13 @@ final class PlumtreeChurn {
       sim.crash(victims);
       int[] survivors = sim.liveMembers();
       List<MessageId> sent = new ArrayList<>();
+      for (int i = 0; i < ORIGINS; i++) {
+        if (!sim.node(origins[i]).alive) {
+          origins[i] = survivors[random.nextInt(survivors.length)];
+        }
+      }
       for (int b = 0; b < settings.churnBroadcastsPerCycle(); b++) {
-        sent.add(sim.broadcast(survivors[random.nextInt(survivors.length)]));
+        sent.add(sim.broadcast(origins[random.nextInt(ORIGINS)]));
       }
       sim.runFor(settings.cycleMillis());
       for (MessageId id : sent) {

@@ -144,6 +144,12 @@ class SimulationEngineTest {
     Simulator sim = built(SimNetwork.CrashDetection.ON_CRASH, 10);
     BroadcastLedger ledger = new BroadcastLedger();
     sim.attachBroadcast(SimulationSettings.papers(NODES, 1).plumtree(), ledger);
+    // Each origin's first broadcast floods every link to build its tree, and a flood survives 10 %
+    // loss without repair: settle the 20 origins' trees first, then lose messages on tree links.
+    for (int b = 0; b < 20; b++) {
+      sim.broadcast(b * 7 % NODES);
+      sim.settleTraffic();
+    }
     sim.network().broadcastLoss(0.10);
     List<MessageId> ids = new ArrayList<>();
     for (int b = 0; b < 20; b++) {

@@ -1,0 +1,194 @@
+package io.barrel.p2p.broadcast;
+
+import io.barrel.p2p.NodeName;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node's neighbours split into eager peers (sent every GOSSIP: spanning-tree links) and lazy
+ * peers (sent only IHAVE announcements), once per root: the origin of the broadcasts the tree
+ * carries. Every neighbour is in exactly one of the two sets of every root.
+ *
+ * <p>Why one split per root: a link that is redundant for one origin's broadcasts is often the
+ * shortest path for another's. With a single split shared by all origins, many concurrent senders
+ * make each node prune the links the next sender's tree needs (m1 arrives first from B, so the
+ * duplicate from C prunes C; m2 arrives first from C, so B is pruned), the eager links fall apart
+ * faster than GRAFTs restore them, and delivery takes seconds over paths of twenty-odd hops. As in
+ * riak_core's broadcast, each root keeps its own sets.
+ *
+ * <p>A root that has no state here has every neighbour eager, the paper's initial state, so only
+ * the lazy peers of each root are stored, and a root whose lazy set empties is dropped. State is
+ * bounded: at most {@code maxRoots} roots, the least recently used forgotten first, and a root not
+ * used for {@code maxAgeNanos} is forgotten (its origin most likely left the cluster). A forgotten
+ * root starts again from all-eager: its next broadcast floods once and the duplicates prune the
+ * tree back into shape. Insertion- and access-ordered collections keep every iteration, and so
+ * every effect list, the same on every run.
+ */
+final class RootTrees {
+
+  /** The lazy peers of one root, in the order they were pruned, and when the root was last used. */
+  private static final class Tree {
+    final List<NodeName> lazy = new ArrayList<>(4);
+    long usedNanos;
+  }
+
+  private final int maxRoots;
+  private final long maxAgeNanos;
+  private final Set<NodeName> neighbours = new LinkedHashSet<>();
+  /**
+   * In order of last use (a use moves a root to the tail), so the head is both the least recently
+   * used root and the one unused longest. Queries do not count as a use.
+   */
+  private final LinkedHashMap<NodeName, Tree> trees = new LinkedHashMap<>();
+  private long evicted;
+
+  RootTrees(int maxRoots, long maxAgeNanos) {
+    this.maxRoots = maxRoots;
+    this.maxAgeNanos = maxAgeNanos;
+  }
+
+  /** A new neighbour is eager in every tree, as in the paper: the first broadcasts prune it where redundant. */
+  void up(NodeName peer) {
+    if (neighbours.add(peer)) {
+      return;
+    }
+    // Up again without a down in between: whatever was recorded for it no longer holds.
+    removeEverywhere(peer);
+  }
+
+  /** A neighbour that is gone leaves every tree. */
+  void down(NodeName peer) {
+    if (neighbours.remove(peer)) {
+      removeEverywhere(peer);
+    }
+  }
+
+  boolean isNeighbour(NodeName peer) {
+    return neighbours.contains(peer);
+  }
+
+  /** Marks {@code root} as used now: a broadcast of it is being pushed. */
+  void touch(NodeName root, long nowNanos) {
+    use(root, nowNanos);
+  }
+
+  /** The neighbours {@code root}'s broadcasts are pushed to, in a stable order (a snapshot). */
+  List<NodeName> eager(NodeName root) {
+    Tree tree = trees.get(root);
+    if (tree == null) {
+      return List.copyOf(neighbours);
+    }
+    List<NodeName> out = new ArrayList<>(neighbours.size());
+    for (NodeName peer : neighbours) {
+      if (!tree.lazy.contains(peer)) {
+        out.add(peer);
+      }
+    }
+    return out;
+  }
+
+  /** The neighbours only told of {@code root}'s broadcasts, in the order they were pruned (a snapshot). */
+  List<NodeName> lazy(NodeName root) {
+    Tree tree = trees.get(root);
+    return tree == null ? List.of() : List.copyOf(tree.lazy);
+  }
+
+  boolean isEager(NodeName root, NodeName peer) {
+    Tree tree = trees.get(root);
+    return neighbours.contains(peer) && (tree == null || !tree.lazy.contains(peer));
+  }
+
+  boolean isLazy(NodeName root, NodeName peer) {
+    Tree tree = trees.get(root);
+    return tree != null && tree.lazy.contains(peer);
+  }
+
+  /** Moves a neighbour into {@code root}'s tree; a peer that is not a neighbour stays unknown. */
+  void graft(NodeName root, NodeName peer, long nowNanos) {
+    Tree tree = use(root, nowNanos);
+    if (tree != null && tree.lazy.remove(peer) && tree.lazy.isEmpty()) {
+      trees.remove(root); // all eager again: the default needs no state
+    }
+  }
+
+  /** Moves a neighbour out of {@code root}'s tree; a peer that is not a neighbour stays unknown. */
+  void prune(NodeName root, NodeName peer, long nowNanos) {
+    if (!neighbours.contains(peer)) {
+      return;
+    }
+    Tree tree = use(root, nowNanos);
+    if (tree == null) {
+      if (trees.size() >= maxRoots) {
+        Iterator<Tree> eldest = trees.values().iterator();
+        eldest.next();
+        eldest.remove();
+        evicted++;
+      }
+      tree = new Tree();
+      tree.usedNanos = nowNanos;
+      trees.put(root, tree);
+    }
+    if (!tree.lazy.contains(peer)) {
+      tree.lazy.add(peer);
+    }
+  }
+
+  /** Forgets the roots not used for the configured age. */
+  void expire(long nowNanos) {
+    Iterator<Tree> it = trees.values().iterator();
+    while (it.hasNext() && nowNanos - it.next().usedNanos >= maxAgeNanos) {
+      it.remove();
+    }
+  }
+
+  /** The neighbours, in the order they came up (read-only view). */
+  Set<NodeName> neighbours() {
+    return Collections.unmodifiableSet(neighbours);
+  }
+
+  /** Roots with state of their own (at least one lazy peer). */
+  int roots() {
+    return trees.size();
+  }
+
+  /** Lazy links summed over the roots with state; each root's eager links are the other neighbours. */
+  int lazyLinks() {
+    int sum = 0;
+    for (Tree tree : trees.values()) {
+      sum += tree.lazy.size();
+    }
+    return sum;
+  }
+
+  /** Roots forgotten to stay within {@code maxRoots} so far. */
+  long evicted() {
+    return evicted;
+  }
+
+  /** The root's state, marked as used now and moved to the tail (the most recently used), or null. */
+  private Tree use(NodeName root, long nowNanos) {
+    Tree tree = trees.remove(root);
+    if (tree != null) {
+      // Never back in time, so the head stays the root unused longest even if a caller's clock is not monotonic.
+      tree.usedNanos = Math.max(tree.usedNanos, nowNanos);
+      trees.put(root, tree);
+    }
+    return tree;
+  }
+
+  private void removeEverywhere(NodeName peer) {
+    Iterator<Map.Entry<NodeName, Tree>> it = trees.entrySet().iterator();
+    while (it.hasNext()) {
+      List<NodeName> lazy = it.next().getValue().lazy;
+      if (lazy.remove(peer) && lazy.isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+}
