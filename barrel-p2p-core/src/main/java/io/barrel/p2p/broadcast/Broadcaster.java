@@ -72,14 +72,9 @@ public final class Broadcaster implements AutoCloseable {
     Objects.requireNonNull(topic, "topic");
     byte[] copy = Objects.requireNonNull(payload, "payload").clone();
     if (copy.length > config.maxPayloadBytes()) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("broadcast payload of " + copy.length
-          + " bytes exceeds barrel.p2p.broadcast.max-payload-bytes (" + config.maxPayloadBytes() + ")"));
+      return CompletableFuture.failedFuture(tooLarge(copy));
     }
-    return loop.call(() -> {
-      MessageId id = plumtree.newMessageId();
-      apply(plumtree.broadcast(id, topic, copy, loop.nowNanos()));
-      return id;
-    });
+    return loop.call(() -> start(topic, copy));
   }
 
   /**
@@ -97,12 +92,21 @@ public final class Broadcaster implements AutoCloseable {
       throw new IllegalStateException("broadcastOnLoop called outside the protocol loop");
     }
     if (payload.length > config.maxPayloadBytes()) {
-      throw new IllegalArgumentException("broadcast payload of " + payload.length
-          + " bytes exceeds barrel.p2p.broadcast.max-payload-bytes (" + config.maxPayloadBytes() + ")");
+      throw tooLarge(payload);
     }
+    return start(topic, payload);
+  }
+
+  /** Starts a broadcast of a checked payload; on the protocol loop. */
+  private MessageId start(Topic topic, byte[] payload) {
     MessageId id = plumtree.newMessageId();
     apply(plumtree.broadcast(id, topic, payload, loop.nowNanos()));
     return id;
+  }
+
+  private IllegalArgumentException tooLarge(byte[] payload) {
+    return new IllegalArgumentException("broadcast payload of " + payload.length
+        + " bytes exceeds barrel.p2p.broadcast.max-payload-bytes (" + config.maxPayloadBytes() + ")");
   }
 
   /**

@@ -514,11 +514,6 @@ public final class RpcClient {
     }
 
     @Override
-    public AppStream stream() {
-      return stream;
-    }
-
-    @Override
     public boolean claim() {
       return state.compareAndSet(IDLE, BUSY);
     }

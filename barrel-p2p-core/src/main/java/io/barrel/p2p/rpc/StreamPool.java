@@ -1,7 +1,6 @@
 package io.barrel.p2p.rpc;
 
 import io.barrel.p2p.NodeName;
-import io.barrel.p2p.transport.AppStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -105,11 +104,9 @@ final class StreamPool {
     }
   }
 
-  /** One data stream that may carry calls one after another, and its listener. */
+  /** One data stream that may carry calls one after another: the pool needs its peer and a claim. */
   interface PooledStream {
     NodeName peer();
-
-    AppStream stream();
 
     /** Takes the idle stream for one use; false when it is already taken or closed. */
     boolean claim();

@@ -3,7 +3,6 @@ package io.barrel.p2p.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barrel.p2p.NodeName;
-import io.barrel.p2p.transport.AppStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +24,6 @@ class StreamPoolTest {
     @Override
     public NodeName peer() {
       return peer;
-    }
-
-    @Override
-    public AppStream stream() {
-      return null;
     }
 
     @Override
