@@ -45,6 +45,8 @@ public enum MeterName {
   REGISTRY_INSTANCES("barrel.p2p.registry.instances", Kind.GAUGE, "instances"),
   /** Registry events emitted on this node, by type (registered, unregistered, down). */
   REGISTRY_EVENTS("barrel.p2p.registry.events", Kind.COUNTER, "events", "type"),
+  /** Events dropped because a reader's {@code ServiceEventQueue} was full: that reader must re-read. */
+  REGISTRY_EVENTS_MISSED("barrel.p2p.registry.events.missed", Kind.COUNTER, "events"),
   /**
    * Registry messages by type (delta, heartbeat, digest, chunk, route_request, route_reply, rejected,
    * malformed) and direction.

@@ -80,6 +80,7 @@ public final class Registry implements AutoCloseable {
   private final Map<String, List<ServiceInstance>> byService = new ConcurrentHashMap<>();
   private final Map<NodeName, Long> leaseDeadlines = new ConcurrentHashMap<>();
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  private final List<ServiceEventQueue> queues = new CopyOnWriteArrayList<>();
   /** This node's overlay searches waiting for their end; {@link #close} completes the rest. */
   private final Map<Long, CompletableFuture<Optional<ServiceInstance>>> searches = new ConcurrentHashMap<>();
   private volatile boolean synced;
@@ -256,6 +257,29 @@ public final class Registry implements AutoCloseable {
   }
 
   /**
+   * Opens a mailbox that receives every change of the services {@code filter} selects, once per
+   * change and in order, put in by the turn that makes the change: the pull-based alternative to
+   * {@link #subscribe}, with no thread hand-off. A thread that registers and then polls finds its
+   * own event already there. At most {@code capacity} events wait; more are dropped and counted
+   * ({@link ServiceEventQueue#missed()}, metric {@code barrel.p2p.registry.events.missed}). Close the
+   * mailbox to stop; closing the registry closes it too.
+   *
+   * @throws IllegalArgumentException when {@code capacity} is below 1
+   * @throws IllegalStateException when the registry is closed
+   */
+  public ServiceEventQueue events(ServiceFilter filter, int capacity) {
+    requireOpen();
+    ServiceEventQueue[] opened = new ServiceEventQueue[1];
+    ServiceEventQueue queue = new ServiceEventQueue(filter, capacity, () -> queues.remove(opened[0]));
+    opened[0] = queue;
+    queues.add(queue);
+    if (closed) {
+      queue.close(); // closed meanwhile, after close() closed the others
+    }
+    return queue;
+  }
+
+  /**
    * True once a neighbour has answered one of this node's digests: the answer travels behind the
    * chunks it sent on the same ordered control stream, so by then this replica holds everything that
    * neighbour held. Readiness checks use it; it stays true for the node's life.
@@ -283,6 +307,7 @@ public final class Registry implements AutoCloseable {
     // No effect will end them now: a whereis waiting on the overlay finds nothing.
     searches.values().forEach(f -> f.complete(Optional.empty()));
     searches.clear();
+    queues.forEach(ServiceEventQueue::close);
   }
 
   private void requireOpen() {
@@ -423,6 +448,11 @@ public final class Registry implements AutoCloseable {
     for (Subscriber s : subscribers) {
       if (s.filter().test(event.service())) {
         s.delivery().execute(() -> s.listener().accept(event));
+      }
+    }
+    for (ServiceEventQueue q : queues) {
+      if (q.filter().test(event.service()) && !q.offer(event)) {
+        metrics.increment(MeterName.REGISTRY_EVENTS_MISSED);
       }
     }
   }

@@ -1,12 +1,15 @@
 package io.barrel.p2p.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.barrel.p2p.NodeConfig;
 import io.barrel.p2p.NodeName;
 import io.barrel.p2p.P2pNode;
 import io.barrel.p2p.membership.MembershipConfig;
+import io.barrel.p2p.metrics.MeterName;
+import io.barrel.p2p.testing.RecordingMetrics;
 import io.barrel.p2p.testing.TestNodes;
 import io.barrel.p2p.testing.UdpPartition;
 import io.barrel.p2p.transport.TransportConfig;
@@ -124,6 +127,46 @@ class RegistryOverQuicTest {
       }
     });
     assertThat(live.get(0).registry().whereis("greeter", 0).join()).isEmpty();
+  }
+
+  @Test
+  void aMailboxHoldsItsOwnNodesEventWhenTheCallReturnsAndRemoteChangesInOrder() throws Exception {
+    LivenessConfig steady = new LivenessConfig(Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofMinutes(5));
+    RecordingMetrics remoteMetrics = new RecordingMetrics();
+    P2pNode owner = start("n0", b -> b.registry(b.build().registry().withLiveness(steady)));
+    start("n1", b -> b.registry(b.build().registry().withLiveness(steady)));
+    P2pNode remote = start("n2", b -> b.registry(b.build().registry().withLiveness(steady)).metrics(remoteMetrics));
+    await().atMost(DEADLINE).until(() -> live.stream().allMatch(p -> !p.membership().activeView().isEmpty()));
+    ServiceEventQueue mine = owner.registry().events(ServiceFilter.name("mailbox"), 16);
+    ServiceEventQueue theirs = remote.registry().events(ServiceFilter.pattern("mail.*"), 16);
+    ServiceEventQueue small = remote.registry().events(ServiceFilter.all(), 1);
+
+    Registration reg = owner.registry().register("mailbox", ServiceMetadata.EMPTY).join();
+    // Put in by the turn that registered, before the future completed: no waiting needed.
+    assertThat(mine.poll()).isEqualTo(new ServiceEvent.Registered(reg.instance()));
+    reg.unregister().join();
+    assertThat(mine.poll()).isEqualTo(new ServiceEvent.Unregistered(reg.instance()));
+    assertThat(mine.poll()).isNull();
+
+    assertThat(theirs.poll(DEADLINE)).isEqualTo(new ServiceEvent.Registered(reg.instance()));
+    assertThat(theirs.poll(DEADLINE)).isEqualTo(new ServiceEvent.Unregistered(reg.instance()));
+    // The one-event mailbox kept the first change and counted the second as missed, here and in the metric.
+    await().atMost(DEADLINE).until(() -> small.missed() == 1);
+    assertThat(small.poll()).isEqualTo(new ServiceEvent.Registered(reg.instance()));
+    assertThat(remoteMetrics.count(MeterName.REGISTRY_EVENTS_MISSED)).isEqualTo(1);
+
+    theirs.close();
+    Registration again = owner.registry().register("mailbox", ServiceMetadata.EMPTY).join();
+    await().atMost(DEADLINE).until(() -> remote.registry().lookup("mailbox").size() == 1);
+    assertThat(theirs.poll()).as("a closed mailbox gets nothing more").isNull();
+    assertThat(small.poll()).isEqualTo(new ServiceEvent.Registered(again.instance()));
+
+    owner.registry().close();
+    assertThat(mine.isClosed()).as("closing the registry closes its mailboxes").isTrue();
+    assertThat(mine.poll(Duration.ofMinutes(1))).as("a closed, empty mailbox answers at once")
+        .isEqualTo(new ServiceEvent.Registered(again.instance()));
+    assertThat(mine.poll(Duration.ofMinutes(1))).isNull();
+    assertThatThrownBy(() -> owner.registry().events(ServiceFilter.all(), 4)).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

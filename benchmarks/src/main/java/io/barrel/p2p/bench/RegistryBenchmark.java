@@ -6,6 +6,7 @@ import io.barrel.p2p.registry.Registration;
 import io.barrel.p2p.registry.Registry;
 import io.barrel.p2p.registry.RegistryReplica;
 import io.barrel.p2p.registry.ServiceEvent;
+import io.barrel.p2p.registry.ServiceEventQueue;
 import io.barrel.p2p.registry.ServiceFilter;
 import io.barrel.p2p.registry.ServiceInstance;
 import io.barrel.p2p.registry.ServiceMetadata;
@@ -28,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li><b>Local operations</b> on one node with no peer, the loops of the reference system's bench:
  *       register a fresh name and unregister it (µs per operation = total ÷ 2N); the same waiting for
- *       each {@code Registered} / {@code Unregistered} event; the same with 10 services registered
+ *       each {@code Registered} / {@code Unregistered} event, read from the caller's own mailbox as
+ *       the reference does, and again through a listener on the application executor; the same with 10 services registered
  *       beforehand (every operation broadcasts a delta). Also {@code lookup} and a local
  *       {@code whereis} on a registry of 1,000 services. The reference figures (12 / 20 / 18 µs per
  *       operation, OTP 28 on an Apple-silicon laptop) come from another machine: order of magnitude
@@ -81,10 +83,11 @@ public final class RegistryBenchmark {
 
       registerUnregister(registry, warmup, "warm");
       eventLoop(registry, waiter, warmup, "warm-ev");
+      mailboxLoop(registry, warmup, "warm-mb");
       coreOnly(warmup);
       // Three rounds, each loop once per round; the median per loop is reported, so JIT and host
       // noise land on all of them alike.
-      double[][] rounds = new double[7][3];
+      double[][] rounds = new double[8][3];
       for (int round = 0; round < 3; round++) {
         rounds[0][round] = registerUnregister(registry, ops, "reg" + round);
         rounds[1][round] = eventLoop(registry, waiter, ops, "ev" + round);
@@ -98,15 +101,18 @@ public final class RegistryBenchmark {
         rounds[4][round] = pipelined(registry, ops, "pipe" + round);
         rounds[5][round] = bareRoundTrip(ops);
         rounds[6][round] = bareHandOff(ops);
+        rounds[7][round] = mailboxLoop(registry, ops, "mb" + round);
       }
       double registration = Samples.median(rounds[0]);
-      double events = Samples.median(rounds[1]);
+      double events = Samples.median(rounds[7]);
+      double listenerEvents = Samples.median(rounds[1]);
       double broadcast = Samples.median(rounds[2]);
 
       Report.section("local operations, µs per operation (register + unregister = 2 operations), " + ops
           + " pairs after " + warmup);
       line("registration", registration, REFERENCE[0]);
-      line("with event delivery", events, REFERENCE[1]);
+      line("with event delivery (the caller's mailbox)", events, REFERENCE[1]);
+      line("with event delivery (a listener on the application executor)", listenerEvents, REFERENCE[1]);
       line("with 10 registered (broadcast)", broadcast, REFERENCE[2]);
       Report.line("pipelined (N registers, then N unregisters)", String.format(Locale.ROOT,
           "%.2f µs/op   ratio to registration reference %.2fx", Samples.median(rounds[4]),
@@ -260,6 +266,35 @@ public final class RegistryBenchmark {
       waiter.await(ServiceEvent.Unregistered.class);
     }
     return (System.nanoTime() - t0) / 1e3 / (2.0 * n);
+  }
+
+  /**
+   * The reference's loop as it is written there: the caller is the subscriber and waits for each
+   * event in its own mailbox ({@link Registry#events}), so no other thread takes part.
+   */
+  private static double mailboxLoop(Registry registry, int n, String prefix) throws Exception {
+    try (ServiceEventQueue mailbox = registry.events(ServiceFilter.all(), 64)) {
+      Duration patience = Duration.ofSeconds(1);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        String name = prefix + "-" + i;
+        Registration r = registry.register(name, ServiceMetadata.EMPTY).join();
+        expect(mailbox.poll(patience), ServiceEvent.Registered.class, name);
+        r.unregister().join();
+        expect(mailbox.poll(patience), ServiceEvent.Unregistered.class, name);
+      }
+      double micros = (System.nanoTime() - t0) / 1e3 / (2.0 * n);
+      if (mailbox.missed() > 0) {
+        throw new IllegalStateException(mailbox.missed() + " events missed");
+      }
+      return micros;
+    }
+  }
+
+  private static void expect(ServiceEvent event, Class<? extends ServiceEvent> type, String service) {
+    if (!type.isInstance(event) || !event.service().equals(service)) {
+      throw new IllegalStateException("expected " + type.getSimpleName() + " of " + service + ", got " + event);
+    }
   }
 
   /**
