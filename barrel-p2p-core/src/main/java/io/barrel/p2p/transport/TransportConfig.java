@@ -46,6 +46,15 @@ public record TransportConfig(
     Duration gcMinIdle,
     Duration gcSweepPeriod) {
 
+  /**
+   * The largest UDP payload this node accepts, advertised to peers as QUIC's max_udp_payload_size
+   * and used as the receive buffer: at least 2 KiB, and at least {@code maxUdpPayload}, so two nodes
+   * configured alike use their payload size both ways and no datagram is ever truncated.
+   */
+  public int maxRecvUdpPayload() {
+    return Math.max(2048, maxUdpPayload);
+  }
+
   /** Prefix of the Spring properties these settings bind from; used in error messages. */
   private static final String P = "barrel.p2p.transport.";
 
@@ -111,6 +120,16 @@ public record TransportConfig(
     return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
         initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
         max, maxPendingStreams, gcMinIdle, gcSweepPeriod);
+  }
+
+  /**
+   * A copy that sends UDP payloads up to {@code max} bytes: only for paths known to carry them
+   * (loopback, jumbo-frame LANs); on the internet a datagram above the path MTU is dropped.
+   */
+  public TransportConfig withMaxUdpPayload(int max) {
+    return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
+        initialMaxData, initialMaxStreamData, maxStreams, max, socketBufferBytes, gso,
+        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod);
   }
 
   private static void positive(Duration d, String name) {

@@ -191,6 +191,38 @@ class ConnectionsOverQuicTest {
   }
 
   @Test
+  void nodesConfiguredForLargeDatagramsUseThemWithoutLosingAByte() throws Exception {
+    // A payload size above the socket's default 2 KiB read buffer: every full datagram would be
+    // truncated and dropped if the receive buffer did not follow the advertised size.
+    java.util.function.UnaryOperator<io.barrel.p2p.NodeConfig.Builder> jumbo = c -> c.transport(
+        TransportConfig.defaults().withBind("127.0.0.1", 0).withMaxUdpPayload(16_000));
+    P2pNode a = nodes.start("a@127.0.0.1", jumbo);
+    P2pNode b = nodes.start("b@127.0.0.1", jumbo);
+    assertThat(a.transport().config().maxRecvUdpPayload()).isEqualTo(16_000);
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    b.registerAcceptor("sink", stream -> stream.listen(new StreamListener() {
+      @Override
+      public void onData(AppStream s, byte[] data) {
+        received.writeBytes(data); // one call at a time, in order; onEnd comes last
+      }
+
+      @Override
+      public void onEnd(AppStream s) {
+        ended.complete(null);
+      }
+    }));
+    byte[] payload = new byte[4 * 1024 * 1024];
+    new SecureRandom().nextBytes(payload);
+    AppStream stream = a.openStream(b.name(), "sink").get(10, TimeUnit.SECONDS);
+    stream.write(payload).get(15, TimeUnit.SECONDS);
+    stream.finish();
+
+    ended.get(15, TimeUnit.SECONDS);
+    assertThat(received.toByteArray()).isEqualTo(payload);
+  }
+
+  @Test
   void streamWithAnUnknownTagIsRefusedAndCounted() throws Exception {
     RecordingMetrics bMetrics = new RecordingMetrics();
     P2pNode a = nodes.start("a@127.0.0.1");
