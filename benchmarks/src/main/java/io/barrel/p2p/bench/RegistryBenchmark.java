@@ -46,7 +46,7 @@ import java.util.concurrent.locks.LockSupport;
  *       1,024 entries / 255 KiB).
  * </ol>
  *
- * <p>Arguments (key=value): {@code parts=local,spread,kill,late ops=20000 warmup=5000 nodes=32
+ * <p>Arguments (key=value): {@code parts=local,spread,kill,late ops=20000 warmup=5000 rounds=5 nodes=32
  * registrations=200 kills=3 entries=100000}.
  */
 public final class RegistryBenchmark {
@@ -58,11 +58,11 @@ public final class RegistryBenchmark {
   private RegistryBenchmark() {}
 
   public static void main(String[] argv) throws Exception {
-    Args args = new Args(argv, "parts", "ops", "warmup", "nodes", "registrations", "kills", "entries");
+    Args args = new Args(argv, "parts", "ops", "warmup", "rounds", "nodes", "registrations", "kills", "entries");
     List<String> parts = List.of(args.string("parts", "local,spread,kill,late").split(","));
     Report.header("service registry", null);
     if (parts.contains("local")) {
-      local(args.integer("ops", 20_000), args.integer("warmup", 5_000));
+      local(args.integer("ops", 20_000), args.integer("warmup", 5_000), args.integer("rounds", 5));
     }
     if (parts.contains("spread") || parts.contains("kill")) {
       cluster(args.integer("nodes", 32), parts.contains("spread") ? args.integer("registrations", 200) : 0,
@@ -76,7 +76,7 @@ public final class RegistryBenchmark {
 
   // ------------------------------------------------------------------ 1. local operations
 
-  private static void local(int ops, int warmup) throws Exception {
+  private static void local(int ops, int warmup, int roundCount) throws Exception {
     try (BarrelNodes barrel = new BarrelNodes()) {
       Registry registry = barrel.start("solo", b -> b).registry();
       Waiter waiter = new Waiter();
@@ -85,10 +85,10 @@ public final class RegistryBenchmark {
       eventLoop(registry, waiter, warmup, "warm-ev");
       mailboxLoop(registry, warmup, "warm-mb");
       coreOnly(warmup);
-      // Three rounds, each loop once per round; the median per loop is reported, so JIT and host
+      // Rounds (default 5), each loop once per round; the median per loop is reported, so JIT and host
       // noise land on all of them alike.
-      double[][] rounds = new double[8][3];
-      for (int round = 0; round < 3; round++) {
+      double[][] rounds = new double[8][roundCount];
+      for (int round = 0; round < roundCount; round++) {
         rounds[0][round] = registerUnregister(registry, ops, "reg" + round);
         rounds[1][round] = eventLoop(registry, waiter, ops, "ev" + round);
         List<Registration> ten = new ArrayList<>();
@@ -109,7 +109,7 @@ public final class RegistryBenchmark {
       double broadcast = Samples.median(rounds[2]);
 
       Report.section("local operations, µs per operation (register + unregister = 2 operations), " + ops
-          + " pairs after " + warmup);
+          + " pairs after " + warmup + ", median of " + roundCount + " rounds");
       line("registration", registration, REFERENCE[0]);
       line("with event delivery (the caller's mailbox)", events, REFERENCE[1]);
       line("with event delivery (a listener on the application executor)", listenerEvents, REFERENCE[1]);
