@@ -18,6 +18,8 @@ final class PayloadCache {
   private final long maxAgeNanos;
   private final LinkedHashMap<MessageId, Cached> entries = new LinkedHashMap<>();
   private long bytes;
+  /** No entry was cached before this (see {@link ExpiryBound}). */
+  private final ExpiryBound oldest = new ExpiryBound();
 
   PayloadCache(int maxCount, long maxBytes, long maxAgeNanos) {
     this.maxCount = maxCount;
@@ -28,7 +30,9 @@ final class PayloadCache {
   /** Keeps {@code gossip} as this node received it (its hop count is this node's own). */
   void put(BroadcastMessage.Gossip gossip, long nowNanos) {
     Cached previous = entries.put(gossip.id(), new Cached(gossip, nowNanos));
+    oldest.added(nowNanos);
     if (previous != null) {
+      oldest.restamped();
       bytes -= previous.gossip().sharedPayload().length;
     }
     bytes += gossip.sharedPayload().length;
@@ -44,15 +48,20 @@ final class PayloadCache {
   }
 
   void expire(long nowNanos) {
+    if (!oldest.due(nowNanos, maxAgeNanos)) {
+      return;
+    }
     Iterator<Map.Entry<MessageId, Cached>> it = entries.entrySet().iterator();
     while (it.hasNext()) {
-      Cached oldest = it.next().getValue();
-      if (nowNanos - oldest.atNanos() < maxAgeNanos) {
+      Cached head = it.next().getValue();
+      if (nowNanos - head.atNanos() < maxAgeNanos) {
+        oldest.expired(head.atNanos());
         return;
       }
-      bytes -= oldest.gossip().sharedPayload().length;
+      bytes -= head.gossip().sharedPayload().length;
       it.remove();
     }
+    oldest.expired(ExpiryBound.NONE);
   }
 
   private void evictOldest(Iterator<Map.Entry<MessageId, Cached>> it) {

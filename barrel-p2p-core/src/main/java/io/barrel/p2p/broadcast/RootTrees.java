@@ -47,6 +47,8 @@ final class RootTrees {
    */
   private final LinkedHashMap<NodeName, Tree> trees = new LinkedHashMap<>();
   private long evicted;
+  /** No root was used before this (see {@link ExpiryBound}). */
+  private final ExpiryBound oldest = new ExpiryBound();
 
   RootTrees(int maxRoots, long maxAgeNanos) {
     this.maxRoots = maxRoots;
@@ -133,6 +135,7 @@ final class RootTrees {
       tree = new Tree();
       tree.usedNanos = nowNanos;
       trees.put(root, tree);
+      oldest.added(nowNanos);
     }
     if (!tree.lazy.contains(peer)) {
       tree.lazy.add(peer);
@@ -141,10 +144,19 @@ final class RootTrees {
 
   /** Forgets the roots not used for the configured age. */
   void expire(long nowNanos) {
+    if (!oldest.due(nowNanos, maxAgeNanos)) {
+      return;
+    }
     Iterator<Tree> it = trees.values().iterator();
-    while (it.hasNext() && nowNanos - it.next().usedNanos >= maxAgeNanos) {
+    while (it.hasNext()) {
+      long used = it.next().usedNanos;
+      if (nowNanos - used < maxAgeNanos) {
+        oldest.expired(used);
+        return;
+      }
       it.remove();
     }
+    oldest.expired(ExpiryBound.NONE);
   }
 
   /** The neighbours, in the order they came up (read-only view). */
@@ -178,6 +190,7 @@ final class RootTrees {
       // Never back in time, so the head stays the root unused longest even if a caller's clock is not monotonic.
       tree.usedNanos = Math.max(tree.usedNanos, nowNanos);
       trees.put(root, tree);
+      oldest.added(tree.usedNanos);
     }
     return tree;
   }

@@ -27,6 +27,8 @@ final class SeenMessages {
   private final int maxCount;
   private final long maxAgeNanos;
   private final LinkedHashMap<MessageId, Seen> entries = new LinkedHashMap<>();
+  /** No entry arrived before this (see {@link ExpiryBound}). */
+  private final ExpiryBound oldest = new ExpiryBound();
 
   SeenMessages(int maxCount, long maxAgeNanos) {
     this.maxCount = maxCount;
@@ -42,7 +44,10 @@ final class SeenMessages {
   }
 
   void add(MessageId id, long nowNanos, int hops, NodeName from) {
-    entries.put(id, new Seen(nowNanos, hops, from));
+    if (entries.put(id, new Seen(nowNanos, hops, from)) != null) {
+      oldest.restamped();
+    }
+    oldest.added(nowNanos);
     while (entries.size() > maxCount) {
       Iterator<MessageId> oldest = entries.keySet().iterator();
       oldest.next();
@@ -56,10 +61,20 @@ final class SeenMessages {
   }
 
   void expire(long nowNanos) {
+    if (!oldest.due(nowNanos, maxAgeNanos)) {
+      return;
+    }
     Iterator<Map.Entry<MessageId, Seen>> it = entries.entrySet().iterator();
-    while (it.hasNext() && nowNanos - it.next().getValue().atNanos() >= maxAgeNanos) {
+    long head = ExpiryBound.NONE;
+    while (it.hasNext()) {
+      long at = it.next().getValue().atNanos();
+      if (nowNanos - at < maxAgeNanos) {
+        head = at;
+        break;
+      }
       it.remove();
     }
+    oldest.expired(head);
   }
 
   int size() {

@@ -39,27 +39,26 @@ final class FailureReliability {
 
   private FailureReliability() {}
 
-  static List<Level> run(OverlaySnapshot overlay, SimulationSettings settings, long seed) {
-    List<Level> levels = new ArrayList<>();
-    for (int percent : settings.failurePercents()) {
-      double[] burst = burst(overlay, settings, seed, percent);
-      double sum = 0;
-      double min = 1;
-      for (double r : burst) {
-        sum += r;
-        min = Math.min(min, r);
-      }
-      double[] healing = healing(overlay, settings, seed, percent);
-      int cycles = -1;
-      for (int k = 0; k < healing.length; k++) {
-        if (healing[k] >= settings.reliableFraction()) {
-          cycles = k;
-          break;
-        }
-      }
-      levels.add(new Level(percent, sum / burst.length, min, burst, cycles, healing));
+  /**
+   * One rate's outcome from its two runs, {@link #burst} and {@link #healing}: each starts from its
+   * own copy of the overlay with randomness derived from the seed and the rate only, so they can
+   * run in any order, on any thread.
+   */
+  static Level level(SimulationSettings settings, int percent, double[] burst, double[] healing) {
+    double sum = 0;
+    double min = 1;
+    for (double r : burst) {
+      sum += r;
+      min = Math.min(min, r);
     }
-    return levels;
+    int cycles = -1;
+    for (int k = 0; k < healing.length; k++) {
+      if (healing[k] >= settings.reliableFraction()) {
+        cycles = k;
+        break;
+      }
+    }
+    return new Level(percent, sum / burst.length, min, burst, cycles, healing);
   }
 
   /** The burst of floods after X% crash; returns each flood's reliability. */

@@ -10,18 +10,29 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
 /**
- * Runs every experiment of the two papers for each seed of a {@link SimulationSettings}, seeds
- * side by side on a few threads. Each seed's runs are single-threaded and deterministic, so the
- * results do not depend on the thread count; threads only share out independent work. The
- * longest tasks are started first (the churn experiment, then the overlay builds) so the run ends
- * evenly on every thread.
+ * Runs every experiment of the two papers for each seed of a {@link SimulationSettings} on a few
+ * threads. A seed's overlay build comes first; every experiment then starts from its own copy of
+ * the built overlay, so each (the churn run, the stable Plumtree run, and each failure rate's burst
+ * and healing runs) is a task of its own. Every task is single-threaded and draws its randomness
+ * from the seed and what it measures, never from the order tasks run in, so the results do not
+ * depend on the thread count; threads only share out independent work. The longest tasks are
+ * started first (the churn runs, then the builds) and the many short ones fill the ends, so the
+ * run ends evenly on every thread.
  */
 final class PaperExperiments {
 
   private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+  // Task priorities, longest tasks first: a churn run takes about twice a build, a build about ten
+  // times any other task, so the small tasks are left to fill the threads' ends evenly.
+  private static final int CHURN = 0;
+  private static final int BUILD = 1;
+  private static final int REDUNDANCY = 2;
+  private static final int FAILURES = 3;
 
   private PaperExperiments() {}
 
@@ -78,36 +89,45 @@ final class PaperExperiments {
 
   private static CompletableFuture<SeedResult> runSeed(SimulationSettings settings, long seed,
       ThreadPoolExecutor pool) {
-    long[] millis = new long[4];
+    // CPU time per experiment: build, failures (summed over its tasks), redundancy, churn.
+    AtomicLongArray millis = new AtomicLongArray(4);
     record Built(OverlayProperties.Result overlay, OverlaySnapshot snapshot) {}
-    CompletableFuture<Built> built = submit(pool, 1, () -> {
-      long t0 = cpuNanos();
+    CompletableFuture<Built> built = submit(pool, BUILD, millis, 0, () -> {
       Simulator sim = OverlayBuild.run(settings, seed);
-      OverlayProperties.Result overlay = OverlayProperties.measure(sim, settings, seed);
-      OverlaySnapshot snapshot = OverlaySnapshot.capture(sim);
-      millis[0] = (cpuNanos() - t0) / 1_000_000;
-      return new Built(overlay, snapshot);
+      return new Built(OverlayProperties.measure(sim, settings, seed), OverlaySnapshot.capture(sim));
     });
-    CompletableFuture<PlumtreeChurn.Result> churn = built.thenCompose(b -> submit(pool, 0, () -> {
-      long t0 = cpuNanos();
-      PlumtreeChurn.Result r = PlumtreeChurn.run(b.snapshot, settings, seed);
-      millis[3] = (cpuNanos() - t0) / 1_000_000;
-      return r;
-    }));
-    CompletableFuture<List<FailureReliability.Level>> failures = built.thenCompose(b -> submit(pool, 2, () -> {
-      long t0 = cpuNanos();
-      List<FailureReliability.Level> r = FailureReliability.run(b.snapshot, settings, seed);
-      millis[1] = (cpuNanos() - t0) / 1_000_000;
-      return r;
-    }));
-    CompletableFuture<PlumtreeRedundancy> redundancy = built.thenCompose(b -> submit(pool, 3, () -> {
-      long t0 = cpuNanos();
-      PlumtreeRedundancy r = PlumtreeRedundancy.run(b.snapshot, settings, seed);
-      millis[2] = (cpuNanos() - t0) / 1_000_000;
-      return r;
-    }));
-    return CompletableFuture.allOf(churn, failures, redundancy).thenApply(v -> new SeedResult(seed,
-        built.join().overlay, failures.join(), redundancy.join(), churn.join(), millis));
+    CompletableFuture<PlumtreeChurn.Result> churn = built.thenCompose(b -> submit(pool, CHURN, millis, 3,
+        () -> PlumtreeChurn.run(b.snapshot, settings, seed)));
+    CompletableFuture<PlumtreeRedundancy> redundancy = built.thenCompose(b -> submit(pool, REDUNDANCY, millis, 2,
+        () -> PlumtreeRedundancy.run(b.snapshot, settings, seed)));
+    // Each failure rate's burst and healing runs start from their own copy of the overlay, with
+    // randomness derived from the seed and the rate: separate tasks, so they fill the threads'
+    // idle ends whatever order they run in.
+    List<CompletableFuture<FailureReliability.Level>> levels = new ArrayList<>();
+    for (int percent : settings.failurePercents()) {
+      CompletableFuture<double[]> burst = built.thenCompose(b -> submit(pool, FAILURES, millis, 1,
+          () -> FailureReliability.burst(b.snapshot, settings, seed, percent)));
+      CompletableFuture<double[]> healing = built.thenCompose(b -> submit(pool, FAILURES, millis, 1,
+          () -> FailureReliability.healing(b.snapshot, settings, seed, percent)));
+      levels.add(burst.thenCombine(healing, (bu, he) -> FailureReliability.level(settings, percent, bu, he)));
+    }
+    CompletableFuture<?>[] all = new CompletableFuture<?>[levels.size() + 2];
+    all[0] = churn;
+    all[1] = redundancy;
+    for (int i = 0; i < levels.size(); i++) {
+      all[i + 2] = levels.get(i);
+    }
+    return CompletableFuture.allOf(all).thenApply(v -> {
+      List<FailureReliability.Level> failures = new ArrayList<>();
+      for (CompletableFuture<FailureReliability.Level> level : levels) {
+        failures.add(level.join());
+      }
+      long[] cpu = new long[millis.length()];
+      for (int i = 0; i < cpu.length; i++) {
+        cpu[i] = millis.get(i) / 1_000_000;
+      }
+      return new SeedResult(seed, built.join().overlay, failures, redundancy.join(), churn.join(), cpu);
+    });
   }
 
   /**
@@ -118,11 +138,19 @@ final class PaperExperiments {
     return CPU.getCurrentThreadCpuTime();
   }
 
-  private static <T> CompletableFuture<T> submit(ThreadPoolExecutor pool, int priority, Supplier<T> work) {
+  /**
+   * Queues {@code work} at {@code priority} (lower first); the CPU time it takes is added to
+   * {@code cpu[experiment]}, in nanoseconds.
+   */
+  private static <T> CompletableFuture<T> submit(ThreadPoolExecutor pool, int priority, AtomicLongArray cpu,
+      int experiment, Supplier<T> work) {
     CompletableFuture<T> out = new CompletableFuture<>();
     pool.execute(new Task(priority, () -> {
+      long t0 = cpuNanos();
       try {
-        out.complete(work.get());
+        T result = work.get();
+        cpu.addAndGet(experiment, cpuNanos() - t0);
+        out.complete(result);
       } catch (Throwable t) {
         out.completeExceptionally(t);
       }
