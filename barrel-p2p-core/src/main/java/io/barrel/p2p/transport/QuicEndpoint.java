@@ -57,6 +57,10 @@ final class QuicEndpoint implements AutoCloseable {
   private QuicSslContext clientContext;
   private SegmentedDatagramPacketAllocator gso;
 
+  private static final int MAX_GSO_SEGMENTS = 16;
+  /** Largest UDP payload of one send: 65,535 (IPv4 total length) − 20 (IPv4 header) − 8 (UDP header). */
+  private static final int MAX_GSO_BYTES = 65_507;
+
   /** Datagrams read per socket wake-up before other channels get their turn (Netty's UDP default). */
   private static final int DATAGRAMS_PER_READ = 16;
 
@@ -86,8 +90,9 @@ final class QuicEndpoint implements AutoCloseable {
         .endpointIdentificationAlgorithm(null)
         .applicationProtocols(ALPN)
         .build();
-    if (config.gso() && epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
-      gso = EpollQuicUtils.newSegmentedAllocator(16);
+    int segments = gsoSegments(config.maxUdpPayload());
+    if (config.gso() && segments > 1 && epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
+      gso = EpollQuicUtils.newSegmentedAllocator(segments);
     }
     QuicServerCodecBuilder serverBuilder = settings(new QuicServerCodecBuilder());
     if (gso != null) {
@@ -175,6 +180,14 @@ final class QuicEndpoint implements AutoCloseable {
   /** True when the socket runs on epoll (Linux) rather than NIO. */
   boolean usesEpoll() {
     return epoll;
+  }
+
+  /**
+   * Datagrams per GSO send: up to 16, but the whole send is one IP packet to the kernel and must fit
+   * its 16-bit length; a larger send fails whole.
+   */
+  static int gsoSegments(int maxUdpPayload) {
+    return Math.min(MAX_GSO_SEGMENTS, MAX_GSO_BYTES / maxUdpPayload);
   }
 
   /** True when UDP segmentation offload is in use. */
