@@ -269,9 +269,7 @@ public final class Registry implements AutoCloseable {
    */
   public ServiceEventQueue events(ServiceFilter filter, int capacity) {
     requireOpen();
-    ServiceEventQueue[] opened = new ServiceEventQueue[1];
-    ServiceEventQueue queue = new ServiceEventQueue(filter, capacity, () -> queues.remove(opened[0]));
-    opened[0] = queue;
+    ServiceEventQueue queue = new ServiceEventQueue(filter, capacity, queues::remove);
     queues.add(queue);
     if (closed) {
       queue.close(); // closed meanwhile, after close() closed the others

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * A bounded mailbox of registry events that its owner reads at its own pace, the pull-based
@@ -25,7 +25,7 @@ public final class ServiceEventQueue implements AutoCloseable {
 
   private final ServiceFilter filter;
   private final int capacity;
-  private final Runnable onClose;
+  private final Consumer<ServiceEventQueue> onClose;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<ServiceEvent> events = new ArrayDeque<>();
@@ -33,7 +33,7 @@ public final class ServiceEventQueue implements AutoCloseable {
   private int waiting;
   private boolean closed;
 
-  ServiceEventQueue(ServiceFilter filter, int capacity, Runnable onClose) {
+  ServiceEventQueue(ServiceFilter filter, int capacity, Consumer<ServiceEventQueue> onClose) {
     if (capacity < 1) {
       throw new IllegalArgumentException("an event queue needs a capacity of at least 1, got " + capacity);
     }
@@ -93,22 +93,7 @@ public final class ServiceEventQueue implements AutoCloseable {
    * @throws InterruptedException when the waiting thread is interrupted
    */
   public ServiceEvent poll(Duration timeout) throws InterruptedException {
-    long nanos = Objects.requireNonNull(timeout, "timeout").toNanos();
-    lock.lockInterruptibly();
-    try {
-      ServiceEvent next;
-      while ((next = events.pollFirst()) == null && !closed && nanos > 0) {
-        waiting++;
-        try {
-          nanos = changed.awaitNanos(nanos);
-        } finally {
-          waiting--;
-        }
-      }
-      return next;
-    } finally {
-      lock.unlock();
-    }
+    return next(Objects.requireNonNull(timeout, "timeout").toNanos(), false);
   }
 
   /**
@@ -117,13 +102,22 @@ public final class ServiceEventQueue implements AutoCloseable {
    * @throws InterruptedException when the waiting thread is interrupted
    */
   public ServiceEvent take() throws InterruptedException {
+    return next(0, true);
+  }
+
+  /** The oldest event once there is one, the mailbox is closed, or {@code nanos} ran out (unless {@code forever}). */
+  private ServiceEvent next(long nanos, boolean forever) throws InterruptedException {
     lock.lockInterruptibly();
     try {
       ServiceEvent next;
-      while ((next = events.pollFirst()) == null && !closed) {
+      while ((next = events.pollFirst()) == null && !closed && (forever || nanos > 0)) {
         waiting++;
         try {
-          changed.await();
+          if (forever) {
+            changed.await();
+          } else {
+            nanos = changed.awaitNanos(nanos);
+          }
         } finally {
           waiting--;
         }
@@ -204,6 +198,6 @@ public final class ServiceEventQueue implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    onClose.run();
+    onClose.accept(this);
   }
 }

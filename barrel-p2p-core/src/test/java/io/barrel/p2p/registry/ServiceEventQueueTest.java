@@ -28,7 +28,7 @@ class ServiceEventQueueTest {
   }
 
   private ServiceEventQueue queue(int capacity) {
-    return new ServiceEventQueue(ServiceFilter.all(), capacity, closes::incrementAndGet);
+    return new ServiceEventQueue(ServiceFilter.all(), capacity, q -> closes.incrementAndGet());
   }
 
   private static ServiceEvent registered(String id) {
