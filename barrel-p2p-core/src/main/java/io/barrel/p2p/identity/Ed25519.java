@@ -30,8 +30,24 @@ public final class Ed25519 {
 
   /** Signs {@code message} with the 32-byte private seed. */
   public static byte[] sign(byte[] seed, byte[] message) {
+    return sign(signingKey(seed), message);
+  }
+
+  /**
+   * The private seed expanded once for repeated signing. BouncyCastle caches the public key inside
+   * these parameters; building them per signature derives it again and doubles the cost of a
+   * signature (about 48 against 90 µs on this project's 2-core VM). Immutable and safe to share.
+   */
+  public static Ed25519PrivateKeyParameters signingKey(byte[] seed) {
+    Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(checkSize(seed, "private key"), 0);
+    key.generatePublicKey(); // fills the cache now, not on the first handshake
+    return key;
+  }
+
+  /** Signs {@code message} with a key from {@link #signingKey(byte[])}. */
+  public static byte[] sign(Ed25519PrivateKeyParameters key, byte[] message) {
     Ed25519Signer signer = new Ed25519Signer();
-    signer.init(true, new Ed25519PrivateKeyParameters(checkSize(seed, "private key"), 0));
+    signer.init(true, key);
     signer.update(message, 0, message.length);
     return signer.generateSignature();
   }

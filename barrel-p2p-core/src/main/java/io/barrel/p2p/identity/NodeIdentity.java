@@ -3,6 +3,7 @@ package io.barrel.p2p.identity;
 import io.barrel.p2p.NodeName;
 import java.util.Arrays;
 import java.util.Objects;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /**
  * A node's Ed25519 identity: its name, its private seed and the public key derived from it.
@@ -11,15 +12,15 @@ import java.util.Objects;
 public final class NodeIdentity {
 
   private final NodeName name;
-  private final byte[] seed;
+  private final Ed25519PrivateKeyParameters signingKey;
   private final byte[] publicKey;
   private final Fingerprint fingerprint;
 
   /** Builds an identity, deriving the public key from the private seed. */
   public NodeIdentity(NodeName name, byte[] seed) {
     this.name = Objects.requireNonNull(name, "name");
-    this.seed = seed.clone();
-    this.publicKey = Ed25519.publicKeyOf(this.seed);
+    this.signingKey = Ed25519.signingKey(seed);
+    this.publicKey = signingKey.generatePublicKey().getEncoded();
     this.fingerprint = Fingerprint.of(publicKey);
   }
 
@@ -40,7 +41,7 @@ public final class NodeIdentity {
 
   /** Signs with the private key. */
   public byte[] sign(byte[] message) {
-    return Ed25519.sign(seed, message);
+    return Ed25519.sign(signingKey, message);
   }
 
   /** True when {@code key} equals this identity's public key. */

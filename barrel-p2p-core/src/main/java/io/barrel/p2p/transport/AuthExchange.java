@@ -39,6 +39,7 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
   private AuthHandshake handshake;
   private QuicStreamChannel stream;
   private ChannelFuture lastWrite;
+  private boolean unflushed;
 
   AuthExchange(PeerConnection connection, Transport transport, HandshakeRole role) {
     this.connection = connection;
@@ -55,6 +56,11 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
     return startedNanos;
   }
 
+  /** See {@link AuthHandshake#peerMayHaveFinished()}; false before the handshake started. */
+  boolean peerMayHaveFinished() {
+    return handshake != null && handshake.peerMayHaveFinished();
+  }
+
   /** Binds to the stream and starts the handshake (the client also writes the stream header first). */
   void start(QuicStreamChannel stream, ByteBuf initialBytes) {
     this.stream = stream;
@@ -69,9 +75,10 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
     byte[] nonce = new byte[32];
     RANDOM.nextBytes(nonce);
     handshake = new AuthHandshake(role, transport.identity(), binding, connection.expectedPeer(),
-        transport.authConfig(), transport.trustSnapshot(), nonce);
+        transport.authConfig(), transport.clusterSecret(), transport.trustSnapshot(), nonce);
     if (role == HandshakeRole.CLIENT) {
       stream.write(Unpooled.wrappedBuffer(StreamHeaderCodec.encode(new StreamHeader.Auth())));
+      unflushed = true;
     }
     apply(handshake.start(transport.nanoTime(), transport.wallMillis()));
     if (initialBytes != null) {
@@ -150,8 +157,13 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
     // Java 17 has no pattern switch; the effect family is sealed, so this chain is exhaustive.
     for (AuthEffect effect : effects) {
       if (effect instanceof AuthEffect.Send send) {
-        lastWrite = stream.writeAndFlush(Unpooled.wrappedBuffer(AuthFrameCodec.encode(send.frame())));
-      } else if (effect instanceof AuthEffect.ArmDeadline arm) {
+        // Frames of one turn leave in one flush, so a flight of three frames is one packet.
+        lastWrite = stream.write(Unpooled.wrappedBuffer(AuthFrameCodec.encode(send.frame())));
+        unflushed = true;
+        continue;
+      }
+      flush(); // whatever was said goes out before the connection changes state
+      if (effect instanceof AuthEffect.ArmDeadline arm) {
         long delay = Math.max(0, arm.deadlineNanos() - transport.nanoTime());
         stream.eventLoop().schedule(() -> {
           if (!handshake.isDone()) {
@@ -159,16 +171,26 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
           }
         }, delay, TimeUnit.NANOSECONDS);
       } else if (effect instanceof AuthEffect.Authenticated ok) {
+        transport.authenticated(connection, this, ok.peer(), ok.publicKey(), ok.verdict());
+      } else if (effect instanceof AuthEffect.Completed) {
         // Our side is done talking on this stream; FIN it so it does not count as open.
         if (lastWrite != null) {
           lastWrite.addListener(f -> stream.shutdownOutput());
         } else {
           stream.shutdownOutput();
         }
-        transport.authenticated(connection, this, ok.peer(), ok.publicKey(), ok.verdict());
+        transport.authCompleted(this);
       } else if (effect instanceof AuthEffect.Failed failed) {
         fail(failed.failure());
       }
+    }
+    flush();
+  }
+
+  private void flush() {
+    if (unflushed) {
+      unflushed = false;
+      stream.flush();
     }
   }
 

@@ -228,13 +228,13 @@ final class PeerConnection {
     ch.pipeline().addLast(new ControlStreamHandler(this, transport));
   }
 
-  /** The control stream exists on both sides: the connection now carries traffic. */
-  /** A stream that arrived before the control stream, parked unread until it does. */
+  /** A stream that arrived before the connection could take it, parked unread until it can. */
   record EarlyStream(QuicStreamChannel stream, StreamHeader header, io.netty.buffer.ByteBuf leftover) {}
 
   private final java.util.List<EarlyStream> earlyStreams = new java.util.ArrayList<>(); // event loop only
+  private AuthExchange authExchange; // event loop only
 
-  /** Parks a stream that came before the control stream; false when {@code max} are already parked. */
+  /** Parks a stream that came too early; false when {@code max} are already parked. */
   boolean parkEarlyStream(QuicStreamChannel stream, StreamHeader header, io.netty.buffer.ByteBuf leftover, int max) {
     if (earlyStreams.size() >= max) {
       return false;
@@ -244,6 +244,25 @@ final class PeerConnection {
     return true;
   }
 
+  /** True while {@code stream} is parked. */
+  boolean holdsEarlyStream(QuicStreamChannel stream) {
+    for (EarlyStream early : earlyStreams) {
+      if (early.stream() == stream) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The server's handshake on this connection, once its stream arrived (event loop only). */
+  AuthExchange authExchange() {
+    return authExchange;
+  }
+
+  void authExchange(AuthExchange exchange) {
+    this.authExchange = exchange;
+  }
+
   /** The parked streams, in arrival order, handed over once. */
   java.util.List<EarlyStream> takeEarlyStreams() {
     java.util.List<EarlyStream> out = java.util.List.copyOf(earlyStreams);
@@ -251,6 +270,7 @@ final class PeerConnection {
     return out;
   }
 
+  /** The control stream exists on both sides: the connection now carries traffic. */
   void controlOpened(QuicStreamChannel stream) {
     if (phase != Phase.AUTHENTICATED) {
       transport.protocolFailure(this, "control_stream", "control stream in phase " + phase);

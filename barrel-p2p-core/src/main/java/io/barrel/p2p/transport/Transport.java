@@ -13,6 +13,7 @@ import io.barrel.p2p.transport.auth.AuthConfig;
 import io.barrel.p2p.transport.auth.AuthFailure;
 import io.barrel.p2p.transport.auth.AuthFailureReason;
 import io.barrel.p2p.transport.auth.AuthenticationException;
+import io.barrel.p2p.transport.auth.ClusterSecret;
 import io.barrel.p2p.transport.auth.HandshakeRole;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -53,6 +54,7 @@ public final class Transport implements AutoCloseable {
 
   private final TransportConfig config;
   private final AuthConfig authConfig;
+  private final ClusterSecret clusterSecret;
   private final TrustStore trustStore;
   private final AddressResolver resolver;
   private final Metrics metrics;
@@ -87,6 +89,8 @@ public final class Transport implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.authConfig = Objects.requireNonNull(authConfig, "authConfig");
+    // Derived once, here: the slow derivation (see ClusterSecret) must never run on a handshake.
+    this.clusterSecret = ClusterSecret.of(authConfig.clusterSecret());
     this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
     this.resolver = Objects.requireNonNull(resolver, "resolver");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -527,6 +531,10 @@ public final class Transport implements AutoCloseable {
     return authConfig;
   }
 
+  ClusterSecret clusterSecret() {
+    return clusterSecret;
+  }
+
   /** Where user code runs: stream acceptors and listeners, and anything a layer above hands to the user. */
   public Executor applicationExecutor() {
     return applicationExecutor;
@@ -567,12 +575,13 @@ public final class Transport implements AutoCloseable {
     if (conn.phase() != PeerConnection.Phase.HANDSHAKING) {
       return; // closed meanwhile
     }
-    // Take the name at once, on the event loop: the server has already sent OK, and the dialer's
-    // control stream may arrive before a pin write on the I/O executor would finish.
-    recordAuth(exchange.role(), "ok", "ok", nanoTime() - exchange.startedNanos());
+    // Take the name at once, on the event loop: the dialer uses the connection as soon as it has
+    // verified the server, and its streams must not wait for a pin write on the I/O executor.
     conn.authenticated(peer, key);
     if (conn.direction() == PeerConnection.Direction.OUTBOUND) {
       conn.openControlStream(config.maxControlFrameBytes());
+    } else {
+      releaseEarlyStreams(conn); // what the dialer sent while its RESPONSE was being verified
     }
     if (verdict == TrustVerdict.EXEMPT) {
       return; // exempt peers are admitted by the cluster secret and never pinned
@@ -592,6 +601,11 @@ public final class Transport implements AutoCloseable {
         });
       }
     });
+  }
+
+  /** Both sides accepted: the one success this handshake counts. */
+  void authCompleted(AuthExchange exchange) {
+    recordAuth(exchange.role(), "ok", "ok", nanoTime() - exchange.startedNanos());
   }
 
   void authFailed(PeerConnection conn, AuthExchange exchange, AuthFailure failure) {
@@ -615,6 +629,7 @@ public final class Transport implements AutoCloseable {
       if (phase == PeerConnection.Phase.HANDSHAKING && conn.direction() == PeerConnection.Direction.INBOUND
           && conn.claimAuthStream()) {
         AuthExchange exchange = new AuthExchange(conn, this, HandshakeRole.SERVER);
+        conn.authExchange(exchange);
         stream.pipeline().addLast(exchange);
         exchange.start(stream, leftover);
         return;
@@ -624,6 +639,14 @@ public final class Transport implements AutoCloseable {
       return;
     }
     if (phase == PeerConnection.Phase.HANDSHAKING) {
+      AuthExchange auth = conn.authExchange();
+      if (auth != null && auth.peerMayHaveFinished()) {
+        // The dialer has sent its RESPONSE and started to use the connection. Hold the stream,
+        // unread (its bytes stay in QUIC's flow-controlled buffers), until the RESPONSE verifies;
+        // if it does not, the connection closes with the stream never read.
+        parkOrFail(conn, stream, header, leftover);
+        return;
+      }
       release(leftover);
       protocolFailure(conn, "pre_auth_stream", "the peer opened a " + header.getClass().getSimpleName()
           + " stream before authenticating");
@@ -637,10 +660,7 @@ public final class Transport implements AutoCloseable {
         if (leftover != null) {
           stream.pipeline().fireChannelRead(leftover);
         }
-        for (PeerConnection.EarlyStream early : conn.takeEarlyStreams()) {
-          inboundStream(conn, early.stream(), early.header(), early.leftover());
-          early.stream().config().setAutoRead(true);
-        }
+        releaseEarlyStreams(conn);
         return;
       }
       release(leftover);
@@ -651,11 +671,7 @@ public final class Transport implements AutoCloseable {
       // The dialer opened its control stream first, but QUIC does not order streams: its first
       // data or app stream may be read here before the control stream is. Hold it (bounded, and
       // unread, so its bytes stay in QUIC's buffers) until the control stream arrives.
-      if (!conn.parkEarlyStream(stream, header, leftover, config.maxPendingStreams())) {
-        release(leftover);
-        protocolFailure(conn, "early_stream", "more than " + config.maxPendingStreams()
-            + " streams before the control stream");
-      }
+      parkOrFail(conn, stream, header, leftover);
       return;
     }
     if (phase != PeerConnection.Phase.ESTABLISHED) {
@@ -700,6 +716,31 @@ public final class Transport implements AutoCloseable {
     }
     if (leftover != null) {
       stream.pipeline().fireChannelRead(leftover);
+    }
+  }
+
+  private void parkOrFail(PeerConnection conn, QuicStreamChannel stream, StreamHeader header, ByteBuf leftover) {
+    if (!conn.parkEarlyStream(stream, header, leftover, config.maxPendingStreams())) {
+      release(leftover);
+      protocolFailure(conn, "early_stream", "more than " + config.maxPendingStreams()
+          + " streams before the connection was established");
+    }
+  }
+
+  /**
+   * Hands the held streams on, in arrival order, now that the connection has moved on. A stream
+   * that must still wait (a data stream read before the control stream) is held again, unread.
+   */
+  private void releaseEarlyStreams(PeerConnection conn) {
+    for (PeerConnection.EarlyStream early : conn.takeEarlyStreams()) {
+      if (conn.phase() == PeerConnection.Phase.CLOSED) {
+        release(early.leftover());
+        continue;
+      }
+      inboundStream(conn, early.stream(), early.header(), early.leftover());
+      if (!conn.holdsEarlyStream(early.stream())) {
+        early.stream().config().setAutoRead(true);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import io.barrel.p2p.transport.auth.AuthFrame;
 import io.barrel.p2p.transport.auth.AuthFrameCodec;
 import io.barrel.p2p.transport.auth.AuthFrameReader;
 import io.barrel.p2p.transport.auth.AuthHandshake;
+import io.barrel.p2p.transport.auth.ClusterSecret;
 import io.barrel.p2p.transport.auth.HandshakeRole;
 import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
@@ -30,20 +31,29 @@ public final class RawHandshake {
 
   /** Authenticates {@code identity} to the node behind {@code raw} (expected to be {@code server}). */
   public static Result run(RawQuic raw, NodeIdentity identity, NodeName server) throws Exception {
+    return run(raw, identity, server, frame -> frame, null);
+  }
+
+  /**
+   * Like {@link #run(RawQuic, NodeIdentity, NodeName)}, but every frame the client sends first goes
+   * through {@code tamper}, and as soon as the RESPONSE is written a new stream carrying
+   * {@code streamAfterResponse} (when not null) is opened, as an eager dialer would.
+   */
+  public static Result run(RawQuic raw, NodeIdentity identity, NodeName server,
+      java.util.function.UnaryOperator<AuthFrame> tamper, byte[] streamAfterResponse) throws Exception {
     byte[] binding = Fingerprint.sha256(raw.serverCertificate().getEncoded());
     byte[] nonce = new byte[32];
     new SecureRandom().nextBytes(nonce);
     AuthHandshake hs = new AuthHandshake(HandshakeRole.CLIENT, identity, binding, server,
-        TestNodes.auth(), (p, k) -> TrustVerdict.FIRST_USE, nonce);
+        TestNodes.auth(), ClusterSecret.of(TestNodes.auth().clusterSecret()), (p, k) -> TrustVerdict.FIRST_USE, nonce);
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
     sent.write(StreamHeaderCodec.encode(new StreamHeader.Auth()));
     List<AuthEffect> effects = hs.start(System.nanoTime(), System.currentTimeMillis());
-    writeSends(effects, sent);
+    writeSends(effects, sent, tamper);
     RawQuic.RawStream stream = raw.openStream(sent.toByteArray());
     int flushed = sent.size();
     AuthFrameReader reader = new AuthFrameReader();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    boolean ok = false;
     while (!hs.isDone() && System.nanoTime() < deadline) {
       byte[] chunk = stream.received().poll(100, TimeUnit.MILLISECONDS);
       if (chunk == null) {
@@ -51,22 +61,27 @@ public final class RawHandshake {
       }
       for (AuthFrame frame : reader.feed(chunk, 0, chunk.length)) {
         effects = hs.onFrame(frame, System.nanoTime(), System.currentTimeMillis());
-        writeSends(effects, sent);
-        ok |= effects.stream().anyMatch(e -> e instanceof AuthEffect.Authenticated);
+        writeSends(effects, sent, tamper);
       }
       if (sent.size() > flushed) {
         byte[] all = sent.toByteArray();
         stream.write(java.util.Arrays.copyOfRange(all, flushed, all.length));
         flushed = all.length;
+        if (streamAfterResponse != null && hs.failure().isEmpty()) {
+          raw.openStream(streamAfterResponse);
+          streamAfterResponse = null;
+        }
       }
     }
-    return new Result(ok, sent.toByteArray(), stream);
+    // Authenticated means both sides accepted: the server's OK came, not only its proof.
+    return new Result(hs.isDone() && hs.failure().isEmpty(), sent.toByteArray(), stream);
   }
 
-  private static void writeSends(List<AuthEffect> effects, ByteArrayOutputStream out) {
+  private static void writeSends(List<AuthEffect> effects, ByteArrayOutputStream out,
+      java.util.function.UnaryOperator<AuthFrame> tamper) {
     for (AuthEffect e : effects) {
       if (e instanceof AuthEffect.Send s) {
-        out.writeBytes(AuthFrameCodec.encode(s.frame()));
+        out.writeBytes(AuthFrameCodec.encode(tamper.apply(s.frame())));
       }
     }
   }

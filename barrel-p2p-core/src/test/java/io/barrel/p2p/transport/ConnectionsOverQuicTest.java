@@ -312,6 +312,47 @@ class ConnectionsOverQuicTest {
   }
 
   @Test
+  void streamsADialerOpensRightAfterAForgedResponseAreNeverRead() throws Exception {
+    RecordingMetrics bMetrics = new RecordingMetrics();
+    P2pNode b = nodes.start("b@127.0.0.1", c -> c.metrics(bMetrics));
+    List<byte[]> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    b.onControl(5, (from, payload) -> delivered.add(payload));
+    byte[] control = StreamHeaderCodec.encode(new StreamHeader.Control());
+    byte[] frame = {0, 0, 0, 3, 0, 5, 42}; // a well-formed control frame: channel 5, one byte
+    byte[] early = new byte[control.length + frame.length];
+    System.arraycopy(control, 0, early, 0, control.length);
+    System.arraycopy(frame, 0, early, control.length, frame.length);
+
+    try (RawQuic raw = RawQuic.connect(b.listenAddress())) {
+      // The server proves itself first and holds what the dialer sends after its RESPONSE until
+      // that RESPONSE verifies. Here it does not: one signature byte is flipped.
+      RawHandshake.run(raw, freshIdentity("m@127.0.0.1"), b.name(), sent -> {
+        if (sent instanceof io.barrel.p2p.transport.auth.AuthFrame.Response r) {
+          byte[] sig = r.signature();
+          sig[0] ^= 1;
+          return new io.barrel.p2p.transport.auth.AuthFrame.Response(sig, r.secretProof());
+        }
+        return sent;
+      }, early);
+
+      assertThat(raw.applicationCloseCode().get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.AUTH_FAILED.code());
+    }
+    assertThat(bMetrics.count(MeterName.AUTH_ATTEMPTS, "server", "fail",
+        AuthFailureReason.SIGNATURE_INVALID.metricTag())).isEqualTo(1);
+    assertThat(bMetrics.count(MeterName.PROTOCOL_ERRORS, "pre_auth_stream")).as("a held stream is no violation")
+        .isZero();
+    assertThat(delivered).as("nothing from the held stream was read").isEmpty();
+
+    // The same eager dialer with a genuine RESPONSE: the held stream is served once it verifies.
+    try (RawQuic raw = RawQuic.connect(b.listenAddress())) {
+      RawHandshake.Result result = RawHandshake.run(raw, freshIdentity("n@127.0.0.1"), b.name(), sent -> sent, early);
+      assertThat(result.authenticated()).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 1);
+      assertThat(delivered.get(0)).containsExactly(42);
+    }
+  }
+
+  @Test
   void malformedControlFrameAfterAuthenticationClosesOnlyThatConnection() throws Exception {
     RecordingMetrics bMetrics = new RecordingMetrics();
     P2pNode b = nodes.start("b@127.0.0.1", c -> c.metrics(bMetrics));

@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /** What the handshake asks its driver to do; the driver carries effects out in list order. */
 public sealed interface AuthEffect
-    permits AuthEffect.Send, AuthEffect.ArmDeadline, AuthEffect.Authenticated, AuthEffect.Failed {
+    permits AuthEffect.Send, AuthEffect.ArmDeadline, AuthEffect.Authenticated, AuthEffect.Completed,
+    AuthEffect.Failed {
 
   /**
    * Write a frame to the handshake stream.
@@ -30,8 +31,10 @@ public sealed interface AuthEffect
   record ArmDeadline(long deadlineNanos) implements AuthEffect {}
 
   /**
-   * The peer proved its identity: the connection now belongs to {@code peer}. With verdict
-   * {@link TrustVerdict#FIRST_USE} the driver pins the key now that the handshake succeeded.
+   * The peer proved its identity: the connection now belongs to {@code peer} and may carry traffic.
+   * With verdict {@link TrustVerdict#FIRST_USE} the driver pins the key. On the server,
+   * {@link Completed} follows at once; on the client, the server's OK is still to come, and a
+   * {@link Failed} instead of it means closing the connection that was already in use.
    *
    * @param peer the authenticated node name
    * @param publicKey the peer's 32-byte Ed25519 key
@@ -68,6 +71,12 @@ public sealed interface AuthEffect
       return "Authenticated[peer=" + peer + ", key=" + key + ", verdict=" + verdict + "]";
     }
   }
+
+  /**
+   * Both sides accepted each other: the handshake is over (count it as a success) and its stream
+   * can be closed.
+   */
+  record Completed() implements AuthEffect {}
 
   /**
    * The handshake failed: close the connection. Any FAIL frame to tell the peer comes first as a

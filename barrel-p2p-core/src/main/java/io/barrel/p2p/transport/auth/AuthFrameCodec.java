@@ -42,15 +42,16 @@ import java.util.Optional;
  *  +--------+-------+-----------------+   read as REJECTED_BY_PEER); t u8, 0..200; printable ASCII
  * </pre>
  *
- * <p>A HELLO whose version is not {@link #PROTOCOL_VERSION} still decodes when its body has the
- * version-1 layout, so the handshake can answer UNSUPPORTED_VERSION with a FAIL frame; when the
+ * <p>Version 2 changed the order of the exchange (the client challenges in its first flight), not
+ * the frames. A HELLO whose version is not {@link #PROTOCOL_VERSION} still decodes when its body
+ * has the layout versions 1 and 2 share, so the handshake can answer UNSUPPORTED_VERSION with a FAIL frame; when the
  * layout differs (a future version may have changed it) the decode error itself says
  * UNSUPPORTED_VERSION rather than MALFORMED_FRAME.
  */
 public final class AuthFrameCodec {
 
   /** The handshake protocol version this code speaks. */
-  public static final int PROTOCOL_VERSION = 1;
+  public static final int PROTOCOL_VERSION = 2;
   /** Size of the length prefix in bytes. */
   public static final int LENGTH_PREFIX = 2;
   /** Largest value of the length prefix (type byte plus body). */

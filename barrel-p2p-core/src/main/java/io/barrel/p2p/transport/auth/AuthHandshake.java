@@ -20,22 +20,37 @@ import java.util.Optional;
  * <pre>
  *  client C (dialer)                                   server S (acceptor)
  *     HELLO(C name, C key)            ---&gt;             version, self, trust check
+ *     CHALLENGE(nC, tC)               ---&gt;             |wall - tC| &lt;= window
  *                                     &lt;---             HELLO(S name, S key)
  *                                     &lt;---             CHALLENGE(nS, tS)
+ *                                     &lt;---             RESPONSE(sig_S, proof_S)
  *  version, expected peer, trust
  *  |wall - tS| &lt;= window
- *     CHALLENGE(nC, tC)               ---&gt;             |wall - tC| &lt;= window
- *     RESPONSE(sig_C, proof_C)        ---&gt;             elapsed &lt;= window, signature, secret proof
- *                                     &lt;---             RESPONSE(sig_S, proof_S)
- *                                     &lt;---             OK                   S: Authenticated(C)
  *  elapsed &lt;= window, signature, proof
- *  on OK: Authenticated(S)
+ *     RESPONSE(sig_C, proof_C)        ---&gt;             elapsed &lt;= window, signature, proof
+ *  C: Authenticated(S), may send                       S: Authenticated(C), Completed
+ *                                     &lt;---             OK
+ *  C: Completed
  * </pre>
  *
  * sig_C signs {@link AuthTranscript}(client, nS, tS, C name, C key, binding) and sig_S signs
  * (server, nC, tC, S name, S key, binding); each proof is the {@link ClusterSecret} MAC of the same
- * transcript. The server answers only once the client has proven itself, so it never signs for a
- * stranger. Whoever detects a failure tells the peer with FAIL, except when the peer is gone or
+ * transcript.
+ *
+ * <p>One round trip after QUIC's own handshake: the client challenges in its first flight and the
+ * server answers with its proof, so the client has verified the server before it answers, and may
+ * use the connection as soon as it has. The server holds whatever the client sends meanwhile,
+ * unread, until the client's RESPONSE verifies ({@link #peerMayHaveFinished()} tells its driver
+ * when that is allowed); if it does not, the connection closes and nothing was read. The client's
+ * handshake completes with OK; a FAIL or the deadline before it still fails the handshake, and the
+ * driver closes the connection it had started to use.
+ *
+ * <p>What the early answer costs: the server signs, and MACs with the cluster key, for a client
+ * that has not proven anything yet, but only after the trust policy accepted the key the client
+ * claims (strict mode: a pinned key). The signature is useless elsewhere: it covers the client's
+ * fresh nonce and the server's own certificate hash, which no relay can present. The MAC could
+ * feed an offline search for the cluster secret, which is why {@link ClusterSecret} derives its key
+ * with scrypt. Whoever detects a failure tells the peer with FAIL, except when the peer is gone or
  * itself sent FAIL. One deadline, armed at start, covers the whole handshake: a peer that dribbles
  * bytes cannot extend it.
  */
@@ -73,11 +88,12 @@ public final class AuthHandshake {
    *     not 32 bytes makes the handshake fail closed at {@link #start}
    * @param expectedPeer the node the client dialed; null on the server or when not known
    * @param config validated auth settings
+   * @param secret the key derived from {@code config}'s cluster secret ({@link ClusterSecret#of})
    * @param trust a snapshot of the trust store's policy
    * @param nonce 32 fresh bytes from a CSPRNG, never reused
    */
   public AuthHandshake(HandshakeRole role, NodeIdentity self, byte[] channelBinding, NodeName expectedPeer,
-      AuthConfig config, TrustPolicy trust, byte[] nonce) {
+      AuthConfig config, ClusterSecret secret, TrustPolicy trust, byte[] nonce) {
     this.role = Objects.requireNonNull(role, "role");
     this.self = Objects.requireNonNull(self, "self");
     this.selfKey = self.publicKey();
@@ -89,17 +105,17 @@ public final class AuthHandshake {
       throw new IllegalArgumentException("the challenge nonce must be " + AuthFrame.NONCE_SIZE + " fresh random bytes");
     }
     this.nonce = nonce.clone();
-    this.secret = new ClusterSecret(config.clusterSecret());
+    this.secret = Objects.requireNonNull(secret, "secret");
     this.windowNanos = saturatedNanos(config.timestampWindow());
   }
 
-  /** Begins the handshake: arms the one deadline, and the client says HELLO. */
+  /** Begins the handshake: arms the one deadline, and the client says HELLO and challenges. */
   public List<AuthEffect> start(long nowNanos, long wallMillis) {
     if (stage != Stage.NEW) {
       throw new IllegalStateException("the handshake was already started");
     }
     deadline = nowNanos + saturatedNanos(config.handshakeTimeout());
-    List<AuthEffect> effects = new ArrayList<>(3);
+    List<AuthEffect> effects = new ArrayList<>(4);
     effects.add(new AuthEffect.ArmDeadline(deadline));
     stage = Stage.AWAIT_HELLO;
     if (binding == null || binding.length != AuthTranscript.BINDING_SIZE) {
@@ -109,6 +125,7 @@ public final class AuthHandshake {
     }
     if (role == HandshakeRole.CLIENT) {
       effects.add(new AuthEffect.Send(ownHello()));
+      effects.add(new AuthEffect.Send(issueChallenge(nowNanos, wallMillis)));
     }
     return effects;
   }
@@ -138,7 +155,8 @@ public final class AuthHandshake {
       return onResponse(response, nowNanos);
     }
     if (stage == Stage.AWAIT_OK && frame instanceof AuthFrame.Ok) {
-      return authenticated(List.of());
+      stage = Stage.DONE;
+      return List.of(new AuthEffect.Completed());
     }
     return fail(AuthFailureReason.UNEXPECTED_FRAME, "received " + frameName(frame) + " from " + peerLabel()
         + " while waiting for " + awaited(), true);
@@ -170,7 +188,16 @@ public final class AuthHandshake {
         peerLabel() + " closed the handshake stream while this node waited for " + awaited(), false);
   }
 
-  /** True once the handshake succeeded or failed. */
+  /**
+   * True while the peer may already consider the handshake done and be using the connection: the
+   * server has answered and waits for the client's RESPONSE. Streams the client opens then are
+   * legitimate and must be held unread; before it, they are a protocol violation.
+   */
+  public boolean peerMayHaveFinished() {
+    return role == HandshakeRole.SERVER && stage == Stage.AWAIT_RESPONSE;
+  }
+
+  /** True once the handshake completed or failed. */
   public boolean isDone() {
     return stage == Stage.DONE;
   }
@@ -216,9 +243,6 @@ public final class AuthHandshake {
     peerKey = key;
     verdict = trusted;
     stage = Stage.AWAIT_CHALLENGE;
-    if (role == HandshakeRole.SERVER) {
-      return List.of(new AuthEffect.Send(ownHello()), new AuthEffect.Send(issueChallenge(nowNanos, wallMillis)));
-    }
     return List.of();
   }
 
@@ -236,12 +260,12 @@ public final class AuthHandshake {
           + " ms, more than the " + config.timestampWindow() + " window apart", true);
     }
     stage = Stage.AWAIT_RESPONSE;
-    if (role == HandshakeRole.SERVER) {
-      peerChallenge = challenge;
+    if (role == HandshakeRole.CLIENT) {
+      peerChallenge = challenge; // answered once the server has proven itself
       return List.of();
     }
-    AuthFrame own = issueChallenge(nowNanos, wallMillis);
-    return List.of(new AuthEffect.Send(own), new AuthEffect.Send(answer(challenge)));
+    return List.of(new AuthEffect.Send(ownHello()), new AuthEffect.Send(issueChallenge(nowNanos, wallMillis)),
+        new AuthEffect.Send(answer(challenge)));
   }
 
   private List<AuthEffect> onResponse(AuthFrame.Response response, long nowNanos) {
@@ -259,18 +283,13 @@ public final class AuthHandshake {
       return fail(AuthFailureReason.CLUSTER_SECRET_MISMATCH,
           "'" + peer + "' does not prove knowledge of this cluster's secret", true);
     }
+    AuthEffect proven = new AuthEffect.Authenticated(peer, peerKey, verdict);
     if (role == HandshakeRole.CLIENT) {
       stage = Stage.AWAIT_OK;
-      return List.of();
+      return List.of(new AuthEffect.Send(answer(peerChallenge)), proven);
     }
-    return authenticated(List.of(new AuthEffect.Send(answer(peerChallenge)), new AuthEffect.Send(new AuthFrame.Ok())));
-  }
-
-  private List<AuthEffect> authenticated(List<AuthEffect> before) {
     stage = Stage.DONE;
-    List<AuthEffect> effects = new ArrayList<>(before);
-    effects.add(new AuthEffect.Authenticated(peer, peerKey, verdict));
-    return effects;
+    return List.of(new AuthEffect.Send(new AuthFrame.Ok()), proven, new AuthEffect.Completed());
   }
 
   private AuthFrame.Hello ownHello() {

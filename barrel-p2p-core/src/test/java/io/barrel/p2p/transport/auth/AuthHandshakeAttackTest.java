@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class AuthHandshakeAttackTest {
 
+  private static final int V = AuthFrameCodec.PROTOCOL_VERSION;
+
   private final NodeIdentity alpha = identity("alpha@host1");
   private final NodeIdentity beta = identity("beta@host2");
 
@@ -25,7 +27,9 @@ class AuthHandshakeAttackTest {
         Endpoint.client(alpha, beta.name(), configWithSecret("another-secret-of-32-characters!"), tofu()),
         Endpoint.server(beta, config(), tofu())).run();
 
-    assertRefusal(pair.server, pair.client, AuthFailureReason.CLUSTER_SECRET_MISMATCH);
+    // The server proves itself first, so the client finds out and never shows its own proof.
+    assertRefusal(pair.client, pair.server, AuthFailureReason.CLUSTER_SECRET_MISMATCH);
+    assertThat(pair.client.sent).noneMatch(AuthFrame.Response.class::isInstance);
   }
 
   @Test
@@ -35,7 +39,9 @@ class AuthHandshakeAttackTest {
         tofu(), Fixtures.CLIENT_NANOS);
     HandshakePair pair = new HandshakePair(client, Endpoint.server(beta, config(), tofu())).run();
 
-    assertRefusal(pair.server, pair.client, AuthFailureReason.SIGNATURE_INVALID);
+    // The server's signature covers the certificate it holds, not the relay's the client saw.
+    assertRefusal(pair.client, pair.server, AuthFailureReason.SIGNATURE_INVALID);
+    assertThat(pair.client.sent).noneMatch(AuthFrame.Response.class::isInstance);
   }
 
   @Test
@@ -44,7 +50,7 @@ class AuthHandshakeAttackTest {
         identityChecksOff(), tofu(), Fixtures.CLIENT_NANOS);
     HandshakePair pair = new HandshakePair(client, Endpoint.server(beta, identityChecksOff(), tofu())).run();
 
-    assertRefusal(pair.server, pair.client, AuthFailureReason.CLUSTER_SECRET_MISMATCH);
+    assertRefusal(pair.client, pair.server, AuthFailureReason.CLUSTER_SECRET_MISMATCH);
   }
 
   @Test
@@ -73,21 +79,22 @@ class AuthHandshakeAttackTest {
     // beta. Both servers share one channel binding here on purpose, so that only the role byte in the
     // transcript stands between the attacker and success.
     NodeIdentity attacker = identity("mallory@evil");
+    // Since the server answers first, the oracle signs for the attacker before it proves anything.
     Endpoint victimOfImpersonation = Endpoint.server(beta, config(), tofu());
     victimOfImpersonation.start();
-    victimOfImpersonation.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey()));
+    victimOfImpersonation.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
+    victimOfImpersonation.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), Fixtures.WALL));
     AuthFrame.Challenge betaChallenge = (AuthFrame.Challenge) victimOfImpersonation.sent.get(1);
 
     Endpoint oracle = Endpoint.server(alpha, config(), tofu());
     oracle.start();
-    oracle.receive(new AuthFrame.Hello(1, attacker.name(), attacker.publicKey()));
-    AuthFrame.Challenge alphaChallenge = (AuthFrame.Challenge) oracle.sent.get(1);
+    oracle.receive(new AuthFrame.Hello(V, attacker.name(), attacker.publicKey()));
     oracle.receive(betaChallenge);
-    oracle.receive(honestAnswer(attacker, alphaChallenge));
+    AuthFrame.Challenge alphaChallenge = (AuthFrame.Challenge) oracle.sent.get(1);
     AuthFrame.Response reflected = (AuthFrame.Response) oracle.sent.get(2);
+    oracle.receive(honestAnswer(attacker, alphaChallenge));
     assertThat(oracle.succeeded().peer()).isEqualTo(attacker.name());
 
-    victimOfImpersonation.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), Fixtures.WALL));
     victimOfImpersonation.receive(reflected);
 
     assertThat(victimOfImpersonation.failed().reason()).isEqualTo(AuthFailureReason.SIGNATURE_INVALID);
@@ -101,13 +108,13 @@ class AuthHandshakeAttackTest {
   void disabledIdentityChecksSkipTheSignatureButNotTheSecret() {
     Endpoint server = Endpoint.server(beta, identityChecksOff(), Fixtures.neverAsked());
     server.start();
-    server.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey()));
-    AuthFrame.Challenge challenge = (AuthFrame.Challenge) server.sent.get(1);
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
     server.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), Fixtures.WALL));
+    AuthFrame.Challenge challenge = (AuthFrame.Challenge) server.sent.get(1);
     byte[] transcript = AuthTranscript.of(HandshakeRole.CLIENT, challenge.nonce(), challenge.timestamp(),
         alpha.name(), alpha.publicKey(), Fixtures.SERVER_CERT_HASH);
 
-    server.receive(new AuthFrame.Response(new byte[64], new ClusterSecret(Fixtures.SECRET).prove(transcript)));
+    server.receive(new AuthFrame.Response(new byte[64], ClusterSecret.of(Fixtures.SECRET).prove(transcript)));
 
     assertThat(server.succeeded().verdict()).isEqualTo(TrustVerdict.EXEMPT);
   }
@@ -119,7 +126,7 @@ class AuthHandshakeAttackTest {
         Endpoint.server(beta, new AuthConfig(false, true, "some-other-secret-0123456789",
             java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), List.of()), tofu())).run();
 
-    assertRefusal(pair.server, pair.client, AuthFailureReason.CLUSTER_SECRET_MISMATCH);
+    assertRefusal(pair.client, pair.server, AuthFailureReason.CLUSTER_SECRET_MISMATCH);
   }
 
   @Test
@@ -149,7 +156,7 @@ class AuthHandshakeAttackTest {
         Fixtures.SERVER_NANOS);
 
     server.start();
-    List<AuthEffect> later = server.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey()));
+    List<AuthEffect> later = server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.CHANNEL_BINDING_UNAVAILABLE);
     assertThat(later).isEmpty();
@@ -158,6 +165,6 @@ class AuthHandshakeAttackTest {
   private static AuthFrame.Response honestAnswer(NodeIdentity signer, AuthFrame.Challenge challenge) {
     byte[] transcript = AuthTranscript.of(HandshakeRole.CLIENT, challenge.nonce(), challenge.timestamp(),
         signer.name(), signer.publicKey(), Fixtures.SERVER_CERT_HASH);
-    return new AuthFrame.Response(signer.sign(transcript), new ClusterSecret(Fixtures.SECRET).prove(transcript));
+    return new AuthFrame.Response(signer.sign(transcript), ClusterSecret.of(Fixtures.SECRET).prove(transcript));
   }
 }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class AuthHandshakeSequenceTest {
 
+  private static final int V = AuthFrameCodec.PROTOCOL_VERSION;
+
   private final NodeIdentity alpha = identity("alpha@host1");
   private final NodeIdentity beta = identity("beta@host2");
 
@@ -28,11 +30,11 @@ class AuthHandshakeSequenceTest {
   }
 
   private AuthFrame.Hello alphaHello() {
-    return new AuthFrame.Hello(1, alpha.name(), alpha.publicKey());
+    return new AuthFrame.Hello(V, alpha.name(), alpha.publicKey());
   }
 
   private AuthFrame.Hello betaHello() {
-    return new AuthFrame.Hello(1, beta.name(), beta.publicKey());
+    return new AuthFrame.Hello(V, beta.name(), beta.publicKey());
   }
 
   private static AuthFrame.Challenge challenge() {
@@ -139,7 +141,90 @@ class AuthHandshakeSequenceTest {
       }
     });
     pair.run();
-    assertUnexpected(pair.client);
+
+    // The first copy proved the server, so the client answered and began to use the connection;
+    // the second is out of order, and the handshake fails before the server's OK counts.
+    assertThat(pair.client.failedAfterAuthenticating().reason()).isEqualTo(AuthFailureReason.UNEXPECTED_FRAME);
+    assertThat(pair.client.sentFails()).singleElement()
+        .extracting(AuthFrame.Fail::reason).isEqualTo(AuthFailureReason.UNEXPECTED_FRAME);
+  }
+
+  @Test
+  void clientRefusesAResponseBeforeTheServerChallenge() {
+    Endpoint client = startedClient();
+    client.receive(betaHello());
+    client.receive(junkResponse());
+    assertUnexpected(client);
+  }
+
+  @Test
+  void onlyAServerThatHasAnsweredMayFindTheClientAlreadyUsingTheConnection() {
+    Endpoint server = startedServer();
+    assertThat(server.machine.peerMayHaveFinished()).as("started").isFalse();
+    server.receive(alphaHello());
+    assertThat(server.machine.peerMayHaveFinished()).as("after HELLO").isFalse();
+    server.receive(challenge());
+    assertThat(server.machine.peerMayHaveFinished()).as("answered, awaiting RESPONSE").isTrue();
+    server.receive(junkResponse());
+    assertThat(server.machine.peerMayHaveFinished()).as("failed").isFalse();
+
+    HandshakePair pair = new HandshakePair(
+        Endpoint.client(alpha, beta.name(), config(), tofu()), Endpoint.server(beta, config(), tofu())).run();
+    pair.server.succeeded();
+    assertThat(pair.server.machine.peerMayHaveFinished()).as("succeeded").isFalse();
+    assertThat(pair.client.machine.peerMayHaveFinished()).as("a client never holds streams").isFalse();
+  }
+
+  @Test
+  void clientThatHasAuthenticatedStillFailsOnAFailInsteadOfOk() {
+    HandshakePair pair = new HandshakePair(
+        Endpoint.client(alpha, beta.name(), config(), tofu()), Endpoint.server(beta, config(), tofu()));
+    pair.beforeDelivery((to, frame) -> {
+      if (to == pair.client && frame instanceof AuthFrame.Ok) {
+        to.receive(new AuthFrame.Fail(AuthFailureReason.INTERNAL, "changed its mind"));
+      }
+    });
+    pair.run();
+
+    AuthFailure failure = pair.client.failedAfterAuthenticating();
+    assertThat(failure.reason()).isEqualTo(AuthFailureReason.REJECTED_BY_PEER);
+    assertThat(failure.reasonGivenByPeer()).contains(AuthFailureReason.INTERNAL);
+    assertThat(pair.client.sentFails()).isEmpty();
+  }
+
+  @Test
+  void clientThatHasAuthenticatedFailsWhenTheStreamClosesBeforeOk() {
+    Endpoint client = clientAwaitingOk();
+
+    client.record(client.machine.onStreamClosed());
+
+    assertThat(client.failedAfterAuthenticating().reason()).isEqualTo(AuthFailureReason.STREAM_CLOSED);
+    assertThat(client.sentFails()).isEmpty();
+  }
+
+  @Test
+  void clientThatHasAuthenticatedTimesOutWithoutOk() {
+    Endpoint client = clientAwaitingOk();
+
+    client.record(client.machine.onDeadline(Fixtures.CLIENT_NANOS + 10 * Fixtures.SECOND));
+
+    assertThat(client.failedAfterAuthenticating().reason()).isEqualTo(AuthFailureReason.TIMEOUT);
+    assertThat(client.sentFails()).singleElement()
+        .extracting(AuthFrame.Fail::reason).isEqualTo(AuthFailureReason.TIMEOUT);
+  }
+
+  /** A client that verified the server's answer and sent its own, but has not seen OK. */
+  private Endpoint clientAwaitingOk() {
+    Endpoint client = startedClient();
+    Endpoint server = startedServer();
+    server.receiveBytes(client.outbox.poll());
+    server.receiveBytes(client.outbox.poll());
+    while (!server.outbox.isEmpty()) {
+      client.receiveBytes(server.outbox.poll());
+    }
+    assertThat(client.authenticated()).isPresent();
+    assertThat(client.machine.isDone()).isFalse();
+    return client;
   }
 
   @Test
@@ -241,7 +326,7 @@ class AuthHandshakeSequenceTest {
   @Test
   void nonceMustBeThirtyTwoBytes() {
     assertThatThrownBy(() -> new AuthHandshake(HandshakeRole.SERVER, beta, Fixtures.SERVER_CERT_HASH, null, config(),
-        tofu(), new byte[16])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
+        ClusterSecret.of(Fixtures.SECRET), tofu(), new byte[16])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
   }
 
   @Test

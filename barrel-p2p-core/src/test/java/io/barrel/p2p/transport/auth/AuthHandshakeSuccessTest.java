@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class AuthHandshakeSuccessTest {
 
+  private static final int V = AuthFrameCodec.PROTOCOL_VERSION;
+
   private final NodeIdentity alpha = identity("alpha@host1");
   private final NodeIdentity beta = identity("beta@host2");
 
@@ -73,26 +75,61 @@ class AuthHandshakeSuccessTest {
   }
 
   @Test
-  void clientStartArmsTheDeadlineAndSaysHello() {
+  void clientStartArmsTheDeadlineSaysHelloAndChallengesInOneFlight() {
     Endpoint client = Endpoint.client(alpha, beta.name(), config(), tofu());
 
     List<AuthEffect> effects = client.start();
 
-    assertThat(effects).containsExactly(
-        new AuthEffect.ArmDeadline(Fixtures.CLIENT_NANOS + 10 * Fixtures.SECOND),
-        new AuthEffect.Send(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey())));
+    assertThat(effects).hasSize(3);
+    assertThat(effects.get(0)).isEqualTo(new AuthEffect.ArmDeadline(Fixtures.CLIENT_NANOS + 10 * Fixtures.SECOND));
+    assertThat(effects.get(1)).isEqualTo(new AuthEffect.Send(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey())));
+    assertThat(((AuthEffect.Send) effects.get(2)).frame()).isInstanceOfSatisfying(AuthFrame.Challenge.class,
+        challenge -> assertThat(challenge.timestamp()).isEqualTo(Fixtures.WALL));
   }
 
   @Test
-  void serverAuthenticatesOnlyAfterSendingItsOwnResponseAndOk() {
-    HandshakePair pair = new HandshakePair(
-        Endpoint.client(alpha, beta.name(), config(), tofu()),
-        Endpoint.server(beta, config(), tofu())).run();
+  void serverAnswersTheClientsFirstFlightWithItsWholeProofInOneFlight() {
+    Endpoint client = Endpoint.client(alpha, beta.name(), config(), tofu());
+    Endpoint server = Endpoint.server(beta, config(), tofu());
+    client.start();
+    server.start();
 
-    List<AuthEffect> last = pair.server.effects.subList(pair.server.effects.size() - 3, pair.server.effects.size());
-    assertThat(last.get(0)).isInstanceOf(AuthEffect.Send.class);
-    assertThat(((AuthEffect.Send) last.get(0)).frame()).isInstanceOf(AuthFrame.Response.class);
-    assertThat(last.get(1)).isEqualTo(new AuthEffect.Send(new AuthFrame.Ok()));
-    assertThat(last.get(2)).isInstanceOf(AuthEffect.Authenticated.class);
+    assertThat(server.receiveBytes(client.outbox.poll())).as("HELLO alone gets no answer").isEmpty();
+    List<AuthEffect> answer = server.receiveBytes(client.outbox.poll());
+
+    assertThat(answer).map(e -> ((AuthEffect.Send) e).frame().getClass().getSimpleName())
+        .containsExactly("Hello", "Challenge", "Response");
+    assertThat(server.authenticated()).isEmpty();
+  }
+
+  @Test
+  void clientUsesTheConnectionAfterOneRoundTripAndCompletesOnOk() {
+    Endpoint client = Endpoint.client(alpha, beta.name(), config(), tofu());
+    Endpoint server = Endpoint.server(beta, config(), tofu());
+    client.start();
+    server.start();
+    while (!client.outbox.isEmpty()) {
+      server.receiveBytes(client.outbox.poll());
+    }
+    List<AuthEffect> atClient = new java.util.ArrayList<>();
+    while (!server.outbox.isEmpty()) {
+      atClient.addAll(client.receiveBytes(server.outbox.poll()));
+    }
+
+    // The server's answer alone lets the client verify it, answer, and start sending.
+    assertThat(atClient).hasSize(2);
+    assertThat(((AuthEffect.Send) atClient.get(0)).frame()).isInstanceOf(AuthFrame.Response.class);
+    assertThat(atClient.get(1)).isEqualTo(
+        new AuthEffect.Authenticated(beta.name(), beta.publicKey(), TrustVerdict.FIRST_USE));
+    assertThat(client.machine.isDone()).isFalse();
+
+    List<AuthEffect> atServer = server.receiveBytes(client.outbox.poll());
+    assertThat(atServer).containsExactly(new AuthEffect.Send(new AuthFrame.Ok()),
+        new AuthEffect.Authenticated(alpha.name(), alpha.publicKey(), TrustVerdict.FIRST_USE),
+        new AuthEffect.Completed());
+
+    assertThat(client.receiveBytes(server.outbox.poll())).containsExactly(new AuthEffect.Completed());
+    client.succeeded();
+    server.succeeded();
   }
 }

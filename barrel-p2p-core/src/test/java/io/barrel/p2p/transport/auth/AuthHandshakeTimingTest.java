@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class AuthHandshakeTimingTest {
 
+  private static final int V = AuthFrameCodec.PROTOCOL_VERSION;
+
   private static final long MILLIS_PER_SECOND = 1000;
 
   private final NodeIdentity alpha = identity("alpha@host1");
@@ -24,23 +26,39 @@ class AuthHandshakeTimingTest {
   }
 
   @Test
-  void clientRefusesAServerWhoseClockRunsAheadBeyondTheWindow() {
+  void serverRefusesAClientWhoseClockLagsBeyondTheWindowBeforeSigningAnything() {
     HandshakePair pair = pair(config());
     pair.server.wall += 31 * MILLIS_PER_SECOND;
 
     pair.run();
 
-    assertRefusal(pair.client, pair.server, AuthFailureReason.TIMESTAMP_SKEW);
+    assertRefusal(pair.server, pair.client, AuthFailureReason.TIMESTAMP_SKEW);
+    assertThat(pair.server.sent).noneMatch(AuthFrame.Response.class::isInstance);
   }
 
   @Test
-  void clientRefusesAServerWhoseClockLagsBeyondTheWindow() {
+  void serverRefusesAClientWhoseClockRunsAheadBeyondTheWindow() {
     HandshakePair pair = pair(config());
     pair.server.wall -= 31 * MILLIS_PER_SECOND;
 
     pair.run();
 
-    assertRefusal(pair.client, pair.server, AuthFailureReason.TIMESTAMP_SKEW);
+    assertRefusal(pair.server, pair.client, AuthFailureReason.TIMESTAMP_SKEW);
+  }
+
+  @Test
+  void clientRefusesAServerChallengeStampedOutsideTheWindow() {
+    for (long offset : new long[] {30_001, -30_001}) {
+      Endpoint client = Endpoint.client(alpha, beta.name(), config(), tofu());
+      client.start();
+      client.receive(new AuthFrame.Hello(AuthFrameCodec.PROTOCOL_VERSION, beta.name(), beta.publicKey()));
+
+      client.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), client.wall + offset));
+
+      assertThat(client.failed().reason()).as("offset %d ms", offset).isEqualTo(AuthFailureReason.TIMESTAMP_SKEW);
+      assertThat(client.sentFails()).hasSize(1);
+      assertThat(client.sent).noneMatch(AuthFrame.Response.class::isInstance);
+    }
   }
 
   @Test
@@ -120,7 +138,13 @@ class AuthHandshakeTimingTest {
 
     pair.run();
 
-    assertRefusal(pair.server, pair.client, AuthFailureReason.CHALLENGE_EXPIRED);
+    // The client had verified the server and started; the server's FAIL still ends it.
+    assertThat(pair.server.failed().reason()).isEqualTo(AuthFailureReason.CHALLENGE_EXPIRED);
+    assertThat(pair.server.sentFails()).singleElement().extracting(AuthFrame.Fail::reason)
+        .isEqualTo(AuthFailureReason.CHALLENGE_EXPIRED);
+    AuthFailure atClient = pair.client.failedAfterAuthenticating();
+    assertThat(atClient.reason()).isEqualTo(AuthFailureReason.REJECTED_BY_PEER);
+    assertThat(atClient.reasonGivenByPeer()).contains(AuthFailureReason.CHALLENGE_EXPIRED);
   }
 
   @Test
@@ -180,7 +204,7 @@ class AuthHandshakeTimingTest {
     Endpoint server = Endpoint.server(beta, config(), tofu());
     server.start();
     server.advanceNanos(9 * SECOND);
-    server.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
     server.advanceNanos(SECOND / 2);
     server.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), server.wall));
 
@@ -195,7 +219,7 @@ class AuthHandshakeTimingTest {
     server.start();
     server.advanceNanos(10 * SECOND);
 
-    server.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.TIMEOUT);
     assertThat(server.sent).noneMatch(AuthFrame.Hello.class::isInstance);
@@ -224,7 +248,7 @@ class AuthHandshakeTimingTest {
   private Endpoint serverAwaitingClientChallenge() {
     Endpoint server = Endpoint.server(beta, config(), tofu());
     server.start();
-    server.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
     return server;
   }
 }

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class AuthHandshakeTrustTest {
 
+  private static final int V = AuthFrameCodec.PROTOCOL_VERSION;
+
   private final NodeIdentity alpha = identity("alpha@host1");
   private final NodeIdentity beta = identity("beta@host2");
 
@@ -37,6 +39,7 @@ class AuthHandshakeTrustTest {
         Endpoint.server(beta, config(), strictEmpty())).run();
 
     assertRefusal(pair.server, pair.client, AuthFailureReason.UNTRUSTED_KEY);
+    assertThat(pair.server.sent).as("a stranger gets no signature").containsExactly(pair.server.sentFails().get(0));
   }
 
   @Test
@@ -46,7 +49,7 @@ class AuthHandshakeTrustTest {
         Endpoint.server(impostor("beta@host2"), config(), tofu())).run();
 
     assertRefusal(pair.client, pair.server, AuthFailureReason.KEY_MISMATCH);
-    assertThat(pair.client.sent).map(f -> f.getClass().getSimpleName()).containsExactly("Hello", "Fail");
+    assertThat(pair.client.sent).map(f -> f.getClass().getSimpleName()).containsExactly("Hello", "Challenge", "Fail");
   }
 
   @Test
@@ -75,14 +78,14 @@ class AuthHandshakeTrustTest {
     NodeIdentity claimed = identity("alpha@host1");
     Endpoint server = Endpoint.server(beta, exempting("alpha@host1"), strictEmpty());
     server.start();
-    server.receive(new AuthFrame.Hello(1, claimed.name(), claimed.publicKey()));
-    AuthFrame.Challenge serverChallenge = (AuthFrame.Challenge) server.sent.get(1);
+    server.receive(new AuthFrame.Hello(V, claimed.name(), claimed.publicKey()));
     server.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), Fixtures.WALL));
+    AuthFrame.Challenge serverChallenge = (AuthFrame.Challenge) server.sent.get(1);
 
     NodeIdentity forger = impostor("alpha@host1");
     byte[] transcript = AuthTranscript.of(HandshakeRole.CLIENT, serverChallenge.nonce(), serverChallenge.timestamp(),
         claimed.name(), claimed.publicKey(), Fixtures.SERVER_CERT_HASH);
-    server.receive(new AuthFrame.Response(forger.sign(transcript), new ClusterSecret(Fixtures.SECRET).prove(transcript)));
+    server.receive(new AuthFrame.Response(forger.sign(transcript), ClusterSecret.of(Fixtures.SECRET).prove(transcript)));
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.SIGNATURE_INVALID);
     assertThat(server.sentFails()).singleElement()
@@ -122,7 +125,7 @@ class AuthHandshakeTrustTest {
     Endpoint server = Endpoint.server(beta, config(), neverAsked());
     server.start();
 
-    server.receive(new AuthFrame.Hello(2, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey())); // the previous version
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.UNSUPPORTED_VERSION);
     assertThat(server.sentFails()).singleElement()
@@ -147,7 +150,7 @@ class AuthHandshakeTrustTest {
     });
     server.start();
 
-    server.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.INTERNAL);
     assertThat(server.failed().detail()).contains("store is corrupt");

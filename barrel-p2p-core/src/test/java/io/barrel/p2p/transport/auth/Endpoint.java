@@ -31,7 +31,8 @@ final class Endpoint {
       TrustPolicy trust, long nanos) {
     this.role = role;
     this.identity = identity;
-    this.machine = new AuthHandshake(role, identity, binding, expectedPeer, config, trust, Fixtures.freshNonce());
+    this.machine = new AuthHandshake(role, identity, binding, expectedPeer, config,
+        ClusterSecret.of(config.clusterSecret()), trust, Fixtures.freshNonce());
     this.nanos = nanos;
     this.wall = Fixtures.WALL;
   }
@@ -103,7 +104,30 @@ final class Endpoint {
     assertThat(failure()).as("%s did not fail", identity.name()).isEmpty();
     assertThat(machine.isDone()).isTrue();
     assertThat(machine.failure()).isEmpty();
+    assertThat(completed()).as("%s completed", identity.name()).isTrue();
     return authenticated().orElseThrow(() -> new AssertionError(identity.name() + " did not authenticate"));
+  }
+
+  /**
+   * The client verified the server and started to use the connection, then the handshake failed
+   * before the server's OK: the driver must close a connection already in use.
+   */
+  AuthFailure failedAfterAuthenticating() {
+    assertThat(role).isEqualTo(HandshakeRole.CLIENT);
+    assertThat(machine.isDone()).isTrue();
+    assertThat(authenticated()).as("%s authenticated its peer first", identity.name()).isPresent();
+    assertThat(completed()).as("%s never completed", identity.name()).isFalse();
+    assertThat(failure()).as("%s failed", identity.name()).isPresent();
+    assertThat(effects.indexOf(failedEffect())).isGreaterThan(effects.indexOf(authenticated().get()));
+    return failure().get();
+  }
+
+  boolean completed() {
+    return effects.stream().anyMatch(AuthEffect.Completed.class::isInstance);
+  }
+
+  private AuthEffect failedEffect() {
+    return effects.stream().filter(AuthEffect.Failed.class::isInstance).findFirst().orElseThrow();
   }
 
   /** The FAIL frames this side sent. */
