@@ -17,6 +17,8 @@ public enum MeterName {
   CONNECTIONS_ACTIVE("barrel.p2p.transport.connections.active", Kind.GAUGE, "connections"),
   /** Connections the idle reaper closed. */
   IDLE_REAPED("barrel.p2p.transport.idle.reaped", Kind.COUNTER, "connections"),
+  /** QUIC Retry packets sent: new clients asked to prove their address while handshakes piled up. */
+  RETRIES_SENT("barrel.p2p.transport.retries", Kind.COUNTER, "packets"),
   /** Streams or connections ended because of malformed or forbidden input, by what (stream_header, control_frame, auth_frame, pre_auth_stream, ...). */
   PROTOCOL_ERRORS("barrel.p2p.transport.protocol.errors", Kind.COUNTER, "errors", "what"),
   /** Inbound streams refused, by reason (unknown_tag, no_acceptor, too_many_pending, reserved_tag). */

@@ -140,17 +140,26 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (handshake != null && !handshake.isDone()) {
-      apply(handshake.onStreamClosed());
-    }
+    streamGone();
     ctx.fireChannelInactive();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (handshake != null && !handshake.isDone()) {
-      apply(handshake.onStreamClosed());
+    streamGone();
+  }
+
+  private void streamGone() {
+    if (handshake == null || handshake.isDone()) {
+      return;
     }
+    if (connection.isClosing()) {
+      // This node closed the connection itself (it is stopping, or a dialer dropped a connection it
+      // had started to use before the server's OK came): nobody failed to authenticate.
+      handshake.abandon();
+      return;
+    }
+    apply(handshake.onStreamClosed());
   }
 
   private void apply(List<AuthEffect> effects) {

@@ -49,6 +49,7 @@ final class QuicEndpoint implements AutoCloseable {
   private final Supplier<QuicSslContext> serverContext;
   private final ChannelHandler inboundConnectionHandler;
   private final ChannelHandler streamHandler;
+  private final RetryTokens retryTokens;
   private final SocketRouter router = new SocketRouter();
   private final SecureRandom random = new SecureRandom();
   private final boolean epoll;
@@ -69,13 +70,15 @@ final class QuicEndpoint implements AutoCloseable {
    *     the next connection without a restart
    * @param inboundConnectionHandler sharable handler installed on every accepted QUIC connection
    * @param streamHandler sharable handler installed on every stream the remote side opens
+   * @param retryTokens decides when a new client must pass a Retry, and mints and checks its token
    */
   QuicEndpoint(TransportConfig config, Supplier<QuicSslContext> serverContext,
-      ChannelHandler inboundConnectionHandler, ChannelHandler streamHandler) {
+      ChannelHandler inboundConnectionHandler, ChannelHandler streamHandler, RetryTokens retryTokens) {
     this.config = config;
     this.serverContext = serverContext;
     this.inboundConnectionHandler = inboundConnectionHandler;
     this.streamHandler = streamHandler;
+    this.retryTokens = retryTokens;
     this.epoll = Epoll.isAvailable();
   }
 
@@ -103,7 +106,7 @@ final class QuicEndpoint implements AutoCloseable {
         // A provider, not a fixed context (sslContext() would replace the provider): each inbound
         // connection takes the current certificate, so rotation needs no restart.
         .sslEngineProvider(q -> serverContext.get().newEngine(q.alloc()))
-        .tokenHandler(new RetryTokens())
+        .tokenHandler(retryTokens)
         .handler(inboundConnectionHandler)
         .streamHandler(streamHandler)
         .build();

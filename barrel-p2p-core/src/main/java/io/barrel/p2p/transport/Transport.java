@@ -64,6 +64,8 @@ public final class Transport implements AutoCloseable {
 
   private final Map<NodeName, PeerConnection> table = new ConcurrentHashMap<>();
   private final Set<PeerConnection> all = ConcurrentHashMap.newKeySet();
+  /** Inbound connections whose QUIC or auth handshake is under way: decides when to ask for a Retry. */
+  private final java.util.concurrent.atomic.AtomicInteger unfinishedInbound = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<NodeName, CompletableFuture<PeerConnection>> pending = new ConcurrentHashMap<>();
   private final Map<Integer, ControlListener> controlListeners = new ConcurrentHashMap<>();
   private final Map<String, StreamAcceptor> acceptors = new ConcurrentHashMap<>();
@@ -103,7 +105,8 @@ public final class Transport implements AutoCloseable {
   /** Binds the UDP socket and starts the keep-alive and idle-reaper timers. */
   public InetSocketAddress start() {
     endpoint = new QuicEndpoint(config, () -> serverContext, ConnectionHandler.inbound(this),
-        InboundStreamHandler.initializer(this));
+        InboundStreamHandler.initializer(this), new RetryTokens(unfinishedInbound::get, config.retryThreshold(),
+            () -> metrics.increment(MeterName.RETRIES_SENT)));
     try {
       boundAddress = endpoint.bind();
     } catch (InterruptedException e) {
@@ -556,6 +559,9 @@ public final class Transport implements AutoCloseable {
 
   void connectionCreated(PeerConnection conn) {
     all.add(conn);
+    if (conn.direction() == PeerConnection.Direction.INBOUND) {
+      unfinishedInbound.incrementAndGet();
+    }
     // One deadline for the whole handshake, whichever side is slow or silent.
     long limit = authConfig.handshakeTimeout().toNanos();
     conn.channel().eventLoop().schedule(() -> {
@@ -578,6 +584,9 @@ public final class Transport implements AutoCloseable {
     // Take the name at once, on the event loop: the dialer uses the connection as soon as it has
     // verified the server, and its streams must not wait for a pin write on the I/O executor.
     conn.authenticated(peer, key);
+    if (conn.direction() == PeerConnection.Direction.INBOUND) {
+      unfinishedInbound.decrementAndGet();
+    }
     if (conn.direction() == PeerConnection.Direction.OUTBOUND) {
       conn.openControlStream(config.maxControlFrameBytes());
     } else {
@@ -800,6 +809,9 @@ public final class Transport implements AutoCloseable {
   void connectionClosed(PeerConnection conn, CloseReason peerReason) {
     if (conn == null) {
       return;
+    }
+    if (conn.direction() == PeerConnection.Direction.INBOUND && conn.phase() == PeerConnection.Phase.HANDSHAKING) {
+      unfinishedInbound.decrementAndGet(); // it never authenticated
     }
     conn.closed(peerReason);
     all.remove(conn);

@@ -27,6 +27,10 @@ import java.time.Duration;
  * @param gcMinIdle a connection outside the active view with no open stream is closed after
  *     being idle (no frames either way, keep-alives excluded) this long
  * @param gcSweepPeriod how often the idle reaper looks
+ * @param retryThreshold unfinished inbound handshakes (QUIC and authentication) from which a new
+ *     client must first pass a QUIC Retry, proving it owns its address, at the cost of one round
+ *     trip; 0 asks it of every client. Below the threshold the anti-amplification limit alone
+ *     protects the path (RFC 9000 §8), and a flood of forged sources soon reaches the threshold.
  */
 public record TransportConfig(
     String bindHost,
@@ -44,7 +48,8 @@ public record TransportConfig(
     int maxControlFrameBytes,
     int maxPendingStreams,
     Duration gcMinIdle,
-    Duration gcSweepPeriod) {
+    Duration gcSweepPeriod,
+    int retryThreshold) {
 
   /**
    * The largest UDP payload this node accepts, advertised to peers as QUIC's max_udp_payload_size
@@ -76,6 +81,8 @@ public record TransportConfig(
     require(maxUdpPayload >= 1200 && maxUdpPayload <= 65527,
         P + "max-udp-payload must be 1200..65527 (QUIC needs at least 1200), got " + maxUdpPayload);
     require(socketBufferBytes >= 64 * 1024, P + "socket-buffer-bytes must be at least 64 KiB (65536), got " + socketBufferBytes);
+    require(retryThreshold >= 0 && retryThreshold <= 100_000,
+        P + "retry-threshold must be 0..100000 (0: every new client passes a Retry), got " + retryThreshold);
     require(maxControlFrameBytes >= 1024 && maxControlFrameBytes <= 64 * 1024 * 1024,
         P + "max-control-frame-bytes must be 1 KiB..64 MiB (1024..67108864), got " + maxControlFrameBytes);
     require(maxPendingStreams >= 1, P + "max-pending-streams must be at least 1, got " + maxPendingStreams);
@@ -91,35 +98,35 @@ public record TransportConfig(
         32L * 1024 * 1024, 8L * 1024 * 1024, 1024,
         1350, 4 * 1024 * 1024, true,
         1024 * 1024, 64,
-        Duration.ofMinutes(5), Duration.ofSeconds(60));
+        Duration.ofMinutes(5), Duration.ofSeconds(60), 16);
   }
 
   /** A copy bound to {@code host:port}. */
   public TransportConfig withBind(String host, int port) {
     return new TransportConfig(host, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
         initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
-        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod);
+        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod, retryThreshold);
   }
 
   /** A copy with other idle-reaper settings. */
   public TransportConfig withGc(Duration minIdle, Duration sweepPeriod) {
     return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
         initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
-        maxControlFrameBytes, maxPendingStreams, minIdle, sweepPeriod);
+        maxControlFrameBytes, maxPendingStreams, minIdle, sweepPeriod, retryThreshold);
   }
 
   /** A copy with another QUIC idle timeout and keep-alive interval. */
   public TransportConfig withIdleTimeout(Duration idle, Duration keepAlive) {
     return new TransportConfig(bindHost, port, advertisedHost, idle, keepAlive, connectTimeout,
         initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
-        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod);
+        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod, retryThreshold);
   }
 
   /** A copy with another control-frame size limit. */
   public TransportConfig withMaxControlFrameBytes(int max) {
     return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
         initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
-        max, maxPendingStreams, gcMinIdle, gcSweepPeriod);
+        max, maxPendingStreams, gcMinIdle, gcSweepPeriod, retryThreshold);
   }
 
   /**
@@ -129,7 +136,14 @@ public record TransportConfig(
   public TransportConfig withMaxUdpPayload(int max) {
     return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
         initialMaxData, initialMaxStreamData, maxStreams, max, socketBufferBytes, gso,
-        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod);
+        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod, retryThreshold);
+  }
+
+  /** A copy with another Retry threshold (0: every new client passes a Retry first). */
+  public TransportConfig withRetryThreshold(int threshold) {
+    return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,
+        initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
+        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod, threshold);
   }
 
   private static void positive(Duration d, String name) {

@@ -191,6 +191,25 @@ class ConnectionsOverQuicTest {
   }
 
   @Test
+  void aRetryIsAskedOnlyFromTheThresholdOfUnfinishedHandshakes() throws Exception {
+    RecordingMetrics relaxedMetrics = new RecordingMetrics();
+    RecordingMetrics strictMetrics = new RecordingMetrics();
+    P2pNode relaxed = nodes.start("r@127.0.0.1", c -> c.metrics(relaxedMetrics));
+    P2pNode always = nodes.start("s@127.0.0.1", c -> c.metrics(strictMetrics)
+        .transport(TransportConfig.defaults().withBind("127.0.0.1", 0).withRetryThreshold(0)));
+    P2pNode a = nodes.start("a@127.0.0.1");
+
+    a.connect(relaxed.name()).get(10, TimeUnit.SECONDS);
+    a.connect(always.name()).get(10, TimeUnit.SECONDS);
+
+    // Default threshold (16): one handshake at a time is served without a Retry; threshold 0
+    // sends one to every new client, which echoes the token and connects all the same.
+    assertThat(relaxedMetrics.count(MeterName.RETRIES_SENT)).isZero();
+    assertThat(strictMetrics.count(MeterName.RETRIES_SENT)).isEqualTo(1);
+    assertThat(a.connectedPeers()).contains(relaxed.name(), always.name());
+  }
+
+  @Test
   void nodesConfiguredForLargeDatagramsUseThemWithoutLosingAByte() throws Exception {
     // A payload size above the socket's default 2 KiB read buffer: every full datagram would be
     // truncated and dropped if the receive buffer did not follow the advertised size.

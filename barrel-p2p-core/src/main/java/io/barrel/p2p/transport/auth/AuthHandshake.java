@@ -197,7 +197,15 @@ public final class AuthHandshake {
     return role == HandshakeRole.SERVER && stage == Stage.AWAIT_RESPONSE;
   }
 
-  /** True once the handshake completed or failed. */
+  /**
+   * This node gave the connection up itself (it is stopping, or the dialer closed a connection it
+   * had begun to use before OK came): the handshake ends with no effect, neither success nor failure.
+   */
+  public void abandon() {
+    stage = Stage.DONE;
+  }
+
+  /** True once the handshake completed, failed or was abandoned. */
   public boolean isDone() {
     return stage == Stage.DONE;
   }

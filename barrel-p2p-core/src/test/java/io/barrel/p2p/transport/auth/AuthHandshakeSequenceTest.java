@@ -213,6 +213,21 @@ class AuthHandshakeSequenceTest {
         .extracting(AuthFrame.Fail::reason).isEqualTo(AuthFailureReason.TIMEOUT);
   }
 
+  @Test
+  void abandonedHandshakeEndsWithoutEffectsAndIgnoresWhatFollows() {
+    Endpoint client = clientAwaitingOk();
+    int effectsBefore = client.effects.size();
+
+    client.machine.abandon();
+
+    assertThat(client.machine.isDone()).isTrue();
+    assertThat(client.machine.failure()).isEmpty();
+    assertThat(client.machine.onStreamClosed()).isEmpty();
+    assertThat(client.machine.onDeadline(Long.MAX_VALUE)).isEmpty();
+    assertThat(client.receive(new AuthFrame.Ok())).isEmpty();
+    assertThat(client.effects).hasSize(effectsBefore);
+  }
+
   /** A client that verified the server's answer and sent its own, but has not seen OK. */
   private Endpoint clientAwaitingOk() {
     Endpoint client = startedClient();
