@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * A metrics sink that keeps the successful client-side Ed25519 handshake durations (from the
- * handshake stream's start to the peer's OK), so a connect can be split into QUIC and auth.
+ * A metrics sink that keeps the successful server-side Ed25519 handshake durations (from the
+ * handshake stream's arrival to the client's RESPONSE verified), so a connect can be split into
+ * QUIC and auth. The server's side, because the dialer's own handshake only completes with OK,
+ * after its connection is already in use (and often closed, here).
  */
 final class AuthTimes implements Metrics {
 
-  private final Samples clientOk = new Samples(1024);
+  private final Samples serverOk = new Samples(1024);
   private boolean recording;
 
   synchronized void recording(boolean on) {
@@ -19,8 +21,8 @@ final class AuthTimes implements Metrics {
   }
 
   synchronized Samples snapshot() {
-    Samples copy = new Samples(clientOk.size());
-    copy.addAll(clientOk);
+    Samples copy = new Samples(serverOk.size());
+    copy.addAll(serverOk);
     return copy;
   }
 
@@ -30,8 +32,8 @@ final class AuthTimes implements Metrics {
   @Override
   public synchronized void record(MeterName meter, Duration duration, String... tagValues) {
     if (recording && meter == MeterName.AUTH_DURATION && tagValues.length == 2
-        && tagValues[0].equals("client") && tagValues[1].equals("ok")) {
-      clientOk.add(duration.toNanos());
+        && tagValues[0].equals("server") && tagValues[1].equals("ok")) {
+      serverOk.add(duration.toNanos());
     }
   }
 
