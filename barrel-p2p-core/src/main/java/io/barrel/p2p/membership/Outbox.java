@@ -3,10 +3,11 @@ package io.barrel.p2p.membership;
 import io.barrel.p2p.NodeName;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Collects the effects of one input in order; handed to the driver as an immutable list. Every
+ * Collects the effects of one input in order; handed to the driver as an unmodifiable list. Every
  * request and DISCONNECT sent is noted in the {@link AwaitedReplies}, so no send path can forget to.
  */
 final class Outbox {
@@ -48,7 +49,12 @@ final class Outbox {
     effects.add(new MembershipEffect.Emit(new MembershipEvent.PeerDown(peer, reason)));
   }
 
+  /**
+   * The effects as an unmodifiable view, not a copy: the outbox is made for one input and dropped
+   * once its effects are handed over, so nothing can change the list behind the caller's back, and
+   * a copy per input is a measurable share of a 10,000-node simulation's time.
+   */
   List<MembershipEffect> effects() {
-    return List.copyOf(effects);
+    return Collections.unmodifiableList(effects);
   }
 }
