@@ -171,6 +171,11 @@ final class RootTrees {
     oldest.expired(ExpiryBound.NONE);
   }
 
+  /** No root is due for expiry before this time; {@code otherwise} when none has state (see {@link ExpiryBound#dueAt}). */
+  long dueAt(long otherwise) {
+    return oldest.dueAt(maxAgeNanos, otherwise);
+  }
+
   /** The neighbours, in the order they came up (read-only view). */
   Set<NodeName> neighbours() {
     return Collections.unmodifiableSet(neighbours);
