@@ -12,7 +12,8 @@ import java.util.List;
  */
 final class Outbox {
 
-  private final List<MembershipEffect> effects = new ArrayList<>();
+  /** Made on the first effect: many inputs (a stale timer, a duplicate) have none. */
+  private List<MembershipEffect> effects;
   private final AwaitedReplies replies;
 
   Outbox(AwaitedReplies replies) {
@@ -25,28 +26,28 @@ final class Outbox {
     } else if (message instanceof MembershipMessage.Disconnect) {
       replies.disconnected(peer);
     }
-    effects.add(new MembershipEffect.Send(peer, message));
+    add(new MembershipEffect.Send(peer, message));
   }
 
   void connect(NodeName peer) {
-    effects.add(new MembershipEffect.Connect(peer));
+    add(new MembershipEffect.Connect(peer));
   }
 
   void hangUp(NodeName peer) {
     replies.connectionGone(peer);
-    effects.add(new MembershipEffect.Disconnect(peer));
+    add(new MembershipEffect.Disconnect(peer));
   }
 
   void schedule(MembershipTimer timer, Duration delay) {
-    effects.add(new MembershipEffect.Schedule(timer, delay));
+    add(new MembershipEffect.Schedule(timer, delay));
   }
 
   void peerUp(NodeName peer) {
-    effects.add(new MembershipEffect.Emit(new MembershipEvent.PeerUp(peer)));
+    add(new MembershipEffect.Emit(new MembershipEvent.PeerUp(peer)));
   }
 
   void peerDown(NodeName peer, DownReason reason) {
-    effects.add(new MembershipEffect.Emit(new MembershipEvent.PeerDown(peer, reason)));
+    add(new MembershipEffect.Emit(new MembershipEvent.PeerDown(peer, reason)));
   }
 
   /**
@@ -55,6 +56,13 @@ final class Outbox {
    * a copy per input is a measurable share of a 10,000-node simulation's time.
    */
   List<MembershipEffect> effects() {
-    return Collections.unmodifiableList(effects);
+    return effects == null ? List.of() : Collections.unmodifiableList(effects);
+  }
+
+  private void add(MembershipEffect effect) {
+    if (effects == null) {
+      effects = new ArrayList<>(4);
+    }
+    effects.add(effect);
   }
 }

@@ -345,7 +345,9 @@ final class Simulator {
   // ------------------------------------------------------------------ carrying out effects
 
   private void applyMembership(int node, List<MembershipEffect> effects) {
-    for (MembershipEffect effect : effects) {
+    // By index: the cores hand over random-access lists, and an iterator per input is garbage.
+    for (int i = 0, n = effects.size(); i < n; i++) {
+      MembershipEffect effect = effects.get(i);
       if (effect instanceof MembershipEffect.Send send) {
         int peer = index(send.peer());
         membershipSent.sent(send.message());
@@ -395,7 +397,8 @@ final class Simulator {
   }
 
   private void applyBroadcast(int node, List<PlumtreeEffect> effects) {
-    for (PlumtreeEffect effect : effects) {
+    for (int i = 0, n = effects.size(); i < n; i++) {
+      PlumtreeEffect effect = effects.get(i);
       if (effect instanceof PlumtreeEffect.Send send) {
         int peer = index(send.peer());
         ledger.sent(send.message());
