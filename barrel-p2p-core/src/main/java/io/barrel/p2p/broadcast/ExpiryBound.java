@@ -38,6 +38,14 @@ final class ExpiryBound {
     inOrder = false;
   }
 
+  /**
+   * The earliest time the head may be {@code maxAgeNanos} old, or {@code otherwise} when the
+   * collection is empty: until then {@link #due} is false (compare times by their difference).
+   */
+  long dueAt(long maxAgeNanos, long otherwise) {
+    return oldest == NONE ? otherwise : oldest + maxAgeNanos;
+  }
+
   /** True when the head may be {@code maxAgeNanos} old at {@code nowNanos}: an expiry pass must look. */
   boolean due(long nowNanos, long maxAgeNanos) {
     return oldest != NONE && nowNanos - oldest >= maxAgeNanos;

@@ -69,6 +69,11 @@ final class PayloadCache {
     it.remove();
   }
 
+  /** No entry is due for expiry before this time; {@code otherwise} when empty (see {@link ExpiryBound#dueAt}). */
+  long dueAt(long otherwise) {
+    return oldest.dueAt(maxAgeNanos, otherwise);
+  }
+
   int size() {
     return entries.size();
   }

@@ -62,6 +62,17 @@ public final class Plumtree {
   private final PayloadCache payloads;
   private final MissingMessages missing;
   private final IHaveQueue ihaves;
+  /**
+   * No entry of the seen-set, the payload cache or the root trees is due for expiry before this time
+   * (once {@link #quietKnown}), so the expiry pass every input starts with can be skipped until
+   * then by reading this object alone. The three collections' own checks read six objects; at
+   * thousands of simulated nodes each was a cache miss on every input, for an answer nearly always
+   * "nothing is due". Times are compared by their difference, as the collections compare them.
+   */
+  private long quietUntil;
+  private boolean quietKnown;
+  /** The shortest of the three collections' maximum ages: nothing added at t is due before t plus this. */
+  private final long shortestMaxAgeNanos;
 
   /**
    * A node with no broadcast history.
@@ -82,6 +93,8 @@ public final class Plumtree {
     this.missing = new MissingMessages(config.maxMissingMessages(), config.maxAnnouncers());
     this.ihaves = new IHaveQueue(config.ihaveFlushInterval(), config.maxIHaveBatch());
     this.trees = new RootTrees(config.maxRoots(), config.rootMaxAge().toNanos());
+    this.shortestMaxAgeNanos = Math.min(config.seenMaxAge().toNanos(),
+        Math.min(config.payloadCacheMaxAge().toNanos(), config.rootMaxAge().toNanos()));
     for (NodeName peer : Objects.requireNonNull(neighbours, "neighbours")) {
       if (!peer.equals(self)) {
         trees.up(peer);
@@ -335,9 +348,23 @@ public final class Plumtree {
   }
 
   private void expire(long nowNanos) {
+    // Whatever this input adds is stamped nowNanos or later (the collections never stamp earlier),
+    // so it is due no sooner than this, whichever collection it goes to.
+    long addedDue = nowNanos + shortestMaxAgeNanos;
+    if (quietKnown && nowNanos - quietUntil < 0) {
+      quietUntil = earlier(quietUntil, addedDue);
+      return;
+    }
     seen.expire(nowNanos);
     payloads.expire(nowNanos);
     trees.expire(nowNanos);
+    quietUntil = earlier(addedDue, earlier(seen.dueAt(addedDue), earlier(payloads.dueAt(addedDue),
+        trees.dueAt(addedDue))));
+    quietKnown = true;
+  }
+
+  private static long earlier(long a, long b) {
+    return a - b < 0 ? a : b;
   }
 
   private List<PlumtreeEffect> finish(List<PlumtreeEffect> out) {

@@ -47,6 +47,13 @@ final class RootTrees {
    */
   private final LinkedHashMap<NodeName, Tree> trees = new LinkedHashMap<>();
   private long evicted;
+  /**
+   * The root at the tail of {@link #trees} (the one used last) and its tree, or null when not
+   * known. Every GOSSIP uses its root two or three times in a row (push, graft, prune); knowing the
+   * tail spares the map's remove and put (a moved entry is a new object) for a root already there.
+   */
+  private NodeName tailRoot;
+  private Tree tailTree;
   /** No root was used before this (see {@link ExpiryBound}). */
   private final ExpiryBound oldest = new ExpiryBound();
 
@@ -82,7 +89,7 @@ final class RootTrees {
 
   /** The neighbours {@code root}'s broadcasts are pushed to, in a stable order (a snapshot). */
   List<NodeName> eager(NodeName root) {
-    Tree tree = trees.get(root);
+    Tree tree = find(root);
     if (tree == null) {
       return List.copyOf(neighbours);
     }
@@ -97,17 +104,17 @@ final class RootTrees {
 
   /** The neighbours only told of {@code root}'s broadcasts, in the order they were pruned (a snapshot). */
   List<NodeName> lazy(NodeName root) {
-    Tree tree = trees.get(root);
+    Tree tree = find(root);
     return tree == null ? List.of() : List.copyOf(tree.lazy);
   }
 
   boolean isEager(NodeName root, NodeName peer) {
-    Tree tree = trees.get(root);
+    Tree tree = find(root);
     return neighbours.contains(peer) && (tree == null || !tree.lazy.contains(peer));
   }
 
   boolean isLazy(NodeName root, NodeName peer) {
-    Tree tree = trees.get(root);
+    Tree tree = find(root);
     return tree != null && tree.lazy.contains(peer);
   }
 
@@ -116,6 +123,7 @@ final class RootTrees {
     Tree tree = use(root, nowNanos);
     if (tree != null && tree.lazy.remove(peer) && tree.lazy.isEmpty()) {
       trees.remove(root); // all eager again: the default needs no state
+      forgetTail();
     }
   }
 
@@ -130,11 +138,14 @@ final class RootTrees {
         Iterator<Tree> eldest = trees.values().iterator();
         eldest.next();
         eldest.remove();
+        forgetTail();
         evicted++;
       }
       tree = new Tree();
       tree.usedNanos = nowNanos;
       trees.put(root, tree);
+      tailRoot = root;
+      tailTree = tree;
       oldest.added(nowNanos);
     }
     if (!tree.lazy.contains(peer)) {
@@ -155,8 +166,14 @@ final class RootTrees {
         return;
       }
       it.remove();
+      forgetTail();
     }
     oldest.expired(ExpiryBound.NONE);
+  }
+
+  /** No root is due for expiry before this time; {@code otherwise} when none has state (see {@link ExpiryBound#dueAt}). */
+  long dueAt(long otherwise) {
+    return oldest.dueAt(maxAgeNanos, otherwise);
   }
 
   /** The neighbours, in the order they came up (read-only view). */
@@ -185,14 +202,37 @@ final class RootTrees {
 
   /** The root's state, marked as used now and moved to the tail (the most recently used), or null. */
   private Tree use(NodeName root, long nowNanos) {
-    Tree tree = trees.remove(root);
-    if (tree != null) {
-      // Never back in time, so the head stays the root unused longest even if a caller's clock is not monotonic.
-      tree.usedNanos = Math.max(tree.usedNanos, nowNanos);
+    Tree tree;
+    if (isTail(root)) {
+      tree = tailTree; // already the most recently used: moving it to the tail changes nothing
+    } else {
+      tree = trees.remove(root);
+      if (tree == null) {
+        return null;
+      }
       trees.put(root, tree);
-      oldest.added(tree.usedNanos);
+      tailRoot = root;
+      tailTree = tree;
     }
+    // Never back in time, so the head stays the root unused longest even if a caller's clock is not monotonic.
+    tree.usedNanos = Math.max(tree.usedNanos, nowNanos);
+    oldest.added(tree.usedNanos);
     return tree;
+  }
+
+  /** The root's state, or null; not a use. */
+  private Tree find(NodeName root) {
+    return isTail(root) ? tailTree : trees.get(root);
+  }
+
+  private boolean isTail(NodeName root) {
+    return tailRoot != null && (tailRoot == root || tailRoot.equals(root));
+  }
+
+  /** A root left the map: it may have been the tail, which is then found through the map again. */
+  private void forgetTail() {
+    tailRoot = null;
+    tailTree = null;
   }
 
   private void removeEverywhere(NodeName peer) {
@@ -201,6 +241,7 @@ final class RootTrees {
       List<NodeName> lazy = it.next().getValue().lazy;
       if (lazy.remove(peer) && lazy.isEmpty()) {
         it.remove();
+        forgetTail();
       }
     }
   }

@@ -49,6 +49,9 @@ final class LostPeers {
 
   /** Lost peers whose backoff has ended and that pass {@code allowed}. */
   List<NodeName> due(long now, PeerTable.Filter allowed) {
+    if (entries.isEmpty()) {
+      return List.of(); // the usual case, asked on every repair tick: no list, no filter
+    }
     return entries.names(slot -> entries.get(slot, RETRY_AT) <= now && entries.passes(slot, allowed));
   }
 

@@ -23,13 +23,13 @@ final class Agenda {
   }
 
   /** Queues traffic {@code delay} ms from now. */
-  void traffic(long delay, EventQueue.Kind kind, SimNode node, SimNode from, Object payload, int epoch) {
+  void traffic(long delay, EventQueue.Kind kind, int node, int from, Object payload, int epoch) {
     traffic.add(new EventQueue.Event(now + delay, seq++, kind, node, from, payload, epoch));
   }
 
   /** Queues a HyParView timer {@code delay} ms from now on the timer clock. */
-  void timer(long delay, SimNode node, Object timer) {
-    timers.add(new EventQueue.Event(now - timerLag + delay, seq++, EventQueue.Kind.MEMBERSHIP_TIMER, node, null,
+  void timer(long delay, int node, Object timer) {
+    timers.add(new EventQueue.Event(now - timerLag + delay, seq++, EventQueue.Kind.MEMBERSHIP_TIMER, node, -1,
         timer, 0));
   }
 

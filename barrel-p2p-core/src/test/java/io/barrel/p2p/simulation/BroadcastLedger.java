@@ -43,6 +43,12 @@ final class BroadcastLedger {
   }
 
   private final Map<MessageId, Record> records = new HashMap<>();
+  /**
+   * The record looked up last: every copy of a broadcast carries the id instance its origin made,
+   * and a run mostly has one broadcast in flight, so an identity check spares hashing the id and
+   * reading the map's entry (cache misses) on nearly every message.
+   */
+  private Record last;
   private long ihaveMessages;
   private long announcements;
   private long grafts;
@@ -56,12 +62,20 @@ final class BroadcastLedger {
   }
 
   Record record(MessageId id) {
-    return records.get(id);
+    Record r = last;
+    if (r != null && r.id == id) {
+      return r;
+    }
+    r = records.get(id);
+    if (r != null) {
+      last = r;
+    }
+    return r;
   }
 
   void sent(BroadcastMessage message) {
     if (message instanceof BroadcastMessage.Gossip gossip) {
-      Record r = records.get(gossip.id());
+      Record r = record(gossip.id());
       if (r != null) {
         r.gossipSent++;
       }
@@ -82,7 +96,7 @@ final class BroadcastLedger {
   /** A message reached a live node (it may still be a duplicate). */
   void received(BroadcastMessage message) {
     if (message instanceof BroadcastMessage.Gossip gossip) {
-      Record r = records.get(gossip.id());
+      Record r = record(gossip.id());
       if (r != null) {
         r.gossipReceived++;
       }
@@ -90,7 +104,7 @@ final class BroadcastLedger {
   }
 
   void delivered(int node, PlumtreeEffect.Deliver deliver, long now) {
-    Record r = records.get(deliver.messageId());
+    Record r = record(deliver.messageId());
     if (r == null) {
       return;
     }

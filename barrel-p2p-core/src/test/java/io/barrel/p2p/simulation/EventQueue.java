@@ -38,15 +38,17 @@ final class EventQueue {
     final long at;
     final long seq;
     final Kind kind;
-    final SimNode node;
-    final SimNode from;
+    /** The node the event happens at, by index. */
+    final int node;
+    /** The other end (a message's sender, a connection's peer), by index; -1 for a timer. */
+    final int from;
     final Object payload;
     /** The connection generation a message was sent on; a hang-up since then drops it. */
     final int epoch;
     /** The next event of the same millisecond. */
     Event next;
 
-    Event(long at, long seq, Kind kind, SimNode node, SimNode from, Object payload, int epoch) {
+    Event(long at, long seq, Kind kind, int node, int from, Object payload, int epoch) {
       this.at = at;
       this.seq = seq;
       this.kind = kind;

@@ -15,7 +15,7 @@ class SimulationAgendaTest {
   private long seq;
 
   private EventQueue.Event event(long at) {
-    return new EventQueue.Event(at, seq++, EventQueue.Kind.MEMBERSHIP_TIMER, null, null, null, 0);
+    return new EventQueue.Event(at, seq++, EventQueue.Kind.MEMBERSHIP_TIMER, 0, -1, null, 0);
   }
 
   @Test

@@ -17,7 +17,6 @@ import io.barrel.p2p.membership.MembershipTimer;
 import io.barrel.p2p.membership.NeighborPriority;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -51,11 +50,21 @@ final class Simulator {
   private final SimNetwork network;
   private final long seed;
   private final SimNode[] nodes;
+  // What the event loop reads of a node, in dense arrays indexed by node: every event reads them for
+  // its node, its sender and the peers of its effects, and a SimNode object per node (spread over
+  // the heap between the nodes' protocol state) was a cache miss each time. SimNode stays the
+  // nodes' face to the experiments; alive and broadcast are written here and there together.
+  private final NodeName[] names;
+  private final HyParView[] cores;
+  private final Plumtree[] broadcasts;
+  private final boolean[] alive;
   /**
-   * Names to nodes by identity: every name in the run is one of the instances made here (the cores
-   * only pass names along), and an identity lookup skips hashing the string on every event.
+   * Names to node indices (index + 1; 0 is empty), open addressing on the name's hash, matched by
+   * identity: every name in the run is one of the instances made here (the cores only pass names
+   * along), so a lookup reads the name's cached hash and two dense arrays, not a map's entries.
    */
-  private final IdentityHashMap<NodeName, SimNode> byName;
+  private final int[] nameSlots;
+  private final int nameShift;
   private final ActiveMirror mirror;
   private final Agenda agenda = new Agenda();
   private final MessageCounts membershipSent = new MessageCounts();
@@ -75,19 +84,29 @@ final class Simulator {
     this.network = network;
     this.seed = seed;
     this.nodes = new SimNode[size];
-    this.byName = new IdentityHashMap<>(size * 2);
     this.mirror = new ActiveMirror(size, config.activeSize());
+    this.names = new NodeName[size];
+    this.cores = new HyParView[size];
+    this.broadcasts = new Plumtree[size];
+    this.alive = new boolean[size];
+    int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, size * 3 - 1)); // at most a third full
+    this.nameSlots = new int[1 << bits];
+    this.nameShift = 32 - bits;
     // Every message carries names, and the cores read each name's hash: made in one go, the names
     // sit together in a few hundred kilobytes that stay in cache, instead of one per node's state
     // spread over the whole heap, where reading a name in a message was a cache miss.
-    NodeName[] names = new NodeName[size];
     for (int i = 0; i < size; i++) {
       names[i] = SimNode.nameOf(i);
     }
     for (int i = 0; i < size; i++) {
-      HyParView membership = new HyParView(names[i], config, nodeRandom(i, 1));
-      nodes[i] = new SimNode(i, names[i], membership, mirror);
-      byName.put(names[i], nodes[i]);
+      cores[i] = new HyParView(names[i], config, nodeRandom(i, 1));
+      nodes[i] = new SimNode(i, names[i], cores[i], mirror);
+      alive[i] = true;
+      int slot = nameSlot(names[i]);
+      while (nameSlots[slot] != 0) {
+        slot = (slot + 1) & (nameSlots.length - 1);
+      }
+      nameSlots[slot] = i + 1;
     }
   }
 
@@ -103,10 +122,10 @@ final class Simulator {
     SimNode node = nodes[index];
     List<NodeName> names = new ArrayList<>(contacts.size());
     for (int c : contacts) {
-      names.add(nodes[c].name);
+      names.add(this.names[c]);
     }
     node.joined = true;
-    applyMembership(node, node.membership.join(names, now()));
+    applyMembership(index, node.membership.join(names, now()));
   }
 
   /**
@@ -118,12 +137,12 @@ final class Simulator {
   void restoreViews(int index, List<NodeName> active, List<NodeName> passive) {
     SimNode node = nodes[index];
     node.joined = true;
-    applyMembership(node, node.membership.join(List.of(), now()));
+    applyMembership(index, node.membership.join(List.of(), now()));
     for (NodeName peer : active) {
       for (MembershipEffect effect : node.membership.onMessage(peer,
           new MembershipMessage.Neighbor(NeighborPriority.HIGH), now())) {
         if (effect instanceof MembershipEffect.Emit emit) {
-          onMembershipEvent(node, emit.event());
+          onMembershipEvent(index, emit.event());
         }
       }
     }
@@ -134,8 +153,7 @@ final class Simulator {
 
   /** Gives a restored node back its contacts; a node with free slots starts filling them now(). */
   void restoreContacts(int index, List<NodeName> contacts) {
-    SimNode node = nodes[index];
-    applyMembership(node, node.membership.join(contacts, now()));
+    applyMembership(index, cores[index].join(contacts, now()));
   }
 
   /**
@@ -146,6 +164,7 @@ final class Simulator {
   void crash(Collection<Integer> victims) {
     for (int v : victims) {
       nodes[v].alive = false;
+      alive[v] = false;
     }
     if (network.crashDetection() == SimNetwork.CrashDetection.ON_CRASH) {
       for (SimNode node : nodes) {
@@ -153,15 +172,15 @@ final class Simulator {
           continue;
         }
         for (int i = 0; i < node.degree(); i++) {
-          SimNode peer = nodes[node.neighbour(i)];
-          if (!peer.alive) {
-            notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
+          int peer = node.neighbour(i);
+          if (!alive[peer]) {
+            notice(node.index, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node.index, peer));
           }
         }
         for (NodeName pending : node.membership.pendingLinks()) {
-          SimNode peer = lookup(pending);
-          if (!peer.alive && !node.hasNeighbour(peer.index)) {
-            notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
+          int peer = index(pending);
+          if (!alive[peer] && !node.hasNeighbour(peer)) {
+            notice(node.index, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node.index, peer));
           }
         }
       }
@@ -179,9 +198,9 @@ final class Simulator {
         continue;
       }
       for (int i = 0; i < node.degree(); i++) {
-        SimNode peer = nodes[node.neighbour(i)];
-        if (!network.sameSide(node.index, peer.index)) {
-          notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
+        int peer = node.neighbour(i);
+        if (!network.sameSide(node.index, peer)) {
+          notice(node.index, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node.index, peer));
         }
       }
     }
@@ -199,6 +218,7 @@ final class Simulator {
     for (SimNode node : nodes) {
       if (node.alive && node.joined) {
         node.broadcast = new Plumtree(node.name, node.membership.activeView(), config, nodeRandom(node.index, 2));
+        broadcasts[node.index] = node.broadcast;
       }
     }
   }
@@ -210,19 +230,19 @@ final class Simulator {
 
   /** Node {@code origin} broadcasts {@code payload} on {@code topic} now(), for a layer; returns its id. */
   MessageId broadcast(int origin, Topic topic, byte[] payload) {
-    SimNode node = nodes[origin];
-    MessageId id = node.broadcast.newMessageId();
+    Plumtree broadcast = broadcasts[origin];
+    MessageId id = broadcast.newMessageId();
     ledger.start(id, origin, now());
-    applyBroadcast(node, node.broadcast.broadcast(id, topic, payload, nanos()));
+    applyBroadcast(origin, broadcast.broadcast(id, topic, payload, nanos()));
     return id;
   }
 
   /** Node {@code origin} broadcasts a small payload now(); returns the broadcast's id. */
   MessageId broadcast(int origin) {
-    SimNode node = nodes[origin];
-    MessageId id = node.broadcast.newMessageId();
+    Plumtree broadcast = broadcasts[origin];
+    MessageId id = broadcast.newMessageId();
     ledger.start(id, origin, now());
-    applyBroadcast(node, node.broadcast.broadcast(id, TOPIC, PAYLOAD, nanos()));
+    applyBroadcast(origin, broadcast.broadcast(id, TOPIC, PAYLOAD, nanos()));
     return id;
   }
 
@@ -231,7 +251,7 @@ final class Simulator {
    * {@code from} to {@code to} dead on use: {@code from}'s membership is told one round trip later.
    */
   void detectOnUse(int from, int to) {
-    failedUse(nodes[from], nodes[to]);
+    failedUse(from, to);
   }
 
   // ------------------------------------------------------------------ running
@@ -265,14 +285,14 @@ final class Simulator {
 
   private void dispatch(EventQueue.Event e) {
     events++;
-    SimNode node = e.node;
-    if (!node.alive) {
+    int node = e.node;
+    if (!alive[node]) {
       if (e.kind == EventQueue.Kind.MEMBERSHIP_MESSAGE || e.kind == EventQueue.Kind.BROADCAST_MESSAGE) {
         if (e.kind == EventQueue.Kind.BROADCAST_MESSAGE) {
           ledger.lost();
         }
         // The message reached a dead process: its host's reset travels back to the sender.
-        if (e.from.alive) {
+        if (alive[e.from]) {
           notice(e.from, node, closedOrFailed(e.from, node), latency(e.from, node));
         }
       }
@@ -281,23 +301,23 @@ final class Simulator {
     switch (e.kind) {
       case MEMBERSHIP_MESSAGE -> {
         if (arrives(e)) {
-          applyMembership(node, node.membership.onMessage(e.from.name, (MembershipMessage) e.payload, now()));
+          applyMembership(node, cores[node].onMessage(names[e.from], (MembershipMessage) e.payload, now()));
         }
       }
-      case CONNECTED -> applyMembership(node, node.membership.onConnected(e.from.name, now()));
-      case CONNECT_FAILED -> applyMembership(node, node.membership.onConnectFailed(e.from.name, now()));
-      case CONNECTION_CLOSED -> applyMembership(node, node.membership.onConnectionClosed(e.from.name, now()));
-      case MEMBERSHIP_TIMER -> applyMembership(node, node.membership.onTimer((MembershipTimer) e.payload, now()));
+      case CONNECTED -> applyMembership(node, cores[node].onConnected(names[e.from], now()));
+      case CONNECT_FAILED -> applyMembership(node, cores[node].onConnectFailed(names[e.from], now()));
+      case CONNECTION_CLOSED -> applyMembership(node, cores[node].onConnectionClosed(names[e.from], now()));
+      case MEMBERSHIP_TIMER -> applyMembership(node, cores[node].onTimer((MembershipTimer) e.payload, now()));
       case BROADCAST_MESSAGE -> {
-        if (arrives(e) && node.broadcast != null) {
+        if (arrives(e) && broadcasts[node] != null) {
           BroadcastMessage message = (BroadcastMessage) e.payload;
           ledger.received(message);
-          applyBroadcast(node, node.broadcast.onMessage(e.from.name, message, nanos()));
+          applyBroadcast(node, broadcasts[node].onMessage(names[e.from], message, nanos()));
         }
       }
       case BROADCAST_TIMER -> {
-        if (node.broadcast != null) {
-          applyBroadcast(node, node.broadcast.onTimer((PlumtreeTimer) e.payload, nanos()));
+        if (broadcasts[node] != null) {
+          applyBroadcast(node, broadcasts[node].onTimer((PlumtreeTimer) e.payload, nanos()));
         }
       }
       default -> throw new AssertionError(e.kind);
@@ -309,10 +329,10 @@ final class Simulator {
    * and not cut by a partition meanwhile (then the sender learns its connection broke).
    */
   private boolean arrives(EventQueue.Event e) {
-    if (e.epoch != network.epoch(e.node.index, e.from.index)) {
+    if (e.epoch != network.epoch(e.node, e.from)) {
       return false;
     }
-    if (!network.sameSide(e.node.index, e.from.index)) {
+    if (!network.sameSide(e.node, e.from)) {
       if (e.kind == EventQueue.Kind.BROADCAST_MESSAGE) {
         ledger.lost();
       }
@@ -324,24 +344,26 @@ final class Simulator {
 
   // ------------------------------------------------------------------ carrying out effects
 
-  private void applyMembership(SimNode node, List<MembershipEffect> effects) {
-    for (MembershipEffect effect : effects) {
+  private void applyMembership(int node, List<MembershipEffect> effects) {
+    // By index: the cores hand over random-access lists, and an iterator per input is garbage.
+    for (int i = 0, n = effects.size(); i < n; i++) {
+      MembershipEffect effect = effects.get(i);
       if (effect instanceof MembershipEffect.Send send) {
-        SimNode peer = lookup(send.peer());
+        int peer = index(send.peer());
         membershipSent.sent(send.message());
         if (reachable(node, peer)) {
           agenda.traffic(latency(node, peer), EventQueue.Kind.MEMBERSHIP_MESSAGE, peer, node, send.message(),
-              network.epoch(node.index, peer.index));
+              network.epoch(node, peer));
         } else {
           failedUse(node, peer);
         }
       } else if (effect instanceof MembershipEffect.Connect connect) {
-        SimNode peer = lookup(connect.peer());
+        int peer = index(connect.peer());
         notice(node, peer, reachable(node, peer) ? EventQueue.Kind.CONNECTED : EventQueue.Kind.CONNECT_FAILED,
             2L * latency(node, peer));
       } else if (effect instanceof MembershipEffect.Disconnect hangUp) {
-        SimNode peer = lookup(hangUp.peer());
-        network.hangUp(node.index, peer.index);
+        int peer = index(hangUp.peer());
+        network.hangUp(node, peer);
         notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
         if (reachable(node, peer)) {
           notice(peer, node, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
@@ -356,27 +378,29 @@ final class Simulator {
     }
   }
 
-  private void onMembershipEvent(SimNode node, MembershipEvent event) {
-    SimNode peer = lookup(event.peer());
+  private void onMembershipEvent(int index, MembershipEvent event) {
+    SimNode node = nodes[index];
+    SimNode peer = nodes[index(event.peer())];
     if (event instanceof MembershipEvent.PeerUp) {
       node.neighbourUp(peer.index); // throws if the core broke its bound
-      if (node.broadcast != null) {
-        applyBroadcast(node, node.broadcast.neighbourUp(peer.name, nanos()));
+      if (broadcasts[index] != null) {
+        applyBroadcast(index, broadcasts[index].neighbourUp(peer.name, nanos()));
       }
       layer.neighbour(node, peer, true);
     } else if (event instanceof MembershipEvent.PeerDown) {
       node.neighbourDown(peer.index);
-      if (node.broadcast != null) {
-        applyBroadcast(node, node.broadcast.neighbourDown(peer.name, nanos()));
+      if (broadcasts[index] != null) {
+        applyBroadcast(index, broadcasts[index].neighbourDown(peer.name, nanos()));
       }
       layer.neighbour(node, peer, false);
     }
   }
 
-  private void applyBroadcast(SimNode node, List<PlumtreeEffect> effects) {
-    for (PlumtreeEffect effect : effects) {
+  private void applyBroadcast(int node, List<PlumtreeEffect> effects) {
+    for (int i = 0, n = effects.size(); i < n; i++) {
+      PlumtreeEffect effect = effects.get(i);
       if (effect instanceof PlumtreeEffect.Send send) {
-        SimNode peer = lookup(send.peer());
+        int peer = index(send.peer());
         ledger.sent(send.message());
         if (!reachable(node, peer)) {
           ledger.lost();
@@ -385,47 +409,55 @@ final class Simulator {
           ledger.lost();
         } else {
           agenda.traffic(latency(node, peer), EventQueue.Kind.BROADCAST_MESSAGE, peer, node, send.message(),
-              network.epoch(node.index, peer.index));
+              network.epoch(node, peer));
         }
       } else if (effect instanceof PlumtreeEffect.Schedule schedule) {
-        agenda.traffic(schedule.delay().toMillis(), EventQueue.Kind.BROADCAST_TIMER, node, null, schedule.timer(), 0);
+        agenda.traffic(schedule.delay().toMillis(), EventQueue.Kind.BROADCAST_TIMER, node, -1, schedule.timer(), 0);
       } else if (effect instanceof PlumtreeEffect.Deliver deliver) {
-        ledger.delivered(node.index, deliver, now());
-        layer.delivered(node, deliver);
+        ledger.delivered(node, deliver, now());
+        layer.delivered(nodes[node], deliver);
       } else {
         throw new AssertionError("unhandled broadcast effect " + effect);
       }
     }
   }
 
-  private boolean reachable(SimNode from, SimNode to) {
-    return to.alive && network.sameSide(from.index, to.index);
+  private boolean reachable(int from, int to) {
+    return alive[to] && network.sameSide(from, to);
   }
 
   /** A send to an unreachable peer: the sender hears of it one round trip later. */
-  private void failedUse(SimNode from, SimNode to) {
+  private void failedUse(int from, int to) {
     notice(from, to, closedOrFailed(from, to), 2L * latency(from, to));
   }
 
   /** A neighbour's connection existed, so it closed; anyone else's dial failed. */
-  private static EventQueue.Kind closedOrFailed(SimNode from, SimNode to) {
-    return from.hasNeighbour(to.index) ? EventQueue.Kind.CONNECTION_CLOSED : EventQueue.Kind.CONNECT_FAILED;
+  private EventQueue.Kind closedOrFailed(int from, int to) {
+    return mirror.holds(from, to) ? EventQueue.Kind.CONNECTION_CLOSED : EventQueue.Kind.CONNECT_FAILED;
   }
 
-  private void notice(SimNode at, SimNode about, EventQueue.Kind kind, long delay) {
+  private void notice(int at, int about, EventQueue.Kind kind, long delay) {
     agenda.traffic(delay, kind, at, about, null, 0);
   }
 
-  private SimNode lookup(NodeName name) {
-    SimNode node = byName.get(name);
-    if (node == null) {
-      throw new IllegalStateException("unknown node " + name + ": names must be the simulator's own instances");
+  /** The index of a node by its name, which must be one of this simulator's instances. */
+  private int index(NodeName name) {
+    int mask = nameSlots.length - 1;
+    for (int slot = nameSlot(name); nameSlots[slot] != 0; slot = (slot + 1) & mask) {
+      int i = nameSlots[slot] - 1;
+      if (names[i] == name) {
+        return i;
+      }
     }
-    return node;
+    throw new IllegalStateException("unknown node " + name + ": names must be the simulator's own instances");
   }
 
-  private int latency(SimNode a, SimNode b) {
-    return network.latency(a.index, b.index);
+  private int nameSlot(NodeName name) {
+    return (name.hashCode() * 0x9E3779B9) >>> nameShift;
+  }
+
+  private int latency(int a, int b) {
+    return network.latency(a, b);
   }
 
   private long nanos() {
@@ -447,7 +479,7 @@ final class Simulator {
   }
 
   SimNode node(NodeName name) {
-    return lookup(name);
+    return nodes[index(name)];
   }
 
   SimNetwork network() {
