@@ -209,7 +209,7 @@ public final class Plumtree {
     return List.of();
   }
 
-  /** The neighbours, in the order they came up (read-only view). */
+  /** The neighbours, in the order they came up (an unmodifiable snapshot). */
   public Set<NodeName> neighbours() {
     return trees.neighbours();
   }
@@ -234,7 +234,7 @@ public final class Plumtree {
 
   /** A snapshot of the sizes of this node's state. */
   public PlumtreeStats stats() {
-    return new PlumtreeStats(trees.neighbours().size(), trees.roots(), trees.lazyLinks(), trees.evicted(),
+    return new PlumtreeStats(trees.neighbourCount(), trees.roots(), trees.lazyLinks(), trees.evicted(),
         seen.size(), payloads.size(), payloads.bytes(), missing.size(), ihaves.size());
   }
 

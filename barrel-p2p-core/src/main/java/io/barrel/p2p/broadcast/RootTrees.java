@@ -2,6 +2,7 @@ package io.barrel.p2p.broadcast;
 
 import io.barrel.p2p.NodeName;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -40,7 +41,13 @@ final class RootTrees {
 
   private final int maxRoots;
   private final long maxAgeNanos;
-  private final Set<NodeName> neighbours = new LinkedHashSet<>();
+  /**
+   * The neighbours in the order they came up: a handful (the active view), so an array scanned in
+   * order, which every GOSSIP pushed reads in one go, where a linked set's entries were an object
+   * (and at thousands of simulated nodes a cache miss) each.
+   */
+  private NodeName[] neighbours = new NodeName[8];
+  private int neighbourCount;
   /**
    * In order of last use (a use moves a root to the tail), so the head is both the least recently
    * used root and the one unused longest. Queries do not count as a use.
@@ -64,7 +71,11 @@ final class RootTrees {
 
   /** A new neighbour is eager in every tree, as in the paper: the first broadcasts prune it where redundant. */
   void up(NodeName peer) {
-    if (neighbours.add(peer)) {
+    if (neighbourIndex(peer) < 0) {
+      if (neighbourCount == neighbours.length) {
+        neighbours = Arrays.copyOf(neighbours, neighbourCount * 2);
+      }
+      neighbours[neighbourCount++] = peer;
       return;
     }
     // Up again without a down in between: whatever was recorded for it no longer holds.
@@ -73,13 +84,25 @@ final class RootTrees {
 
   /** A neighbour that is gone leaves every tree. */
   void down(NodeName peer) {
-    if (neighbours.remove(peer)) {
+    int i = neighbourIndex(peer);
+    if (i >= 0) {
+      System.arraycopy(neighbours, i + 1, neighbours, i, neighbourCount - i - 1); // keeps the order
+      neighbours[--neighbourCount] = null;
       removeEverywhere(peer);
     }
   }
 
   boolean isNeighbour(NodeName peer) {
-    return neighbours.contains(peer);
+    return neighbourIndex(peer) >= 0;
+  }
+
+  private int neighbourIndex(NodeName peer) {
+    for (int i = 0; i < neighbourCount; i++) {
+      if (neighbours[i].equals(peer)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Marks {@code root} as used now: a broadcast of it is being pushed. */
@@ -91,12 +114,12 @@ final class RootTrees {
   List<NodeName> eager(NodeName root) {
     Tree tree = find(root);
     if (tree == null) {
-      return List.copyOf(neighbours);
+      return List.of(Arrays.copyOf(neighbours, neighbourCount));
     }
-    List<NodeName> out = new ArrayList<>(neighbours.size());
-    for (NodeName peer : neighbours) {
-      if (!tree.lazy.contains(peer)) {
-        out.add(peer);
+    List<NodeName> out = new ArrayList<>(neighbourCount);
+    for (int i = 0; i < neighbourCount; i++) {
+      if (!tree.lazy.contains(neighbours[i])) {
+        out.add(neighbours[i]);
       }
     }
     return out;
@@ -110,7 +133,7 @@ final class RootTrees {
 
   boolean isEager(NodeName root, NodeName peer) {
     Tree tree = find(root);
-    return neighbours.contains(peer) && (tree == null || !tree.lazy.contains(peer));
+    return isNeighbour(peer) && (tree == null || !tree.lazy.contains(peer));
   }
 
   boolean isLazy(NodeName root, NodeName peer) {
@@ -129,7 +152,7 @@ final class RootTrees {
 
   /** Moves a neighbour out of {@code root}'s tree; a peer that is not a neighbour stays unknown. */
   void prune(NodeName root, NodeName peer, long nowNanos) {
-    if (!neighbours.contains(peer)) {
+    if (!isNeighbour(peer)) {
       return;
     }
     Tree tree = use(root, nowNanos);
@@ -176,9 +199,13 @@ final class RootTrees {
     return oldest.dueAt(maxAgeNanos, otherwise);
   }
 
-  /** The neighbours, in the order they came up (read-only view). */
+  /** The neighbours, in the order they came up (an unmodifiable snapshot). */
   Set<NodeName> neighbours() {
-    return Collections.unmodifiableSet(neighbours);
+    return Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(neighbours).subList(0, neighbourCount)));
+  }
+
+  int neighbourCount() {
+    return neighbourCount;
   }
 
   /** Roots with state of their own (at least one lazy peer). */

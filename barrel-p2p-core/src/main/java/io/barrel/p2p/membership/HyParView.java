@@ -139,7 +139,13 @@ public final class HyParView {
     if (from.equals(s.self)) {
       return out.effects();
     }
-    s.passive.touch(from, nowMillis);
+    // The views are disjoint (a peer enters the active view only through LinkProtocol.link, which
+    // takes it out of the passive view, and the passive view only takes peers not active), so a
+    // neighbour's news has no passive entry to refresh. Most messages come from neighbours, and the
+    // active view is read by their handlers anyway: this spares reading the passive view for them.
+    if (!s.active.contains(from)) {
+      s.passive.touch(from, nowMillis);
+    }
     // Java 17 has no pattern switch; the chain ends in an error so a new message cannot slip by.
     if (message instanceof MembershipMessage.Join) {
       links.onJoin(from, nowMillis, out);
