@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,7 @@ public final class Transport implements AutoCloseable {
   private final Map<NodeName, PeerConnection> table = new ConcurrentHashMap<>();
   private final Set<PeerConnection> all = ConcurrentHashMap.newKeySet();
   /** Inbound connections whose QUIC or auth handshake is under way: decides when to ask for a Retry. */
-  private final java.util.concurrent.atomic.AtomicInteger unfinishedInbound = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger unfinishedInbound = new AtomicInteger();
   private final Map<NodeName, CompletableFuture<PeerConnection>> pending = new ConcurrentHashMap<>();
   private final Map<Integer, ControlListener> controlListeners = new ConcurrentHashMap<>();
   private final Map<String, StreamAcceptor> acceptors = new ConcurrentHashMap<>();
