@@ -15,7 +15,6 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelBootstrap;
@@ -54,13 +53,10 @@ final class QuicEndpoint implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final boolean epoll;
   private EventLoopGroup group;
-  private Channel socket;
+  // Volatile: set by bind() on the caller's thread, read by SegmentedSends on the event loop.
+  private volatile Channel socket;
   private QuicSslContext clientContext;
   private SegmentedDatagramPacketAllocator gso;
-
-  private static final int MAX_GSO_SEGMENTS = 16;
-  /** Largest UDP payload of one send: 65,535 (IPv4 total length) − 20 (IPv4 header) − 8 (UDP header). */
-  private static final int MAX_GSO_BYTES = 65_507;
 
   /** Datagrams read per socket wake-up before other channels get their turn (Netty's UDP default). */
   private static final int DATAGRAMS_PER_READ = 16;
@@ -93,9 +89,8 @@ final class QuicEndpoint implements AutoCloseable {
         .endpointIdentificationAlgorithm(null)
         .applicationProtocols(ALPN)
         .build();
-    int segments = gsoSegments(config.maxUdpPayload());
-    if (config.gso() && segments > 1 && epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
-      gso = EpollQuicUtils.newSegmentedAllocator(segments);
+    if (config.gso() && epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
+      gso = new SegmentedSends(() -> socket);
     }
     QuicServerCodecBuilder serverBuilder = settings(new QuicServerCodecBuilder());
     if (gso != null) {
@@ -185,14 +180,6 @@ final class QuicEndpoint implements AutoCloseable {
     return epoll;
   }
 
-  /**
-   * Datagrams per GSO send: up to 16, but the whole send is one IP packet to the kernel and must fit
-   * its 16-bit length; a larger send fails whole.
-   */
-  static int gsoSegments(int maxUdpPayload) {
-    return Math.min(MAX_GSO_SEGMENTS, MAX_GSO_BYTES / maxUdpPayload);
-  }
-
   /** True when UDP segmentation offload is in use. */
   boolean usesGso() {
     return gso != null;
@@ -207,11 +194,12 @@ final class QuicEndpoint implements AutoCloseable {
         .initialMaxStreamDataUnidirectional(config.initialMaxStreamData())
         .initialMaxStreamsBidirectional(config.maxStreams())
         .initialMaxStreamsUnidirectional(16)
-        .maxSendUdpPayloadSize(config.maxUdpPayload())
+        .maxSendUdpPayloadSize(config.datagramCeiling())
         .maxRecvUdpPayloadSize(config.maxRecvUdpPayload())
         .congestionControlAlgorithm(QuicCongestionControlAlgorithm.CUBIC)
         .localConnectionIdLength(SocketRouter.CID_LENGTH)
-        .activeMigration(true);
+        .activeMigration(true)
+        .discoverPmtu(config.pathMtuDiscovery());
     return builder;
   }
 

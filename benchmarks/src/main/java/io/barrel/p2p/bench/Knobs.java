@@ -38,10 +38,11 @@ record Knobs(String label, TransportConfig config) {
     long streamData = c.initialMaxStreamData();
     long maxData = c.initialMaxData();
     int retry = c.retryThreshold();
+    boolean pmtud = c.pathMtuDiscovery();
     for (String knob : spec.split("\\+")) {
       String[] kv = knob.split(":", 2);
       if (kv.length != 2) {
-        throw new IllegalArgumentException("knob '" + knob + "' is not name:value (payload, gso, sw, md, retry)");
+        throw new IllegalArgumentException("knob '" + knob + "' is not name:value (payload, gso, sw, md, retry, pmtud)");
       }
       switch (kv[0]) {
         case "payload" -> payload = Integer.parseInt(kv[1]);
@@ -49,20 +50,22 @@ record Knobs(String label, TransportConfig config) {
         case "sw" -> streamData = parseBytes(kv[1]);
         case "md" -> maxData = parseBytes(kv[1]);
         case "retry" -> retry = Integer.parseInt(kv[1]);
-        default -> throw new IllegalArgumentException("unknown knob '" + kv[0] + "' (payload, gso, sw, md, retry)");
+        case "pmtud" -> pmtud = kv[1].equals("on") || kv[1].equals("true");
+        default -> throw new IllegalArgumentException(
+            "unknown knob '" + kv[0] + "' (payload, gso, sw, md, retry, pmtud)");
       }
     }
     // TransportConfig has withers for a few fields only; the canonical constructor validates the rest.
     TransportConfig v = new TransportConfig(c.bindHost(), c.port(), c.advertisedHost(), c.idleTimeout(),
         c.keepAliveInterval(), c.connectTimeout(), maxData, streamData, c.maxStreams(), payload,
         c.socketBufferBytes(), gso, c.maxControlFrameBytes(), c.maxPendingStreams(), c.gcMinIdle(), c.gcSweepPeriod(),
-        retry);
+        retry, pmtud);
     return new Knobs(describe(spec, v), v);
   }
 
   private static String describe(String name, TransportConfig c) {
-    return String.format(Locale.ROOT, "%s [payload %d, gso %s, stream window %s, max data %s, retry from %d pending]",
-        name, c.maxUdpPayload(), c.gso() ? "on" : "off", human(c.initialMaxStreamData()), human(c.initialMaxData()),
+    return String.format(Locale.ROOT, "%s [payload %d%s, gso %s, stream window %s, max data %s, retry from %d pending]",
+        name, c.datagramCeiling(), c.pathMtuDiscovery() ? " (path MTU discovery up to it)" : " (fixed)", c.gso() ? "on" : "off", human(c.initialMaxStreamData()), human(c.initialMaxData()),
         c.retryThreshold());
   }
 

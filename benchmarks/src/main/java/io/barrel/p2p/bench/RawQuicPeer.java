@@ -67,7 +67,8 @@ final class RawQuicPeer implements AutoCloseable {
     this.retry = retry;
     boolean epoll = Epoll.isAvailable();
     gso = config.gso() && epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()
-        ? EpollQuicUtils.newSegmentedAllocator(16) : null;
+        // Netty's own allocator: a fixed count, sized so a batch of the largest datagrams fits one send.
+        ? EpollQuicUtils.newSegmentedAllocator(Math.max(1, Math.min(16, 65_507 / config.datagramCeiling()))) : null;
     TlsMaterial tls = SelfSignedCertificate.generate(NodeName.of("raw-quic@127.0.0.1"), Clock.systemUTC());
     QuicSslContext serverContext = QuicSslContextBuilder.forServer(tls.privateKey(), null, tls.certificate())
         .applicationProtocols("bench").build();
@@ -127,8 +128,9 @@ final class RawQuicPeer implements AutoCloseable {
         .initialMaxStreamDataUnidirectional(config.initialMaxStreamData())
         .initialMaxStreamsBidirectional(config.maxStreams())
         .initialMaxStreamsUnidirectional(16)
-        .maxSendUdpPayloadSize(config.maxUdpPayload())
+        .maxSendUdpPayloadSize(config.datagramCeiling())
         .maxRecvUdpPayloadSize(65527)
+        .discoverPmtu(config.pathMtuDiscovery())
         .congestionControlAlgorithm(QuicCongestionControlAlgorithm.CUBIC)
         .localConnectionIdLength(20)
         .activeMigration(true);
