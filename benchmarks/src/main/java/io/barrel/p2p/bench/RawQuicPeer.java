@@ -114,6 +114,9 @@ final class RawQuicPeer implements AutoCloseable {
     return new Bootstrap().group(group)
         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
         .option(ChannelOption.SO_RCVBUF, config.socketBufferBytes())
+        // As barrel's endpoint: a read buffer for the largest datagram advertised, 16 reads per wake-up.
+        .option(ChannelOption.RCVBUF_ALLOCATOR,
+            new io.netty.channel.FixedRecvByteBufAllocator(config.maxRecvUdpPayload()).maxMessagesPerRead(16))
         .option(ChannelOption.SO_SNDBUF, config.socketBufferBytes())
         .handler(codec)
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
@@ -129,7 +132,7 @@ final class RawQuicPeer implements AutoCloseable {
         .initialMaxStreamsBidirectional(config.maxStreams())
         .initialMaxStreamsUnidirectional(16)
         .maxSendUdpPayloadSize(config.datagramCeiling())
-        .maxRecvUdpPayloadSize(65527)
+        .maxRecvUdpPayloadSize(config.maxRecvUdpPayload())
         .discoverPmtu(config.pathMtuDiscovery())
         .congestionControlAlgorithm(QuicCongestionControlAlgorithm.CUBIC)
         .localConnectionIdLength(20)
