@@ -6,7 +6,9 @@ import io.barrel.p2p.NodeName;
  * Decides which of two connections between the same pair of nodes survives when both dialed at
  * once. Both ends apply the same rule to the same facts, so they keep the same connection without
  * talking about it: the one dialed by the node with the smaller name wins; between two connections
- * dialed by the same node (a redial while the old one is dying), the newer wins.
+ * dialed by the same node (a redial while the old one is dying), the newer wins. The peer cannot
+ * tell a redial from a dial that outlived its attempt, so the dialer itself drops the latter before
+ * the peer sees it established (see {@code Transport.supersededBy}).
  */
 final class DuplicateRule {
 

@@ -214,6 +214,13 @@ final class PeerConnection {
         return;
       }
       QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+      // Checked here, in the same event-loop task that admits the connection: the peer only sees
+      // it established once the header below arrives, so a dropped dial never displaces anything.
+      PeerConnection kept = transport.supersededBy(this);
+      if (kept != null) {
+        transport.redundantDial(this, kept);
+        return;
+      }
       stream.updatePriority(new QuicStreamPriority(CONTROL_URGENCY, false));
       stream.writeAndFlush(Unpooled.wrappedBuffer(StreamHeaderCodec.encode(new StreamHeader.Control())));
       controlOpened(stream);

@@ -772,6 +772,10 @@ public final class Transport implements AutoCloseable {
 
   void connectionEstablished(PeerConnection conn) {
     NodeName peer = conn.peer();
+    // The attempt this connection answers, taken before the connection is handed out below: a
+    // caller woken by it may disconnect it and start a new attempt at once, and that attempt must
+    // not be completed with the connection it has just closed.
+    CompletableFuture<PeerConnection> waiting = pending.get(peer);
     PeerConnection winner;
     PeerConnection loser = null;
     boolean newPeer;
@@ -796,8 +800,7 @@ public final class Transport implements AutoCloseable {
       loser.close(CloseReason.DUPLICATE);
     }
     conn.markEstablishedFuture(winner);
-    CompletableFuture<PeerConnection> waiting = pending.get(peer);
-    if (waiting != null) {
+    if (waiting != null && winner.isUsable()) {
       waiting.complete(winner);
     }
     if (newPeer) {
@@ -805,6 +808,32 @@ public final class Transport implements AutoCloseable {
         l.peerConnected(peer);
       }
     }
+  }
+
+  /**
+   * The usable connection this node itself dialed to {@code conn}'s peer, when {@code conn} (an
+   * outbound connection about to open its control stream) would be a second one; null otherwise.
+   * Between two connections of the same dialer the newer wins (see {@link DuplicateRule}), which is
+   * right for a redial while the old connection is dying but would close a healthy connection that
+   * callers already use when the newer one is a dial nobody needs any more (an attempt answered by
+   * another connection or given up, whose dial went on). Only the dialer can tell the two apart, so
+   * it decides here, before the peer sees the connection established (event loop only: the check
+   * and the admission in {@link #connectionEstablished} do not interleave).
+   */
+  PeerConnection supersededBy(PeerConnection conn) {
+    PeerConnection existing = table.get(conn.peer());
+    if (existing != null && existing != conn && existing.direction() == PeerConnection.Direction.OUTBOUND
+        && existing.isUsable()) {
+      return existing;
+    }
+    return null;
+  }
+
+  /** Drops an outbound connection {@link #supersededBy} found redundant; its waiters get {@code kept}. */
+  void redundantDial(PeerConnection conn, PeerConnection kept) {
+    log.debug("dropping a redundant connection to {}: keeping the established one this node dialed", conn.peer());
+    conn.markEstablishedFuture(kept);
+    conn.close(CloseReason.DUPLICATE);
   }
 
   void connectionClosed(PeerConnection conn, CloseReason peerReason) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.barrel.p2p.NodeName;
 import io.barrel.p2p.P2pNode;
+import io.barrel.p2p.discovery.Discovery;
 import io.barrel.p2p.identity.Ed25519;
 import io.barrel.p2p.identity.NodeIdentity;
 import io.barrel.p2p.metrics.MeterName;
@@ -15,18 +16,22 @@ import io.barrel.p2p.testing.RecordingMetrics;
 import io.barrel.p2p.testing.TestNodes;
 import io.barrel.p2p.transport.auth.AuthFailureReason;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +107,110 @@ class ConnectionsOverQuicTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> a.transport().openQuicConnections() == 1);
       stream.close().get(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Holds the first lookup until released, then lets the next backend answer: makes a dial start
+   * exactly when a test wants it to.
+   */
+  private static final class GatedDiscovery implements Discovery {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicBoolean first = new AtomicBoolean(true);
+
+    @Override
+    public Optional<InetSocketAddress> lookup(NodeName node) {
+      if (first.compareAndSet(true, false)) {
+        entered.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public Set<NodeName> list() {
+      return Set.of();
+    }
+
+    @Override
+    public String name() {
+      return "gate";
+    }
+  }
+
+  /** The bytes an acceptor's streams received, in order. */
+  private static final class Received {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    synchronized void add(byte[] data) {
+      bytes.writeBytes(data);
+    }
+
+    synchronized byte[] get() {
+      return bytes.toByteArray();
+    }
+  }
+
+  @Test
+  void anAttemptStartedWhileAConnectionIsBeingHandedOutIsNotAnsweredWithIt() throws Exception {
+    GatedDiscovery gate = new GatedDiscovery();
+    P2pNode a = nodes.start("a@127.0.0.1", c -> c.customDiscovery(List.of(gate, nodes.addressBook())));
+    P2pNode b = nodes.start("b@127.0.0.1");
+    Transport t = a.transport();
+    CompletableFuture<CompletableFuture<PeerConnection>> next = new CompletableFuture<>();
+    // The dial waits in the gate until this callback is in place, so it runs on the event loop
+    // while the first connection is being admitted: the tightest spot in which a caller can
+    // disconnect it and ask again.
+    t.connect(b.name()).thenRun(() -> {
+      t.disconnect(b.name());
+      next.complete(t.connection(b.name()));
+    });
+    gate.release.countDown();
+
+    PeerConnection fresh = next.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+
+    assertThat(fresh.isUsable()).as("the new attempt got %s", fresh).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> t.openQuicConnections() == 1);
+    assertThat(fresh.isUsable()).isTrue();
+    assertThat(t.connectedPeers()).containsExactly(b.name());
+  }
+
+  @Test
+  void aDialThatOutlivedItsAttemptDoesNotDisplaceTheConnectionInUse() throws Exception {
+    GatedDiscovery gate = new GatedDiscovery();
+    RecordingMetrics metrics = new RecordingMetrics();
+    P2pNode a = nodes.start("a@127.0.0.1",
+        c -> c.customDiscovery(List.of(gate, nodes.addressBook())).metrics(metrics));
+    P2pNode b = nodes.start("b@127.0.0.1");
+    Received received = new Received();
+    b.registerAcceptor("t", s -> s.listen((st, d) -> received.add(d)));
+
+    // a's first dial waits in the gate; b's dial answers the attempt meanwhile.
+    CompletableFuture<Void> first = a.connect(b.name());
+    assertThat(gate.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    b.connect(a.name()).get(10, TimeUnit.SECONDS);
+    first.get(10, TimeUnit.SECONDS);
+
+    // A new connection, dialed by a, carries a stream.
+    a.transport().disconnect(b.name());
+    AppStream stream = a.openStream(b.name(), "t").get(10, TimeUnit.SECONDS);
+    stream.write(new byte[] {1}).get(5, TimeUnit.SECONDS);
+
+    // Now the first dial goes on, long after its attempt ended: it must not replace the connection.
+    gate.release.countDown();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> metrics.count(MeterName.CONNECTIONS_CLOSED, "duplicate") == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.transport().openQuicConnections() == 1);
+
+    stream.write(new byte[] {2}).get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received.get()).containsExactly(1, 2));
+    assertThat(a.connections()).hasSize(1);
+    assertThat(a.connections().get(0).openStreams()).isEqualTo(1);
+    stream.close().get(5, TimeUnit.SECONDS);
   }
 
   @Test
