@@ -31,6 +31,15 @@ final class NodeState {
   Phase phase = Phase.NEW;
   /** The names sent in this node's last shuffle: the first to make room for the names it gets back. */
   List<NodeName> lastShuffleSample = List.of();
+  /** Repair ticks fall on this time plus whole periods (contact-retry): the first join's time. */
+  long repairOrigin;
+  /** When the repair tick asked of the driver is due; {@link #NO_TICK} while none is armed. */
+  long repairArmedFor = NO_TICK;
+  /** When the last armed repair tick fired; {@link #NO_TICK} before the first. */
+  long repairLastTick = NO_TICK;
+
+  /** No repair tick (armed, or fired yet). */
+  static final long NO_TICK = Long.MIN_VALUE;
 
   NodeState(NodeName self, MembershipConfig config, RandomGenerator random) {
     this.self = self;
