@@ -35,59 +35,69 @@ final class Flood {
 
   private final Simulator sim;
   private final ActiveMirror views;
-  private final boolean[] alive;
-  private final int[] stamp;
-  private final int[] hop;
-  private final int[] parent;
+  /**
+   * Per node: {@link #DEAD}, or the generation of the last flood that reached it. Whether a node is
+   * alive and whether this flood has reached it are one read, the only random access per edge.
+   */
+  private final int[] mark;
+  /** The breadth-first queue: node, the node it came from, its hop count, in order of arrival. */
   private final int[] queue;
+  private final int[] queueParent;
+  private final int[] queueHop;
   private final int receivers;
   private int generation;
+
+  private static final int DEAD = -1;
 
   Flood(Simulator sim) {
     this.sim = sim;
     this.views = sim.mirror();
     int n = sim.size();
-    this.alive = new boolean[n];
+    this.mark = new int[n];
     for (int i = 0; i < n; i++) {
-      alive[i] = sim.node(i).alive;
+      mark[i] = sim.node(i).alive ? 0 : DEAD;
     }
-    this.stamp = new int[n];
-    this.hop = new int[n];
-    this.parent = new int[n];
     this.queue = new int[n];
+    this.queueParent = new int[n];
+    this.queueHop = new int[n];
     this.receivers = sim.liveMembers().length - 1;
   }
 
   Result from(int origin, boolean detect) {
-    generation++;
+    int generation = ++this.generation;
     int head = 0;
     int tail = 0;
-    queue[tail++] = origin;
-    stamp[origin] = generation;
-    hop[origin] = 0;
-    parent[origin] = -1;
+    queue[tail] = origin;
+    queueParent[tail] = -1;
+    queueHop[tail++] = 0;
+    if (mark[origin] != DEAD) {
+      mark[origin] = generation;
+    }
     long received = 0;
     int lastHop = 0;
     while (head < tail) {
-      int u = queue[head++];
+      int u = queue[head];
+      int parent = queueParent[head];
+      int hop = queueHop[head++] + 1;
       for (int i = 0, degree = views.degree(u); i < degree; i++) {
         int v = views.neighbour(u, i);
-        if (v == parent[u]) {
+        if (v == parent) {
           continue;
         }
-        if (!alive[v]) {
+        int m = mark[v];
+        if (m == DEAD) {
           if (detect) {
             sim.detectOnUse(u, v);
           }
           continue;
         }
         received++;
-        if (stamp[v] != generation) {
-          stamp[v] = generation;
-          hop[v] = hop[u] + 1;
-          parent[v] = u;
-          lastHop = hop[v];
-          queue[tail++] = v;
+        if (m != generation) {
+          mark[v] = generation;
+          lastHop = hop;
+          queue[tail] = v;
+          queueParent[tail] = u;
+          queueHop[tail++] = hop;
         }
       }
     }
