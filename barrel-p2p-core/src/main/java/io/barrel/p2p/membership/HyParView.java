@@ -136,7 +136,7 @@ public final class HyParView {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(message, "message");
     Outbox out = s.outbox();
-    if (from.equals(s.self)) {
+    if (s.isSelf(from)) {
       return out.effects();
     }
     // The views are disjoint (a peer enters the active view only through LinkProtocol.link, which

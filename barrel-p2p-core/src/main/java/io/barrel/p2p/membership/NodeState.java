@@ -18,6 +18,11 @@ final class NodeState {
   }
 
   final NodeName self;
+  /**
+   * {@code self}'s hash, kept here: every input first asks whether a name is this node's own, and
+   * comparing hashes in this object (read anyway) spares reading the name object for every other.
+   */
+  final int selfHash;
   final MembershipConfig config;
   final RandomGenerator random;
   final Backoff backoff;
@@ -43,6 +48,7 @@ final class NodeState {
 
   NodeState(NodeName self, MembershipConfig config, RandomGenerator random) {
     this.self = self;
+    this.selfHash = self.hashCode();
     this.config = config;
     this.random = random;
     this.backoff = Backoff.of(config);
@@ -60,6 +66,11 @@ final class NodeState {
     return phase == Phase.MEMBER;
   }
 
+  /** True when {@code peer} is this node. */
+  boolean isSelf(NodeName peer) {
+    return peer.hashCode() == selfHash && peer.equals(self);
+  }
+
   /** Neither linked nor being linked: a peer a new attempt may target. */
   boolean isFree(NodeName peer) {
     return isFree(peer, peer.hashCode());
@@ -67,7 +78,7 @@ final class NodeState {
 
   /** {@link #isFree(NodeName)} for a peer whose hash is at hand (a table's), which spares reading the name. */
   boolean isFree(NodeName peer, int hash) {
-    return !(hash == self.hashCode() && peer.equals(self)) && !active.contains(peer, hash)
+    return !(hash == selfHash && peer.equals(self)) && !active.contains(peer, hash)
         && !attempts.contains(peer, hash);
   }
 }
