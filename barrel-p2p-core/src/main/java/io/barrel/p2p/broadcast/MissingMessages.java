@@ -133,12 +133,15 @@ final class MissingMessages {
     return true;
   }
 
+  // Lookups first ask whether anything is missing at all: nearly always nothing is, and every new
+  // GOSSIP asks, so the map's table (a cache line of its own, cold at a node that has not needed
+  // it for a while) is only read when it holds something.
   Missing get(MessageId id) {
-    return entries.get(id);
+    return entries.isEmpty() ? null : entries.get(id);
   }
 
   Missing remove(MessageId id) {
-    return entries.remove(id);
+    return entries.isEmpty() ? null : entries.remove(id);
   }
 
   /** Forgets {@code peer} as an announcer everywhere: it is no longer a neighbour to GRAFT. */

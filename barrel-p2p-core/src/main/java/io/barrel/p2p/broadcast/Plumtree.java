@@ -55,6 +55,8 @@ import java.util.random.RandomGenerator;
 public final class Plumtree {
 
   private final NodeName self;
+  /** {@code self}'s hash: telling a name is not this node's own then reads this object only. */
+  private final int selfHash;
   private final PlumtreeConfig config;
   private final RandomGenerator random;
   private final RootTrees trees;
@@ -71,8 +73,18 @@ public final class Plumtree {
    */
   private long quietUntil;
   private boolean quietKnown;
-  /** The shortest of the three collections' maximum ages: nothing added at t is due before t plus this. */
-  private final long shortestMaxAgeNanos;
+  /**
+   * The same bound for each collection on its own (valid once {@link #quietKnown}), so that a pass
+   * reads only the collections that may have something due: their entries arrive at different
+   * times and have different ages, so most passes are for one of them, and each collection left
+   * alone is four or five objects not read.
+   */
+  private long seenDue;
+  private long payloadsDue;
+  private long treesDue;
+  private final long seenMaxAgeNanos;
+  private final long payloadMaxAgeNanos;
+  private final long rootMaxAgeNanos;
 
   /**
    * A node with no broadcast history.
@@ -85,6 +97,7 @@ public final class Plumtree {
    */
   public Plumtree(NodeName self, Collection<NodeName> neighbours, PlumtreeConfig config, RandomGenerator random) {
     this.self = Objects.requireNonNull(self, "self");
+    this.selfHash = self.hashCode();
     this.config = Objects.requireNonNull(config, "config");
     this.random = Objects.requireNonNull(random, "random");
     this.seen = new SeenMessages(config.seenMaxCount(), config.seenMaxAge().toNanos());
@@ -93,8 +106,9 @@ public final class Plumtree {
     this.missing = new MissingMessages(config.maxMissingMessages(), config.maxAnnouncers());
     this.ihaves = new IHaveQueue(config.ihaveFlushInterval(), config.maxIHaveBatch());
     this.trees = new RootTrees(config.maxRoots(), config.rootMaxAge().toNanos());
-    this.shortestMaxAgeNanos = Math.min(config.seenMaxAge().toNanos(),
-        Math.min(config.payloadCacheMaxAge().toNanos(), config.rootMaxAge().toNanos()));
+    this.seenMaxAgeNanos = config.seenMaxAge().toNanos();
+    this.payloadMaxAgeNanos = config.payloadCacheMaxAge().toNanos();
+    this.rootMaxAgeNanos = config.rootMaxAge().toNanos();
     for (NodeName peer : Objects.requireNonNull(neighbours, "neighbours")) {
       if (!peer.equals(self)) {
         trees.up(peer);
@@ -152,7 +166,7 @@ public final class Plumtree {
     Objects.requireNonNull(message, "message");
     expire(nowNanos);
     List<PlumtreeEffect> out = new ArrayList<>();
-    if (from.equals(self)) {
+    if (from.hashCode() == selfHash && from.equals(self)) {
       return out;
     }
     // Java 17 has no pattern switch; the chain ends in an error so a new message type cannot slip by.
@@ -349,17 +363,33 @@ public final class Plumtree {
 
   private void expire(long nowNanos) {
     // Whatever this input adds is stamped nowNanos or later (the collections never stamp earlier),
-    // so it is due no sooner than this, whichever collection it goes to.
-    long addedDue = nowNanos + shortestMaxAgeNanos;
-    if (quietKnown && nowNanos - quietUntil < 0) {
-      quietUntil = earlier(quietUntil, addedDue);
-      return;
+    // so it is due no sooner than nowNanos plus its collection's maximum age.
+    long seenAdded = nowNanos + seenMaxAgeNanos;
+    long payloadAdded = nowNanos + payloadMaxAgeNanos;
+    long rootAdded = nowNanos + rootMaxAgeNanos;
+    if (quietKnown) {
+      seenDue = earlier(seenDue, seenAdded);
+      payloadsDue = earlier(payloadsDue, payloadAdded);
+      treesDue = earlier(treesDue, rootAdded);
+      if (nowNanos - quietUntil < 0) {
+        quietUntil = earlier(seenDue, earlier(payloadsDue, treesDue));
+        return;
+      }
     }
-    seen.expire(nowNanos);
-    payloads.expire(nowNanos);
-    trees.expire(nowNanos);
-    quietUntil = earlier(addedDue, earlier(seen.dueAt(addedDue), earlier(payloads.dueAt(addedDue),
-        trees.dueAt(addedDue))));
+    // A collection whose bound has not come cannot have anything due: its own check would say no.
+    if (!quietKnown || nowNanos - seenDue >= 0) {
+      seen.expire(nowNanos);
+      seenDue = earlier(seenAdded, seen.dueAt(seenAdded));
+    }
+    if (!quietKnown || nowNanos - payloadsDue >= 0) {
+      payloads.expire(nowNanos);
+      payloadsDue = earlier(payloadAdded, payloads.dueAt(payloadAdded));
+    }
+    if (!quietKnown || nowNanos - treesDue >= 0) {
+      trees.expire(nowNanos);
+      treesDue = earlier(rootAdded, trees.dueAt(rootAdded));
+    }
+    quietUntil = earlier(seenDue, earlier(payloadsDue, treesDue));
     quietKnown = true;
   }
 

@@ -103,7 +103,7 @@ public final class HyParView {
       // A random first shuffle spreads the nodes of a cluster started at once over the period.
       long period = s.config.shufflePeriod().toMillis();
       out.schedule(new MembershipTimer.Shuffle(), Duration.ofMillis(1 + s.random.nextLong(period)));
-      out.schedule(new MembershipTimer.Repair(), s.config.contactRetry());
+      s.repairOrigin = nowMillis; // the repair tick's phase, armed by the refill below while it has work
       out.schedule(new MembershipTimer.PassiveCleanup(), s.config.passiveCleanupPeriod());
     }
     repair.refill(nowMillis, out);
@@ -136,7 +136,7 @@ public final class HyParView {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(message, "message");
     Outbox out = s.outbox();
-    if (from.equals(s.self)) {
+    if (s.isSelf(from)) {
       return out.effects();
     }
     // The views are disjoint (a peer enters the active view only through LinkProtocol.link, which
@@ -214,9 +214,7 @@ public final class HyParView {
     if (timer instanceof MembershipTimer.Shuffle) {
       shuffles.onTimer(nowMillis, out);
     } else if (timer instanceof MembershipTimer.Repair) {
-      repair.refill(nowMillis, out);
-      repair.reconnectLost(nowMillis, out);
-      out.schedule(timer, s.config.contactRetry());
+      repair.onTick(nowMillis, out);
     } else if (timer instanceof MembershipTimer.PassiveCleanup) {
       s.passive.expire(nowMillis, s.config.passiveMaxAge().toMillis());
       s.lost.expire(nowMillis, s.config.lostPeerRetention().toMillis());

@@ -1,7 +1,7 @@
 package io.barrel.p2p.membership;
 
 import io.barrel.p2p.NodeName;
-import java.util.List;
+import java.time.Duration;
 
 /**
  * The life of link attempts and the work that keeps an active view full: promoting passive peers
@@ -135,9 +135,62 @@ final class LinkRepair {
   /**
    * Fills free active slots from the passive view (attempts already under way count as taken), and
    * while the view is empty also joins through a contact. Runs after every loss and every repair
-   * tick, so a node never stops trying while it has nobody.
+   * tick, so a node never stops trying while it has nobody; then arms the repair tick if there is
+   * work left for it (see {@link #armTickIfPending}).
    */
   void refill(long now, Outbox out) {
+    fill(now, out);
+    armTickIfPending(now, out);
+  }
+
+  /**
+   * The repair tick: fills free slots and retries lost links whose backoff has ended, then re-arms
+   * itself one period later while either kind of work is left. A tick fired before the armed one
+   * is due (a driver's or a test's extra tick) does the same work and leaves the armed one alone.
+   */
+  void onTick(long now, Outbox out) {
+    if (s.repairArmedFor != NodeState.NO_TICK && now >= s.repairArmedFor) {
+      s.repairArmedFor = NodeState.NO_TICK;
+      s.repairLastTick = now;
+    }
+    fill(now, out);
+    reconnectLost(now, out);
+    armTickIfPending(now, out);
+  }
+
+  /**
+   * The repair tick runs every contact-retry period from the first join, but only while it can
+   * have something to do: a free slot (not taken by a promotion under way), an empty view, or a
+   * lost link. A tick finding none of these does nothing at all, so a settled node (a full view,
+   * nothing lost, most nodes most of the time) lets the timer lapse instead of waking its driver
+   * every period for nothing; it is armed again, on the same phase, by the first refill that
+   * leaves work behind. Every change that can create such work (a link dropped or lost, an
+   * attempt ended) refills, so arming here misses none: the ticks that fire are exactly the
+   * periodic ticks that would have done something.
+   */
+  private void armTickIfPending(long now, Outbox out) {
+    if (s.repairArmedFor != NodeState.NO_TICK || !s.isMember() || !tickHasWork()) {
+      return;
+    }
+    long period = s.config.contactRetry().toMillis();
+    // The first period instant from now on that has not had its tick yet: an instant equal to now
+    // is still to come unless its tick has just fired.
+    long elapsed = Math.max(0, now - s.repairOrigin);
+    long next = s.repairOrigin + Math.max(1, (elapsed + period - 1) / period) * period;
+    if (next <= s.repairLastTick) {
+      next += period;
+    }
+    s.repairArmedFor = next;
+    out.schedule(new MembershipTimer.Repair(), Duration.ofMillis(next - now));
+  }
+
+  /** Whether a repair tick now could start anything; when false it is certain to do nothing. */
+  private boolean tickHasWork() {
+    return s.active.size() + s.attempts.count(LinkAttempt.Kind.PROMOTION) < s.config.activeSize()
+        || s.active.isEmpty() || !s.lost.isEmpty();
+  }
+
+  private void fill(long now, Outbox out) {
     if (!s.isMember()) {
       return;
     }

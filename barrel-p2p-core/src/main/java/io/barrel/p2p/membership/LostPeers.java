@@ -43,6 +43,10 @@ final class LostPeers {
     entries.set(slot, RETRY_AT, now + backoff.delayAfter(1));
   }
 
+  boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
   boolean remove(NodeName peer) {
     return entries.remove(peer);
   }

@@ -16,7 +16,9 @@ public sealed interface MembershipTimer
 
   /**
    * Fill free active slots from the passive view, retry contacts while the active view is empty,
-   * and retry links lost to failures; re-armed every contact-retry period.
+   * and retry links lost to failures. It falls every contact-retry period from the first join, and
+   * is armed only while it has such work: a node with a full view and no lost link asks for no
+   * tick until a link drops, and then for the next one on the same phase.
    */
   record Repair() implements MembershipTimer {}
 

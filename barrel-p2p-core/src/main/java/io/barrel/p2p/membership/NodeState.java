@@ -18,6 +18,11 @@ final class NodeState {
   }
 
   final NodeName self;
+  /**
+   * {@code self}'s hash, kept here: every input first asks whether a name is this node's own, and
+   * comparing hashes in this object (read anyway) spares reading the name object for every other.
+   */
+  final int selfHash;
   final MembershipConfig config;
   final RandomGenerator random;
   final Backoff backoff;
@@ -31,9 +36,19 @@ final class NodeState {
   Phase phase = Phase.NEW;
   /** The names sent in this node's last shuffle: the first to make room for the names it gets back. */
   List<NodeName> lastShuffleSample = List.of();
+  /** Repair ticks fall on this time plus whole periods (contact-retry): the first join's time. */
+  long repairOrigin;
+  /** When the repair tick asked of the driver is due; {@link #NO_TICK} while none is armed. */
+  long repairArmedFor = NO_TICK;
+  /** When the last armed repair tick fired; {@link #NO_TICK} before the first. */
+  long repairLastTick = NO_TICK;
+
+  /** No repair tick (armed, or fired yet). */
+  static final long NO_TICK = Long.MIN_VALUE;
 
   NodeState(NodeName self, MembershipConfig config, RandomGenerator random) {
     this.self = self;
+    this.selfHash = self.hashCode();
     this.config = config;
     this.random = random;
     this.backoff = Backoff.of(config);
@@ -51,6 +66,11 @@ final class NodeState {
     return phase == Phase.MEMBER;
   }
 
+  /** True when {@code peer} is this node. */
+  boolean isSelf(NodeName peer) {
+    return peer.hashCode() == selfHash && peer.equals(self);
+  }
+
   /** Neither linked nor being linked: a peer a new attempt may target. */
   boolean isFree(NodeName peer) {
     return isFree(peer, peer.hashCode());
@@ -58,7 +78,7 @@ final class NodeState {
 
   /** {@link #isFree(NodeName)} for a peer whose hash is at hand (a table's), which spares reading the name. */
   boolean isFree(NodeName peer, int hash) {
-    return !(hash == self.hashCode() && peer.equals(self)) && !active.contains(peer, hash)
+    return !(hash == selfHash && peer.equals(self)) && !active.contains(peer, hash)
         && !attempts.contains(peer, hash);
   }
 }

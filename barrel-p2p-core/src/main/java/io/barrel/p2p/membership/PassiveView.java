@@ -2,8 +2,6 @@ package io.barrel.p2p.membership;
 
 import io.barrel.p2p.NodeName;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,10 +32,6 @@ final class PassiveView {
 
   private final int capacity;
   private final PeerTable<Void> entries;
-  // Scratch for learnAll: the names to evict first, their hashes, and their slots (-1: absent).
-  private NodeName[] preferNames = new NodeName[0];
-  private int[] preferHashes = new int[0];
-  private int[] preferSlots = new int[0];
 
   PassiveView(int capacity) {
     this.capacity = capacity;
@@ -71,15 +65,18 @@ final class PassiveView {
    * else a random entry. Where the preferred names sit is worked out once for the batch and kept up
    * to date as entries come and go, not searched again for every name learned.
    */
-  void learnAll(List<NodeName> peers, Predicate<NodeName> allowed, Collection<NodeName> preferEvict, long now,
+  void learnAll(List<NodeName> peers, Predicate<NodeName> allowed, List<NodeName> preferEvict, long now,
       RandomGenerator random) {
-    int preferred = prefer(preferEvict);
+    // The preferred names' slots (-1: absent), in a fresh array rather than scratch fields of the
+    // view: allocation happens in cache, while scratch fields were cold cache lines on every shuffle.
+    int preferred = preferEvict.size();
+    int[] preferSlots = prefer(preferEvict);
     for (NodeName peer : peers) {
       if (!allowed.test(peer) || entries.contains(peer)) {
         continue;
       }
       if (entries.size() >= capacity) {
-        int slot = preferredSlot(preferred, random);
+        int slot = preferredSlot(preferSlots, random);
         int moved = entries.removeSwapping(slot);
         for (int i = 0; i < preferred; i++) {
           if (preferSlots[i] == slot) {
@@ -93,12 +90,12 @@ final class PassiveView {
       entries.set(slot, LAST_SEEN, now);
       int hash = peer.hashCode();
       for (int i = 0; i < preferred; i++) {
-        if (preferHashes[i] == hash && preferNames[i].equals(peer)) {
+        NodeName given = preferEvict.get(i);
+        if (given.hashCode() == hash && given.equals(peer)) {
           preferSlots[i] = slot;
         }
       }
     }
-    Arrays.fill(preferNames, 0, preferred, null);
   }
 
   /** Adds or refreshes a peer this node has just dealt with directly: it is alive now. */
@@ -244,31 +241,21 @@ final class PassiveView {
     }
   }
 
-  /**
-   * Copies {@code preferEvict}, their hashes and their slots (-1 when absent) into the scratch
-   * arrays; returns how many.
-   */
-  private int prefer(Collection<NodeName> preferEvict) {
-    int n = preferEvict.size();
-    if (preferNames.length < n) {
-      preferNames = new NodeName[n];
-      preferHashes = new int[n];
-      preferSlots = new int[n];
+  /** The slots of {@code preferEvict} (-1 when absent), in their order. */
+  private int[] prefer(List<NodeName> preferEvict) {
+    int[] slots = new int[preferEvict.size()];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = entries.indexOf(preferEvict.get(i));
     }
-    int i = 0;
-    for (NodeName peer : preferEvict) {
-      preferNames[i] = peer;
-      preferHashes[i] = peer.hashCode();
-      preferSlots[i++] = entries.indexOf(peer);
-    }
-    return n;
+    return slots;
   }
 
   /**
    * The entry to evict from a full view: one of the {@code preferred} names that is present,
    * drawn among them in their order, else a random entry.
    */
-  private int preferredSlot(int preferred, RandomGenerator random) {
+  private int preferredSlot(int[] preferSlots, RandomGenerator random) {
+    int preferred = preferSlots.length;
     int present = 0;
     for (int i = 0; i < preferred; i++) {
       if (preferSlots[i] >= 0) {

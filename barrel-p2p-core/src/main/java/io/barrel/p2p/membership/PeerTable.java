@@ -43,8 +43,6 @@ final class PeerTable<V> {
   private long[] attributes;
   private Object[] values;
   private int size;
-  /** Scratch space for sampling, reused so that a draw allocates only its result. */
-  private NodeName[] pool;
 
   /**
    * A table of peers with numeric attributes and no values (every slot's value is null).
@@ -68,7 +66,6 @@ final class PeerTable<V> {
     this.hashes = new int[capacity];
     this.attributes = new long[capacity * columns];
     this.values = withValues ? new Object[capacity] : null;
-    this.pool = new NodeName[capacity];
   }
 
   int size() {
@@ -126,14 +123,17 @@ final class PeerTable<V> {
     return values == null ? null : (V) values[slot];
   }
 
-  // Attributes are stored column by column: a scan that reads one or two of them (the backoff
-  // deadlines of every passive peer) then touches a few cache lines, not the whole table.
+  // Attributes are stored peer by peer: adding, moving and updating a peer (a shuffle learns and
+  // evicts eight at a time) then touches the one or two cache lines of its record, where a
+  // column-by-column layout touched one line per attribute, that is nearly every line of the
+  // table for a shuffle; scans that read one attribute of every peer go through the table in
+  // order, which the processor prefetches.
   long get(int slot, int column) {
-    return attributes[column * capacity + slot];
+    return attributes[slot * columns + column];
   }
 
   void set(int slot, int column, long value) {
-    attributes[column * capacity + slot] = value;
+    attributes[slot * columns + column] = value;
   }
 
   /** Appends a peer the caller knows is absent, with zero attributes; returns its slot. */
@@ -149,9 +149,7 @@ final class PeerTable<V> {
     } else if (value != null) {
       throw new IllegalArgumentException("this table holds no values");
     }
-    for (int c = 0; c < columns; c++) {
-      attributes[c * capacity + slot] = 0L;
-    }
+    Arrays.fill(attributes, slot * columns, slot * columns + columns, 0L);
     return slot;
   }
 
@@ -164,9 +162,7 @@ final class PeerTable<V> {
       if (values != null) {
         System.arraycopy(values, slot + 1, values, slot, after);
       }
-      for (int c = 0; c < columns; c++) {
-        System.arraycopy(attributes, c * capacity + slot + 1, attributes, c * capacity + slot, after);
-      }
+      System.arraycopy(attributes, (slot + 1) * columns, attributes, slot * columns, after * columns);
     }
     size--;
     names[size] = null;
@@ -187,9 +183,7 @@ final class PeerTable<V> {
       if (values != null) {
         values[slot] = values[last];
       }
-      for (int c = 0; c < columns; c++) {
-        attributes[c * capacity + slot] = attributes[c * capacity + last];
-      }
+      System.arraycopy(attributes, last * columns, attributes, slot * columns, columns);
     }
     size = last;
     names[last] = null;
@@ -273,6 +267,9 @@ final class PeerTable<V> {
    * the order drawn (a partial Fisher–Yates shuffle of the filtered peers).
    */
   List<NodeName> sample(int k, RandomGenerator random, IntPredicate allowed) {
+    // A fresh array, not a scratch field: it is made where allocation happens, in cache, while a
+    // field of each table would be one more cold cache line to read at every draw.
+    NodeName[] pool = new NodeName[size];
     int n = 0;
     for (int i = 0; i < size; i++) {
       if (allowed.test(i)) {
@@ -286,9 +283,7 @@ final class PeerTable<V> {
       pool[i] = pool[j];
       pool[j] = swap;
     }
-    List<NodeName> out = List.of(Arrays.copyOf(pool, take));
-    Arrays.fill(pool, 0, n, null);
-    return out;
+    return List.of(Arrays.copyOf(pool, take));
   }
 
   private void grow() {
@@ -298,12 +293,7 @@ final class PeerTable<V> {
     if (values != null) {
       values = Arrays.copyOf(values, larger);
     }
-    long[] wider = new long[larger * columns];
-    for (int c = 0; c < columns; c++) {
-      System.arraycopy(attributes, c * capacity, wider, c * larger, size);
-    }
-    attributes = wider;
-    pool = new NodeName[larger];
+    attributes = Arrays.copyOf(attributes, larger * columns);
     capacity = larger;
   }
 }

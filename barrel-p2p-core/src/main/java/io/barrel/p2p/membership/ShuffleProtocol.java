@@ -3,7 +3,6 @@ package io.barrel.p2p.membership;
 import io.barrel.p2p.NodeName;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,7 +75,7 @@ final class ShuffleProtocol {
     keep(reply.ids(), s.lastShuffleSample, now);
   }
 
-  private void keep(List<NodeName> ids, Collection<NodeName> givenAway, long now) {
+  private void keep(List<NodeName> ids, List<NodeName> givenAway, long now) {
     s.passive.learnAll(ids, id -> !id.equals(s.self) && !s.active.contains(id), givenAway, now, s.random);
   }
 }

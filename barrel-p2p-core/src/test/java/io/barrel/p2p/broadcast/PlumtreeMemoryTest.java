@@ -105,4 +105,28 @@ class PlumtreeMemoryTest {
         .isEmpty();
     assertThat(node.stats().cachedPayloads()).isZero();
   }
+  @Test
+  void eachMemoryExpiresAtItsOwnAgeWhateverTheOthersDo() {
+    // Payloads kept 6 s, ids 20 s; messages arrive every 4 s, so passes for one memory keep
+    // happening while the other has nothing due, and both must still expire exactly on time.
+    Plumtree node = node(PlumtreeConfig.defaults().withSeenSet(1000, Duration.ofSeconds(20))
+        .withPayloadCache(100, Duration.ofSeconds(6), 1 << 20), A, B);
+    for (int i = 0; i < 10; i++) {
+      node.onMessage(A, gossip(id(i), 2), at(Duration.ofSeconds(4L * i)));
+    }
+    // at 36 s: ids from 20 s on (16 s old or less) are still seen, payloads from 32 s on are cached
+    PlumtreeStats stats = node.stats();
+    assertThat(stats.seenMessages()).isEqualTo(5);
+    assertThat(stats.cachedPayloads()).isEqualTo(2);
+    assertThat(delivers(node.onMessage(B, gossip(id(5), 2), at(Duration.ofSeconds(36))))).as("16 s old: still seen")
+        .isEmpty();
+    assertThat(delivers(node.onMessage(B, gossip(id(4), 2), at(Duration.ofSeconds(36))))).as("20 s old: new again")
+        .hasSize(1);
+    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(8), PlumtreeFixture.ORIGIN, 3, true),
+        at(Duration.ofSeconds(37))), B)).as("5 s old: cached").hasSize(1);
+    assertThat(sentTo(node.onMessage(B, new BroadcastMessage.Graft(id(7), PlumtreeFixture.ORIGIN, 3, true),
+        at(Duration.ofSeconds(37))), B)).as("9 s old: aged out").isEmpty();
+    // at 40 s the id of 20 s is 20 s old: forgotten, so its copy counts as new again
+    assertThat(delivers(node.onMessage(B, gossip(id(5), 2), at(Duration.ofSeconds(40))))).hasSize(1);
+  }
 }

@@ -198,9 +198,49 @@ class HyParViewFailureTest {
   }
 
   @Test
-  void repairTimerIsReArmedEveryContactRetryPeriod() {
-    NodeProbe node = NodeProbe.member();
-    assertThat(NodeProbe.schedules(node.fire(new MembershipTimer.Repair())))
-        .containsExactly(new MembershipEffect.Schedule(new MembershipTimer.Repair(), Duration.ofSeconds(5)));
+  void repairTimerIsReArmedEveryContactRetryPeriodWhileItHasWork() {
+    NodeProbe node = NodeProbe.member(); // an empty view: always work for the tick
+    assertThat(repairTicks(node.advance(Duration.ofSeconds(5)).fire(new MembershipTimer.Repair())))
+        .containsExactly(Duration.ofSeconds(5));
+    assertThat(repairTicks(node.advance(Duration.ofSeconds(5)).fire(new MembershipTimer.Repair())))
+        .containsExactly(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aSettledNodeLetsTheRepairTickLapseAndArmsItAgainOnItsPhaseWhenALinkIsLost() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 5)); // joined at 100 s: ticks at 105, 110, ... s
+    // a full view and nothing lost: the tick due at 105 s finds nothing to do and asks for no other
+    assertThat(repairTicks(node.advance(Duration.ofSeconds(5)).fire(new MembershipTimer.Repair()))).isEmpty();
+    // at 107 s a link fails: the next tick is the one of 110 s, on the old phase
+    assertThat(repairTicks(node.advance(Duration.ofSeconds(2)).closed(neighbour)))
+        .containsExactly(Duration.ofSeconds(3));
+    // it has work (the lost link, retried with backoff): it re-arms one period later
+    assertThat(repairTicks(node.advance(Duration.ofSeconds(3)).fire(new MembershipTimer.Repair())))
+        .containsExactly(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void anExtraRepairTickDoesTheWorkButNeverDoublesTheArmedOne() {
+    NodeProbe node = NodeProbe.member().knowing(List.of(spare)); // the tick of 105 s is armed
+    List<MembershipEffect> early = node.advance(Duration.ofSeconds(2)).fire(new MembershipTimer.Repair());
+    assertThat(dialed(early)).containsExactly(spare);
+    assertThat(repairTicks(early)).isEmpty();
+    // a loss at the very instant of an armed tick asks for nothing more either
+    node.connectFailed(spare);
+    assertThat(repairTicks(node.advance(Duration.ofSeconds(3)).fire(new MembershipTimer.Repair())))
+        .containsExactly(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aLossAtATickInstantWhoseTickAlreadyFiredWaitsForTheNextInstant() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 5));
+    assertThat(repairTicks(node.advance(Duration.ofSeconds(5)).fire(new MembershipTimer.Repair()))).isEmpty();
+    // same instant (105 s), after its tick: the next instant is 110 s
+    assertThat(repairTicks(node.closed(neighbour))).containsExactly(Duration.ofSeconds(5));
+  }
+
+  private static List<Duration> repairTicks(List<MembershipEffect> effects) {
+    return NodeProbe.schedules(effects).stream().filter(s -> s.timer() instanceof MembershipTimer.Repair)
+        .map(MembershipEffect.Schedule::delay).toList();
   }
 }

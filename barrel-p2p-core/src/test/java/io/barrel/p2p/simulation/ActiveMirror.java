@@ -11,6 +11,8 @@ final class ActiveMirror {
   private final int width;
   private final int[] slots;
   private final int[] degrees;
+  /** Counts the changes made to any view: equal versions, identical views. */
+  private long version;
 
   /**
    * @param size number of nodes
@@ -20,6 +22,11 @@ final class ActiveMirror {
     this.width = width;
     this.slots = new int[size * width];
     this.degrees = new int[size];
+  }
+
+  /** Changes whenever a view changes, so a reader can tell that nothing has since it last looked. */
+  long version() {
+    return version;
   }
 
   int width() {
@@ -42,6 +49,7 @@ final class ActiveMirror {
     }
     slots[node * width + d] = peer;
     degrees[node] = d + 1;
+    version++;
     return true;
   }
 
@@ -53,6 +61,7 @@ final class ActiveMirror {
       if (slots[base + i] == peer) {
         slots[base + i] = slots[base + d - 1];
         degrees[node] = d - 1;
+        version++;
         return true;
       }
     }

@@ -70,8 +70,7 @@ final class FailureReliability {
     int[] live = sim.liveMembers();
     double[] reliability = new double[settings.burstBroadcasts()];
     for (int b = 0; b < reliability.length; b++) {
-      Flood.Result result = flood.from(live[random.nextInt(live.length)], true);
-      reliability[b] = result.reliability();
+      reliability[b] = flood.reliability(live[random.nextInt(live.length)], true);
       sim.settleTraffic();
     }
     return reliability;
@@ -100,7 +99,7 @@ final class FailureReliability {
   private static double probe(Flood flood, int[] live, int probes, SplittableRandom random) {
     double sum = 0;
     for (int p = 0; p < probes; p++) {
-      sum += flood.from(live[random.nextInt(live.length)], false).reliability();
+      sum += flood.reliability(live[random.nextInt(live.length)], false);
     }
     return sum / probes;
   }

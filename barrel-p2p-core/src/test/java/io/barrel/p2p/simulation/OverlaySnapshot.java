@@ -65,7 +65,7 @@ final class OverlaySnapshot {
   private static List<NodeName> names(Simulator sim, int[] indices) {
     List<NodeName> out = new ArrayList<>(indices.length);
     for (int i : indices) {
-      out.add(sim.node(i).name);
+      out.add(sim.name(i)); // the dense array: a SimNode read per name was a cache miss each
     }
     return out;
   }

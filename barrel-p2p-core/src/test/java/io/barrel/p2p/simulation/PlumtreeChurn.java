@@ -86,8 +86,7 @@ final class PlumtreeChurn {
         int receivers = 0;
         int delivered = 0;
         for (int i = 0; i < sim.size(); i++) {
-          SimNode node = sim.node(i);
-          if (node.alive && node.joined && i != r.origin) {
+          if (sim.isLiveMember(i) && i != r.origin) {
             receivers++;
             if (r.delivered.get(i)) {
               delivered++;

@@ -35,15 +35,25 @@ final class SimNode {
   }
 
   void neighbourUp(int peer) {
-    if (!mirror.up(index, peer)) {
-      throw new AssertionError(name + " holds more neighbours than active-size " + mirror.width()
-          + ": " + Arrays.toString(neighbours()) + " and n" + peer);
-    }
+    neighbourUp(mirror, index, peer);
   }
 
   void neighbourDown(int peer) {
-    if (!mirror.down(index, peer)) {
-      throw new IllegalStateException(name + " emitted PeerDown for n" + peer + ", which it never had up");
+    neighbourDown(mirror, index, peer);
+  }
+
+  /** Node {@code node}'s core emitted PeerUp for {@code peer}: mirrored, or an error if past the bound. */
+  static void neighbourUp(ActiveMirror mirror, int node, int peer) {
+    if (!mirror.up(node, peer)) {
+      throw new AssertionError("n" + node + " holds more neighbours than active-size " + mirror.width()
+          + ": " + Arrays.toString(neighbours(mirror, node)) + " and n" + peer);
+    }
+  }
+
+  /** Node {@code node}'s core emitted PeerDown for {@code peer}: mirrored, or an error if never up. */
+  static void neighbourDown(ActiveMirror mirror, int node, int peer) {
+    if (!mirror.down(node, peer)) {
+      throw new IllegalStateException("n" + node + " emitted PeerDown for n" + peer + ", which it never had up");
     }
   }
 
@@ -61,9 +71,13 @@ final class SimNode {
 
   /** A copy of the mirrored active view, safe to iterate while the view changes. */
   int[] neighbours() {
-    int[] out = new int[degree()];
+    return neighbours(mirror, index);
+  }
+
+  private static int[] neighbours(ActiveMirror mirror, int node) {
+    int[] out = new int[mirror.degree(node)];
     for (int i = 0; i < out.length; i++) {
-      out[i] = neighbour(i);
+      out[i] = mirror.neighbour(node, i);
     }
     return out;
   }

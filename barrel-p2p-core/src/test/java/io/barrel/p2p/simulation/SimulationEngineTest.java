@@ -109,6 +109,33 @@ class SimulationEngineTest {
   }
 
   @Test
+  void aFloodsReliabilityIsWhatAFullFloodGivesAndSoAreItsReportsToTheNodes() {
+    // Two identical runs after a mass failure: one asks every flood's reliability (which skips the
+    // walk while the views are unchanged and proven strongly connected), the other walks every flood.
+    Simulator quick = built(SimNetwork.CrashDetection.ON_USE, 11);
+    Simulator full = built(SimNetwork.CrashDetection.ON_USE, 11);
+    List<Integer> victims = FailureReliability.victims(quick, 30, new java.util.SplittableRandom(2));
+    quick.crash(victims);
+    full.crash(victims);
+    Flood quickFlood = new Flood(quick);
+    Flood fullFlood = new Flood(full);
+    int[] live = quick.liveMembers();
+    java.util.SplittableRandom origins = new java.util.SplittableRandom(3);
+    int perfect = 0;
+    for (int b = 0; b < 60; b++) {
+      int origin = live[origins.nextInt(live.length)];
+      double expected = fullFlood.from(origin, true).reliability();
+      assertThat(quickFlood.reliability(origin, true)).as("flood %d", b).isEqualTo(expected);
+      perfect += expected == 1 ? 1 : 0;
+      quick.settleTraffic();
+      full.settleTraffic();
+      assertThat(quick.events()).as("the same reports, so the same reactions").isEqualTo(full.events());
+    }
+    assertThat(views(quick)).isEqualTo(views(full));
+    assertThat(perfect).as("the overlay healed, so most floods took the short way").isGreaterThan(40);
+  }
+
+  @Test
   void aPartitionCutsEveryLinkAcrossAndHealingMergesTheHalvesAgain() {
     Simulator sim = built(SimNetwork.CrashDetection.ON_CRASH, 8);
     int[] sides = new int[NODES];

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -58,6 +59,13 @@ final class Simulator {
   private final HyParView[] cores;
   private final Plumtree[] broadcasts;
   private final boolean[] alive;
+  private final boolean[] joined;
+  /**
+   * Nodes that may have a link attempt under way: set when a node dials (every attempt starts with
+   * a dial), cleared when a look at its core finds none. A crash asks only these nodes for their
+   * pending links, instead of reading every node's core (and building a set) for each crash.
+   */
+  private final boolean[] mayBeDialing;
   /**
    * Names to node indices (index + 1; 0 is empty), open addressing on the name's hash, matched by
    * identity: every name in the run is one of the instances made here (the cores only pass names
@@ -89,6 +97,8 @@ final class Simulator {
     this.cores = new HyParView[size];
     this.broadcasts = new Plumtree[size];
     this.alive = new boolean[size];
+    this.joined = new boolean[size];
+    this.mayBeDialing = new boolean[size];
     int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, size * 3 - 1)); // at most a third full
     this.nameSlots = new int[1 << bits];
     this.nameShift = 32 - bits;
@@ -125,6 +135,7 @@ final class Simulator {
       names.add(this.names[c]);
     }
     node.joined = true;
+    joined[index] = true;
     applyMembership(index, node.membership.join(names, now()));
   }
 
@@ -137,6 +148,7 @@ final class Simulator {
   void restoreViews(int index, List<NodeName> active, List<NodeName> passive) {
     SimNode node = nodes[index];
     node.joined = true;
+    joined[index] = true;
     applyMembership(index, node.membership.join(List.of(), now()));
     for (NodeName peer : active) {
       for (MembershipEffect effect : node.membership.onMessage(peer,
@@ -167,20 +179,27 @@ final class Simulator {
       alive[v] = false;
     }
     if (network.crashDetection() == SimNetwork.CrashDetection.ON_CRASH) {
-      for (SimNode node : nodes) {
-        if (!node.alive || !node.joined) {
+      // Node by node in index order, from the dense arrays and the mirror: a node's core is read
+      // only if it may be dialing, which leaves the notices, and their order, as they were.
+      for (int node = 0; node < nodes.length; node++) {
+        if (!alive[node] || !joined[node]) {
           continue;
         }
-        for (int i = 0; i < node.degree(); i++) {
-          int peer = node.neighbour(i);
+        for (int i = 0; i < mirror.degree(node); i++) {
+          int peer = mirror.neighbour(node, i);
           if (!alive[peer]) {
-            notice(node.index, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node.index, peer));
+            notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
           }
         }
-        for (NodeName pending : node.membership.pendingLinks()) {
+        if (!mayBeDialing[node]) {
+          continue;
+        }
+        Set<NodeName> pendingLinks = cores[node].pendingLinks();
+        mayBeDialing[node] = !pendingLinks.isEmpty();
+        for (NodeName pending : pendingLinks) {
           int peer = index(pending);
-          if (!alive[peer] && !node.hasNeighbour(peer)) {
-            notice(node.index, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node.index, peer));
+          if (!alive[peer] && !mirror.holds(node, peer)) {
+            notice(node, peer, EventQueue.Kind.CONNECTION_CLOSED, latency(node, peer));
           }
         }
       }
@@ -359,6 +378,7 @@ final class Simulator {
         }
       } else if (effect instanceof MembershipEffect.Connect connect) {
         int peer = index(connect.peer());
+        mayBeDialing[node] = true;
         notice(node, peer, reachable(node, peer) ? EventQueue.Kind.CONNECTED : EventQueue.Kind.CONNECT_FAILED,
             2L * latency(node, peer));
       } else if (effect instanceof MembershipEffect.Disconnect hangUp) {
@@ -379,20 +399,24 @@ final class Simulator {
   }
 
   private void onMembershipEvent(int index, MembershipEvent event) {
-    SimNode node = nodes[index];
-    SimNode peer = nodes[index(event.peer())];
+    // From the dense arrays and the mirror; the SimNode objects (cold) only for a layer above.
+    int peer = index(event.peer());
     if (event instanceof MembershipEvent.PeerUp) {
-      node.neighbourUp(peer.index); // throws if the core broke its bound
+      SimNode.neighbourUp(mirror, index, peer); // throws if the core broke its bound
       if (broadcasts[index] != null) {
-        applyBroadcast(index, broadcasts[index].neighbourUp(peer.name, nanos()));
+        applyBroadcast(index, broadcasts[index].neighbourUp(names[peer], nanos()));
       }
-      layer.neighbour(node, peer, true);
+      if (layer != SimLayer.NONE) {
+        layer.neighbour(nodes[index], nodes[peer], true);
+      }
     } else if (event instanceof MembershipEvent.PeerDown) {
-      node.neighbourDown(peer.index);
+      SimNode.neighbourDown(mirror, index, peer);
       if (broadcasts[index] != null) {
-        applyBroadcast(index, broadcasts[index].neighbourDown(peer.name, nanos()));
+        applyBroadcast(index, broadcasts[index].neighbourDown(names[peer], nanos()));
       }
-      layer.neighbour(node, peer, false);
+      if (layer != SimLayer.NONE) {
+        layer.neighbour(nodes[index], nodes[peer], false);
+      }
     }
   }
 
@@ -415,7 +439,9 @@ final class Simulator {
         agenda.traffic(schedule.delay().toMillis(), EventQueue.Kind.BROADCAST_TIMER, node, -1, schedule.timer(), 0);
       } else if (effect instanceof PlumtreeEffect.Deliver deliver) {
         ledger.delivered(node, deliver, now());
-        layer.delivered(nodes[node], deliver);
+        if (layer != SimLayer.NONE) {
+          layer.delivered(nodes[node], deliver);
+        }
       } else {
         throw new AssertionError("unhandled broadcast effect " + effect);
       }
@@ -482,6 +508,16 @@ final class Simulator {
     return nodes[index(name)];
   }
 
+  /** Node {@code index}'s name, from the dense array (no SimNode read). */
+  NodeName name(int index) {
+    return names[index];
+  }
+
+  /** Whether node {@code index} is alive and has joined, from the dense arrays (no SimNode read). */
+  boolean isLiveMember(int index) {
+    return alive[index] && joined[index];
+  }
+
   SimNetwork network() {
     return network;
   }
@@ -511,16 +547,16 @@ final class Simulator {
   /** Indices of the nodes that are alive and have joined. */
   int[] liveMembers() {
     int count = 0;
-    for (SimNode node : nodes) {
-      if (node.alive && node.joined) {
+    for (int i = 0; i < nodes.length; i++) {
+      if (alive[i] && joined[i]) {
         count++;
       }
     }
     int[] out = new int[count];
-    int i = 0;
-    for (SimNode node : nodes) {
-      if (node.alive && node.joined) {
-        out[i++] = node.index;
+    int n = 0;
+    for (int i = 0; i < nodes.length; i++) {
+      if (alive[i] && joined[i]) {
+        out[n++] = i;
       }
     }
     return out;
