@@ -59,9 +59,21 @@ public record TransportConfig(
     int retryThreshold,
     boolean pathMtuDiscovery) {
 
+  /** {@code maxUdpPayload} value that picks the default for the mode. */
+  public static final int AUTOMATIC = 0;
+
+  // The bundled quiche probes the ceiling first, then searches down: up to 16,000 bytes its probes
+  // are sent and loopback reaches the ceiling at once; with a ceiling of 32,000 or more no probe was
+  // ever acknowledged on loopback in measurements and connections stayed at 1200 bytes. 16,000 also
+  // covers every jumbo-frame link (9000-byte MTU) with room to spare. quiche sizes the initial
+  // congestion window as 10 datagrams of the ceiling (160 KB), a larger first burst than RFC 9002's
+  // 10 × 1200, which is why the ceiling is not set higher than the links it is meant for.
+  private static final int DISCOVERY_CEILING = 16_000;
+  private static final int FIXED_DEFAULT = 1350;
+
   /**
    * The largest UDP payload this node accepts, advertised to peers as QUIC's max_udp_payload_size
-   * and used as the receive buffer: at least 2 KiB, and at least {@code maxUdpPayload}, so two nodes
+   * and used as the receive buffer: at least 2 KiB, and at least {@link #datagramCeiling()}, so two nodes
    * configured alike use their payload size both ways and no datagram is ever truncated.
    */
   public int maxRecvUdpPayload() {
@@ -79,18 +91,6 @@ public record TransportConfig(
     }
     return pathMtuDiscovery ? DISCOVERY_CEILING : FIXED_DEFAULT;
   }
-
-  /** {@code maxUdpPayload} value that picks the default for the mode. */
-  public static final int AUTOMATIC = 0;
-
-  // The bundled quiche probes the ceiling first, then searches down: up to 16,000 bytes its probes
-  // are sent and loopback reaches the ceiling at once; with a ceiling of 32,000 or more no probe was
-  // ever acknowledged on loopback in measurements and connections stayed at 1200 bytes. 16,000 also
-  // covers every jumbo-frame link (9000-byte MTU) with room to spare. quiche sizes the initial
-  // congestion window as 10 datagrams of the ceiling (160 KB), a larger first burst than RFC 9002's
-  // 10 × 1200, which is why the ceiling is not set higher than the links it is meant for.
-  private static final int DISCOVERY_CEILING = 16_000;
-  private static final int FIXED_DEFAULT = 1350;
 
   /** Prefix of the Spring properties these settings bind from; used in error messages. */
   private static final String P = "barrel.p2p.transport.";
