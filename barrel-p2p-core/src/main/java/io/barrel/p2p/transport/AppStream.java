@@ -2,6 +2,7 @@ package io.barrel.p2p.transport;
 
 import io.barrel.p2p.NodeName;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -24,6 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A bidirectional byte stream to a peer on that peer's QUIC connection, opened by tag with {@code
  * P2pNode.openStream(node, tag)} or handed to a {@link StreamAcceptor}. Thread-safe: writes may come
  * from any thread and are carried out on the connection's event loop.
+ *
+ * <p>Inbound bytes go to one listener: a {@link StreamListener} on the application executor (the
+ * default, for code that may block), on an executor of the caller's, or on the event loop; or an
+ * {@link InlineStreamListener} that reads them in place on the event loop, without a copy or a
+ * thread hand-off, for bulk consumers. Outbound, {@link #isWritable()} and {@link #whenWritable()}
+ * let a writer keep only what QUIC can take in flight.
  */
 public final class AppStream {
 
@@ -46,12 +53,21 @@ public final class AppStream {
   // Guarded by this: events waiting for a listener or for the listener to finish the previous one.
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
   private StreamListener listener;
+  // Set with the listener when it is inline: bytes then skip the queue whenever it is empty.
+  private InlineStreamListener inline;
   private boolean onEventLoop;
   private Executor deliveryExecutor;
   private boolean draining;
   private long queuedBytes;
+  // Reading from the peer is paused while either holds: the listener asked, or the queue is full.
+  private boolean pausedByListener;
+  private boolean pausedByQueue;
+  // Event-loop confined: writers waiting for QUIC to take bytes again.
+  private ArrayDeque<CompletableFuture<Void>> writableWaiters = new ArrayDeque<>();
   // Only touched by deliver(), which never runs twice at once (the draining flag).
   private boolean finished;
+  // Guarded by this: a listener threw and the stream is being reset; nothing more is delivered.
+  private boolean listenerFailed;
 
   AppStream(QuicStreamChannel channel, PeerConnection connection, String tag, boolean inbound,
       Executor listenerExecutor) {
@@ -89,7 +105,7 @@ public final class AppStream {
 
   /** Sets the listener; any bytes that arrived before are delivered to it first, in order. */
   public void listen(StreamListener listener) {
-    listen(listener, false, listenerExecutor);
+    listen(listener, false, listenerExecutor, null);
   }
 
   /**
@@ -98,7 +114,7 @@ public final class AppStream {
    * (the RPC layer's blocking calls hand the answer straight to the waiting thread).
    */
   public void listen(StreamListener listener, Executor executor) {
-    listen(listener, false, Objects.requireNonNull(executor, "executor"));
+    listen(listener, false, Objects.requireNonNull(executor, "executor"), null);
   }
 
   /**
@@ -108,19 +124,69 @@ public final class AppStream {
    * everything else on this connection waits while it runs.
    */
   public void listenOnEventLoop(StreamListener listener) {
-    listen(listener, true, listenerExecutor);
+    listen(listener, true, listenerExecutor, null);
   }
 
-  private void listen(StreamListener listener, boolean onEventLoop, Executor executor) {
+  /**
+   * Sets a listener that reads the bytes in place on the connection's event loop: no copy into a
+   * {@code byte[]} and no hand-off to another thread, the fastest way to consume a bulk stream. See
+   * {@link InlineStreamListener} for what such a listener must never do. Bytes that arrived before
+   * are delivered to it first, in order, on the event loop.
+   */
+  public void listenInline(InlineStreamListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    listen(new QueuedForInline(listener), true, listenerExecutor, listener);
+  }
+
+  private void listen(StreamListener listener, boolean onEventLoop, Executor executor, InlineStreamListener inline) {
+    Objects.requireNonNull(listener, "listener");
     synchronized (this) {
       if (this.listener != null) {
         throw new IllegalStateException("stream " + streamId() + " already has a listener");
       }
       this.listener = listener;
+      this.inline = inline;
       this.onEventLoop = onEventLoop;
       this.deliveryExecutor = executor;
     }
     drain();
+  }
+
+  /**
+   * Stops reading from the peer until {@link #resumeReading()}: the listener is called no more
+   * (once a call under way returns), what already arrived waits, and once the stream's flow-control
+   * window is used up the peer's writes wait too. For a listener that hands bytes to slower work (an
+   * inline listener above all) and must not be given more until that work catches up. The end of
+   * the stream or its loss also wait for the resume, in order after the bytes; {@link
+   * #closeFuture()} completes regardless. Callable from any thread; pausing twice needs one resume.
+   */
+  public void pauseReading() {
+    synchronized (this) {
+      pausedByListener = true;
+      applyAutoRead();
+    }
+  }
+
+  /** Reads from the peer again after {@link #pauseReading()}. Callable from any thread. */
+  public void resumeReading() {
+    synchronized (this) {
+      pausedByListener = false;
+      applyAutoRead();
+    }
+    drain();
+  }
+
+  // Called with this held, so that two threads pausing and resuming leave the channel as the last said.
+  private void applyAutoRead() {
+    boolean read = !pausedByListener && !pausedByQueue;
+    if (channel.config().isAutoRead() != read) {
+      channel.config().setAutoRead(read); // turning it on also asks the channel for a read
+    }
+  }
+
+  /** Bytes received and waiting for the listener (the queue that pauses reading when it grows). */
+  synchronized long queuedBytes() {
+    return queuedBytes;
   }
 
   /** Writes bytes; the future completes once QUIC has taken them, fails if the stream is closed. */
@@ -205,9 +271,66 @@ public final class AppStream {
 
   private record PendingWrite(Object msg, CompletableFuture<Void> done) {}
 
-  /** False while QUIC flow control or the write buffer is full; wait before writing more. */
+  /**
+   * False while QUIC cannot take more bytes on this stream (flow control or congestion): writes made
+   * now wait in memory. A bulk writer writes while this is true, then waits for {@link
+   * #whenWritable()}.
+   */
   public boolean isWritable() {
     return channel.isWritable();
+  }
+
+  /**
+   * Completes once QUIC can take bytes on this stream again: at once if it can now, otherwise on the
+   * connection's event loop when the stream turns writable (so a writer continuing from it writes
+   * without a thread hand-off). Fails if the stream closes first.
+   */
+  public CompletableFuture<Void> whenWritable() {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    if (channel.isActive() && channel.isWritable()) {
+      ready.complete(null);
+      return ready;
+    }
+    if (channel.eventLoop().inEventLoop()) {
+      awaitWritable(ready);
+    } else {
+      try {
+        channel.eventLoop().execute(() -> awaitWritable(ready));
+      } catch (RejectedExecutionException e) {
+        ready.completeExceptionally(streamClosed());
+      }
+    }
+    return ready;
+  }
+
+  private void awaitWritable(CompletableFuture<Void> ready) {
+    if (!channel.isActive()) {
+      ready.completeExceptionally(streamClosed());
+    } else if (channel.isWritable()) {
+      ready.complete(null);
+    } else {
+      writableWaiters.add(ready);
+    }
+  }
+
+  private void releaseWriters(Throwable failure) {
+    if (writableWaiters.isEmpty()) {
+      return;
+    }
+    // Swapped out first: a writer woken here may write and wait again, joining the next round.
+    ArrayDeque<CompletableFuture<Void>> woken = writableWaiters;
+    writableWaiters = new ArrayDeque<>();
+    for (CompletableFuture<Void> w : woken) {
+      if (failure == null) {
+        w.complete(null);
+      } else {
+        w.completeExceptionally(failure);
+      }
+    }
+  }
+
+  private TransportException streamClosed() {
+    return new TransportException("stream " + streamId() + " to " + peer + " is closed");
   }
 
   /** Finishes this side (FIN) after everything written before; the peer may still send. */
@@ -242,10 +365,15 @@ public final class AppStream {
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf) {
           try {
-            byte[] bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
             connection.touch();
-            enqueue(bytes, bytes.length);
+            InlineStreamListener direct = inlineWithNothingQueued();
+            if (direct != null) {
+              readInPlace(direct, buf);
+            } else {
+              byte[] bytes = new byte[buf.readableBytes()];
+              buf.readBytes(bytes);
+              enqueue(bytes, bytes.length);
+            }
           } finally {
             buf.release();
           }
@@ -269,19 +397,68 @@ public final class AppStream {
       }
 
       @Override
+      public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+          releaseWriters(null);
+        }
+        ctx.fireChannelWritabilityChanged();
+      }
+
+      @Override
       public void channelInactive(ChannelHandlerContext ctx) {
         enqueue(Closed.INSTANCE, 0);
+        releaseWriters(streamClosed());
         ctx.fireChannelInactive();
       }
     };
   }
 
+  /**
+   * The inline listener, if there is one and nothing waits in the queue before the bytes now
+   * arriving (bytes that came before it was set, or while a queued delivery is still to run), so
+   * that handing them over in place keeps them in order.
+   */
+  private synchronized InlineStreamListener inlineWithNothingQueued() {
+    return inline != null && !draining && pending.isEmpty() && !listenerFailed && !pausedByListener ? inline : null;
+  }
+
+  private void readInPlace(InlineStreamListener direct, ByteBuf buf) {
+    try {
+      int count = buf.nioBufferCount();
+      if (count == 1) {
+        direct.onData(this, buf.nioBuffer().asReadOnlyBuffer());
+      } else if (count > 1) {
+        for (ByteBuffer part : buf.nioBuffers()) {
+          direct.onData(this, part.asReadOnlyBuffer());
+        }
+      } else {
+        direct.onData(this, ByteBuffer.wrap(ByteBufUtil.getBytes(buf)).asReadOnlyBuffer());
+      }
+    } catch (RuntimeException e) {
+      listenerThrew(e);
+    }
+  }
+
+  private void listenerThrew(RuntimeException e) {
+    synchronized (this) {
+      listenerFailed = true;
+      pending.clear();
+    }
+    org.slf4j.LoggerFactory.getLogger(AppStream.class)
+        .warn("stream listener for tag '{}' from {} threw; resetting the stream", tag, peer, e);
+    reset();
+  }
+
   private void enqueue(Object event, int size) {
     synchronized (this) {
+      if (listenerFailed) {
+        return; // the stream is being reset; nothing more goes to a listener that threw
+      }
       pending.add(event);
       queuedBytes += size;
-      if (queuedBytes > PAUSE_READ_BYTES && channel.config().isAutoRead()) {
-        channel.config().setAutoRead(false);
+      if (queuedBytes > PAUSE_READ_BYTES && !pausedByQueue) {
+        pausedByQueue = true;
+        applyAutoRead();
       }
     }
     drain();
@@ -291,7 +468,7 @@ public final class AppStream {
     boolean direct;
     Executor executor;
     synchronized (this) {
-      if (listener == null || draining || pending.isEmpty()) {
+      if (listener == null || draining || pending.isEmpty() || pausedByListener) {
         return;
       }
       draining = true;
@@ -312,7 +489,7 @@ public final class AppStream {
       Object event;
       StreamListener l;
       synchronized (this) {
-        event = pending.poll();
+        event = pausedByListener ? null : pending.poll();
         if (event == null) {
           draining = false;
           return;
@@ -320,9 +497,9 @@ public final class AppStream {
         l = listener;
         if (event instanceof byte[] b) {
           queuedBytes -= b.length;
-          if (queuedBytes < RESUME_READ_BYTES && !channel.config().isAutoRead()) {
-            channel.config().setAutoRead(true);
-            channel.read();
+          if (queuedBytes < RESUME_READ_BYTES && pausedByQueue) {
+            pausedByQueue = false;
+            applyAutoRead();
           }
         }
       }
@@ -340,10 +517,26 @@ public final class AppStream {
           l.onError(this, new ConnectionLostException(peer, connection.closeReason()));
         }
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(AppStream.class)
-            .warn("stream listener for tag '{}' from {} threw; resetting the stream", tag, peer, e);
-        reset();
+        listenerThrew(e);
       }
+    }
+  }
+
+  /** Hands the bytes queued before an inline listener was set to it, as buffers over the copies. */
+  private record QueuedForInline(InlineStreamListener inline) implements StreamListener {
+    @Override
+    public void onData(AppStream stream, byte[] data) {
+      inline.onData(stream, ByteBuffer.wrap(data).asReadOnlyBuffer());
+    }
+
+    @Override
+    public void onEnd(AppStream stream) {
+      inline.onEnd(stream);
+    }
+
+    @Override
+    public void onError(AppStream stream, Throwable cause) {
+      inline.onError(stream, cause);
     }
   }
 

@@ -2,6 +2,7 @@ package io.barrel.p2p.bench;
 
 import io.barrel.p2p.P2pNode;
 import io.barrel.p2p.transport.AppStream;
+import io.barrel.p2p.transport.InlineStreamListener;
 import io.barrel.p2p.transport.StreamListener;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -17,8 +18,10 @@ import java.util.concurrent.TimeUnit;
  * Benchmark 3: bulk upload of {@code size} bytes from node a to node b, split evenly over 1 and
  * over 8 streams, measured from the first write until the receiver's listeners have counted every
  * byte. Each transfer runs on a fresh connection (opened and streams created before the clock
- * starts). barrel-p2p writes through {@link StreamPump} (write futures bound what is in flight);
- * the receiver is an ordinary {@link StreamListener} on the node's application executor.
+ * starts). barrel-p2p writes through {@link StreamPump} (while the stream is writable, at most a
+ * window of bytes not yet taken by QUIC); the receiver is, per receive mode, an ordinary {@link
+ * StreamListener} on the node's application executor ({@code app}) or an {@link
+ * InlineStreamListener} that counts the bytes in place on the event loop ({@code inline}).
  *
  * <p>Peer: 1 or 8 Netty TCP + TLS 1.3 (BoringSSL) connections from one client event loop to one
  * server event loop, the client writing while the channel is writable (1 MiB high water mark),
@@ -32,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  * nodes; transfers are interleaved (TCP, variant 1, variant 2, ...) rep by rep.
  *
  * <p>Arguments (key=value): {@code size=256m warmupSize=64m warmup=3 reps=3 streams=1,8
- * chunk=64k window=1m variants=default tcp=true raw=true barrel=true} (false leaves that one out,
- * for knob sweeps or profiling).
+ * chunk=64k window=1m variants=default receive=app,inline tcp=true raw=true barrel=true} (false
+ * leaves that one out, for knob sweeps or profiling). Each (variant, receive mode) has its own pair
+ * of nodes.
  */
 public final class BulkBenchmark {
 
@@ -42,8 +46,8 @@ public final class BulkBenchmark {
   private static volatile Sink barrelSink;
 
   public static void main(String[] argv) throws Exception {
-    Args args = new Args(argv, "size", "warmupSize", "warmup", "reps", "streams", "chunk", "window", "variants", "tcp",
-        "raw", "barrel");
+    Args args = new Args(argv, "size", "warmupSize", "warmup", "reps", "streams", "chunk", "window", "variants", "receive",
+        "tcp", "raw", "barrel");
     long size = args.bytes("size", 256L * 1024 * 1024);
     long warmupSize = args.bytes("warmupSize", 64L * 1024 * 1024);
     int warmup = args.integer("warmup", 3);
@@ -55,6 +59,12 @@ public final class BulkBenchmark {
       streamCounts.add(Integer.parseInt(s.trim()));
     }
     List<Knobs> variants = Knobs.parseList(args.string("variants", "default"));
+    List<String> receiveModes = List.of(args.string("receive", "app,inline").split(","));
+    for (String mode : receiveModes) {
+      if (!mode.equals("app") && !mode.equals("inline")) {
+        throw new IllegalArgumentException("receive mode '" + mode + "' is neither app nor inline");
+      }
+    }
     boolean withTcp = args.flag("tcp", true);
     boolean withRaw = args.flag("raw", true);
     boolean withBarrel = args.flag("barrel", true);
@@ -71,12 +81,20 @@ public final class BulkBenchmark {
       System.out.println("peer: " + tcp.describe());
       System.out.println("diagnostic: " + raw.describe() + ", settings of variant 0");
       List<P2pNode[]> pairs = new ArrayList<>();
+      List<String> pairLabels = new ArrayList<>();
       for (int v = 0; withBarrel && v < variants.size(); v++) {
         System.out.println("barrel variant " + v + ": " + variants.get(v).label());
-        P2pNode a = barrel.start("a" + v, variants.get(v).config());
-        P2pNode b = barrel.start("b" + v, variants.get(v).config());
-        b.registerAcceptor("sink", s -> s.listen(new SinkListener(barrelSink)));
-        pairs.add(new P2pNode[] {a, b});
+        for (String mode : receiveModes) {
+          P2pNode a = barrel.start("a" + v + mode, variants.get(v).config());
+          P2pNode b = barrel.start("b" + v + mode, variants.get(v).config());
+          if (mode.equals("inline")) {
+            b.registerAcceptor("sink", s -> s.listenInline(new InlineSink(barrelSink)));
+          } else {
+            b.registerAcceptor("sink", s -> s.listen(new SinkListener(barrelSink)));
+          }
+          pairs.add(new P2pNode[] {a, b});
+          pairLabels.add("barrel v" + v + " " + mode);
+        }
       }
 
       long t0 = System.nanoTime();
@@ -108,7 +126,8 @@ public final class BulkBenchmark {
           }
           for (int v = 0; v < pairs.size(); v++) {
             P2pNode[] p = pairs.get(v);
-            record(results, "barrel v" + v, streams, r, reps, barrelTransfer(p[0], p[1], streams, size, chunk, window));
+            record(results, pairLabels.get(v), streams, r, reps,
+                barrelTransfer(p[0], p[1], streams, size, chunk, window));
           }
         }
       }
@@ -240,7 +259,26 @@ public final class BulkBenchmark {
     return mbps;
   }
 
-  /** Receiver side of a barrel stream: counts bytes. */
+  /** Receiver side of a barrel stream read in place on the event loop: counts bytes. */
+  static final class InlineSink implements InlineStreamListener {
+    private final Sink sink;
+
+    InlineSink(Sink sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void onData(AppStream stream, java.nio.ByteBuffer data) {
+      sink.add(data.remaining());
+    }
+
+    @Override
+    public void onError(AppStream stream, Throwable cause) {
+      sink.fail(cause);
+    }
+  }
+
+  /** Receiver side of a barrel stream on the application executor: counts bytes. */
   static final class SinkListener implements StreamListener {
     private final Sink sink;
 

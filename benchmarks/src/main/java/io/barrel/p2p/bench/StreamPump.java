@@ -5,10 +5,12 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Writes {@code total} bytes to an {@link AppStream} without buffering them: at most {@code window}
- * bytes are written but not yet taken by QUIC (their write futures not complete); each completion
- * lets the next chunk go. AppStream has {@code isWritable()} but no event when it turns writable
- * again, so write futures are the back-pressure signal. Every chunk is a view of one shared array.
+ * Writes {@code total} bytes to an {@link AppStream} the way a bulk writer should: while the stream
+ * is writable, with at most {@code window} bytes written but not yet taken by QUIC (their write
+ * futures not complete; this bounds the stream's own queue when the first writes come from a thread
+ * other than the event loop, before QUIC's capacity shows in {@code isWritable()}). When the stream
+ * is not writable it waits for {@code whenWritable()}, when the window is full for a write to
+ * complete; both resume on the event loop. Every chunk is a view of one shared array.
  */
 final class StreamPump {
 
@@ -44,23 +46,40 @@ final class StreamPump {
       pumping = true;
     }
     while (true) {
-      int n;
+      int n = 0;
+      boolean writable;
       synchronized (this) {
         if (remaining == 0 || inFlight >= window) {
           pumping = false;
           return;
         }
-        n = (int) Math.min(chunk.length, remaining);
-        remaining -= n;
-        inFlight += n;
+        writable = stream.isWritable();
+        if (!writable) {
+          pumping = false;
+        } else {
+          n = (int) Math.min(chunk.length, remaining);
+          remaining -= n;
+          inFlight += n;
+        }
       }
-      stream.write(ByteBuffer.wrap(chunk, 0, n)).whenComplete((v, e) -> {
+      if (!writable) {
+        stream.whenWritable().whenComplete((v, e) -> {
+          if (e != null) {
+            failed.completeExceptionally(e);
+          } else {
+            pump();
+          }
+        });
+        return;
+      }
+      int len = n;
+      stream.write(ByteBuffer.wrap(chunk, 0, len)).whenComplete((v, e) -> {
         if (e != null) {
           failed.completeExceptionally(e);
           return;
         }
         synchronized (this) {
-          inFlight -= n;
+          inFlight -= len;
         }
         pump();
       });
