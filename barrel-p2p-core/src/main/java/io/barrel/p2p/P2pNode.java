@@ -22,6 +22,7 @@ import io.barrel.p2p.rpc.RpcEndpoint;
 import io.barrel.p2p.rpc.ServiceLocator;
 import io.barrel.p2p.tls.TlsMaterial;
 import io.barrel.p2p.tls.TlsMaterialStore;
+import io.barrel.p2p.transport.AddressResolver;
 import io.barrel.p2p.transport.AppStream;
 import io.barrel.p2p.transport.ConnectionInfo;
 import io.barrel.p2p.transport.ConnectionListener;
@@ -32,6 +33,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -93,10 +95,22 @@ public final class P2pNode implements AutoCloseable {
     tlsStore = new TlsMaterialStore(config.tlsDirectory());
     TlsMaterial tls = tlsStore.loadOrCreate(config.name());
     trustStore = new TrustStore(config.keyDirectory().resolve("trusted"), config.trustMode());
-    discovery = DiscoveryChain.build(config.discovery(), config.customDiscovery());
+    DiscoveryChain chain = DiscoveryChain.build(config.discovery(), config.customDiscovery());
+    discovery = chain;
     ioExecutor = boundedPool("barrel-p2p-io", 4);
     applicationExecutor = ApplicationExecutors.create();
-    transport = new Transport(config.transport(), identity, tls, config.auth(), trustStore, discovery::lookup,
+    AddressResolver resolver = new AddressResolver() {
+      @Override
+      public Optional<InetSocketAddress> resolve(NodeName node) {
+        return chain.lookup(node);
+      }
+
+      @Override
+      public Optional<InetSocketAddress> resolveFromMemory(NodeName node) {
+        return chain.lookupFromMemory(node);
+      }
+    };
+    transport = new Transport(config.transport(), identity, tls, config.auth(), trustStore, resolver,
         config.metrics(), ioExecutor, applicationExecutor);
     try {
       InetSocketAddress bound = transport.start();

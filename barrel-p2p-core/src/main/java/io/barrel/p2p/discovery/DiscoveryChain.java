@@ -150,6 +150,40 @@ public final class DiscoveryChain implements Discovery {
     return Optional.empty();
   }
 
+  /**
+   * Looks {@code node} up in the backends that answer from memory, in order, stopping at the first
+   * that might block: what {@link #lookup} would return if the answer comes before any blocking
+   * backend, otherwise empty (the caller then runs {@link #lookup} where blocking is allowed).
+   */
+  public Optional<InetSocketAddress> lookupFromMemory(NodeName node) {
+    for (Discovery backend : backends) {
+      if (!backend.answersFromMemory()) {
+        return Optional.empty();
+      }
+      Optional<InetSocketAddress> found;
+      try {
+        found = backend.lookup(node);
+      } catch (RuntimeException e) {
+        return Optional.empty(); // lookup() asks again, logs it and goes on to the next backend
+      }
+      if (found != null && found.isPresent() && !found.get().isUnresolved()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** True when every backend of the chain answers from memory. */
+  @Override
+  public boolean answersFromMemory() {
+    for (Discovery backend : backends) {
+      if (!backend.answersFromMemory()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Registers with every backend that supports it; one failing does not stop the others. */
   @Override
   public void register(NodeName self, InetSocketAddress address) {

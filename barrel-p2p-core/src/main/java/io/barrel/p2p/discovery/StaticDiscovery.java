@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A host name in an entry is resolved at each lookup, not at start-up, so a node whose address
  * changes is followed and an unresolvable name fails only the lookups for that node (empty result,
- * a warning) instead of the whole configuration.
+ * a warning) instead of the whole configuration. Address literals are parsed once, when the list
+ * is made; a list of literals only answers from memory ({@link #answersFromMemory()}).
  */
 public final class StaticDiscovery implements Discovery {
 
@@ -33,6 +34,7 @@ public final class StaticDiscovery implements Discovery {
 
   private final SortedMap<NodeName, InetSocketAddress> entries;
   private final DnsResolver resolver;
+  private final boolean fromMemory;
 
   /**
    * Creates a backend from addresses; unresolved ones ({@link InetSocketAddress#createUnresolved})
@@ -54,9 +56,10 @@ public final class StaticDiscovery implements Discovery {
             "static discovery entry for '" + node
                 + "' has no address or port 0; give the port it listens on");
       }
-      copy.put(node, address);
+      copy.put(node, literalResolved(address));
     });
     this.entries = Collections.unmodifiableSortedMap(copy);
+    this.fromMemory = copy.values().stream().noneMatch(InetSocketAddress::isUnresolved);
   }
 
   /** Parses entries in {@link #ENTRY_FORMAT}; host names are resolved with the system resolver. */
@@ -127,6 +130,22 @@ public final class StaticDiscovery implements Discovery {
           target.host(), node, e.toString());
       return Optional.empty();
     }
+  }
+
+  /** True when every entry is an address literal: lookups then never ask DNS. */
+  @Override
+  public boolean answersFromMemory() {
+    return fromMemory;
+  }
+
+  /** An unresolved address whose host is an address literal, as the address it spells. */
+  private static InetSocketAddress literalResolved(InetSocketAddress address) {
+    if (!address.isUnresolved()) {
+      return address;
+    }
+    return IpLiteral.parse(address.getHostString())
+        .map(ip -> new InetSocketAddress(ip, address.getPort()))
+        .orElse(address);
   }
 
   @Override

@@ -14,4 +14,13 @@ public interface AddressResolver {
 
   /** The address to dial, or empty when no backend knows the node. */
   Optional<InetSocketAddress> resolve(NodeName node);
+
+  /**
+   * The address to dial if it can be found without blocking (backends that answer from memory),
+   * otherwise empty, and the transport calls {@link #resolve} on its I/O executor. Must never block:
+   * it runs on the dialing thread, which may be an event loop.
+   */
+  default Optional<InetSocketAddress> resolveFromMemory(NodeName node) {
+    return Optional.empty();
+  }
 }

@@ -220,8 +220,9 @@ public final class Transport implements AutoCloseable {
       pending.remove(peer, created);
       deadline.cancel(false); // a finished attempt must not stay reachable until its deadline
     });
-    if (address != null) {
-      dialAddress(peer, address, created);
+    InetSocketAddress known = address != null ? address : addressFromMemory(peer);
+    if (known != null) {
+      dialAddress(peer, known, created);
     } else {
       ioExecutor.execute(() -> dial(peer, created));
     }
@@ -459,6 +460,24 @@ public final class Transport implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- dialing
+
+  /**
+   * The peer's address if discovery has it in memory, counted as a hit; null when finding it might
+   * block, and {@link #dial} then looks it up on the I/O executor.
+   */
+  private InetSocketAddress addressFromMemory(NodeName peer) {
+    Optional<InetSocketAddress> found;
+    try {
+      found = resolver.resolveFromMemory(peer);
+    } catch (RuntimeException e) {
+      return null; // the full lookup asks again and reports the failure
+    }
+    if (found == null || found.isEmpty() || found.get().isUnresolved()) {
+      return null;
+    }
+    metrics.increment(MeterName.DISCOVERY_LOOKUPS, "hit");
+    return found.get();
+  }
 
   private void dial(NodeName peer, CompletableFuture<PeerConnection> result) {
     Optional<InetSocketAddress> address;

@@ -141,6 +141,51 @@ class DiscoveryChainTest {
   }
 
   @Test
+  void lookupFromMemoryAsksMemoryBackendsInOrderAndStopsAtTheFirstThatMayBlock() {
+    FileDiscovery file = new FileDiscovery(dir);
+    file.register(B, loopback(9002));
+    Recording afterFile = new Recording("after-file", false, false);
+    StaticDiscovery literals = new StaticDiscovery(Map.of(A, loopback(9001)));
+    DiscoveryChain chain = new DiscoveryChain(List.of(literals, file, afterFile));
+
+    assertThat(chain.lookupFromMemory(A)).contains(loopback(9001));
+    assertThat(chain.lookupFromMemory(B)).as("the file backend may block: left to lookup()").isEmpty();
+    assertThat(afterFile.calls).as("nothing past a backend that may block").isEmpty();
+    assertThat(chain.lookup(B)).contains(loopback(9002));
+    assertThat(chain.answersFromMemory()).isFalse();
+    assertThat(new DiscoveryChain(List.of(literals)).answersFromMemory()).isTrue();
+  }
+
+  @Test
+  void lookupFromMemorySkipsNothingAndNeverThrows() {
+    Discovery broken = new Discovery() {
+      @Override
+      public Optional<InetSocketAddress> lookup(NodeName node) {
+        throw new IllegalStateException("broken");
+      }
+
+      @Override
+      public boolean answersFromMemory() {
+        return true;
+      }
+
+      @Override
+      public Set<NodeName> list() {
+        return Set.of();
+      }
+
+      @Override
+      public String name() {
+        return "broken";
+      }
+    };
+    DiscoveryChain chain = new DiscoveryChain(List.of(broken, new StaticDiscovery(Map.of(A, loopback(9001)))));
+
+    assertThat(chain.lookupFromMemory(A)).as("left to lookup(), which logs the broken backend").isEmpty();
+    assertThat(chain.lookup(A)).contains(loopback(9001));
+  }
+
+  @Test
   void registerFansOutToEveryRegisteringBackendEvenWhenOneFails() {
     Recording failing = new Recording("failing", true, true);
     Recording readOnly = new Recording("read-only", false, false);

@@ -51,6 +51,23 @@ class StaticDiscoveryTest {
   }
 
   @Test
+  void aListOfAddressLiteralsAnswersFromMemoryWithoutAskingDns() throws Exception {
+    StaticDiscovery literals = StaticDiscovery.parse(List.of("app@h1=10.0.0.1:9443", "app@h2=[fd00::2]:9000"),
+        new FakeDnsResolver().failing());
+    StaticDiscovery withName = StaticDiscovery.parse(List.of("app@h1=10.0.0.1:9443", "app@h3=node3.example.com:9444"),
+        new FakeDnsResolver().address("node3.example.com", "10.0.0.3"));
+
+    assertThat(literals.answersFromMemory()).isTrue();
+    assertThat(literals.lookup(node("app@h1")))
+        .as("a failing resolver is never asked for a literal")
+        .contains(new InetSocketAddress(InetAddress.getByName("10.0.0.1"), 9443));
+    assertThat(literals.lookup(node("app@h2")))
+        .contains(new InetSocketAddress(InetAddress.getByName("fd00::2"), 9000));
+    assertThat(withName.answersFromMemory()).as("a host name means a DNS query").isFalse();
+    assertThat(new StaticDiscovery(Map.of()).answersFromMemory()).isTrue();
+  }
+
+  @Test
   void unresolvableHostGivesEmptyNotAnException() {
     StaticDiscovery missing = StaticDiscovery.parse(List.of("app@h1=nowhere.example.com:9443"), new FakeDnsResolver());
     StaticDiscovery failing = StaticDiscovery.parse(List.of("app@h1=nowhere.example.com:9443"),

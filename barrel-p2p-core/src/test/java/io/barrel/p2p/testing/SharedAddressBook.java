@@ -20,6 +20,11 @@ public final class SharedAddressBook implements Discovery {
   }
 
   @Override
+  public boolean answersFromMemory() {
+    return true;
+  }
+
+  @Override
   public boolean supportsRegister() {
     return true;
   }

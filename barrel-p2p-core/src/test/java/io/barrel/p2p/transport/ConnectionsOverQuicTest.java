@@ -142,6 +142,56 @@ class ConnectionsOverQuicTest {
     }
   }
 
+  /** Asks another backend and records the threads its lookups ran on. */
+  private static final class ThreadRecording implements Discovery {
+    final List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Discovery inner;
+    private final boolean fromMemory;
+
+    ThreadRecording(Discovery inner, boolean fromMemory) {
+      this.inner = inner;
+      this.fromMemory = fromMemory;
+    }
+
+    @Override
+    public Optional<InetSocketAddress> lookup(NodeName node) {
+      threads.add(Thread.currentThread().getName());
+      return inner.lookup(node);
+    }
+
+    @Override
+    public boolean answersFromMemory() {
+      return fromMemory;
+    }
+
+    @Override
+    public Set<NodeName> list() {
+      return inner.list();
+    }
+
+    @Override
+    public String name() {
+      return fromMemory ? "memory" : "maybe-blocking";
+    }
+  }
+
+  @Test
+  void aBackendThatAnswersFromMemoryIsAskedOnTheDialingThreadAndAnyOtherOnTheIoPool() throws Exception {
+    ThreadRecording memory = new ThreadRecording(nodes.addressBook(), true);
+    ThreadRecording blocking = new ThreadRecording(nodes.addressBook(), false);
+    P2pNode a = nodes.start("a@127.0.0.1", c -> c.customDiscovery(List.of(memory, nodes.addressBook())));
+    P2pNode c = nodes.start("c@127.0.0.1", cfg -> cfg.customDiscovery(List.of(blocking, nodes.addressBook())));
+    P2pNode b = nodes.start("b@127.0.0.1");
+
+    a.connect(b.name()).get(10, TimeUnit.SECONDS);
+    c.connect(b.name()).get(10, TimeUnit.SECONDS);
+
+    assertThat(memory.threads).as("no hand-off to the I/O pool").containsExactly(Thread.currentThread().getName());
+    assertThat(blocking.threads).isNotEmpty().allMatch(t -> t.startsWith("barrel-p2p-io"));
+    assertThat(a.connectedPeers()).contains(b.name());
+    assertThat(c.connectedPeers()).contains(b.name());
+  }
+
   /** The bytes an acceptor's streams received, in order. */
   private static final class Received {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
