@@ -3,7 +3,6 @@ package io.barrel.p2p.membership;
 import io.barrel.p2p.NodeName;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Neighbours whose connection failed, retried with backoff for {@code lost-peer-retention}.
@@ -16,7 +15,7 @@ import java.util.Set;
  * passive view, whose entries are forgotten after {@code max-fail-count} failures, far sooner than
  * a partition may last.
  */
-final class LostPeers {
+final class LostPeers extends PeerTable<Void> {
 
   // A lost neighbour's record, one attribute column each.
   private static final int LOST_AT = 0;
@@ -24,70 +23,53 @@ final class LostPeers {
   private static final int RETRY_AT = 2;
   private static final int COLUMNS = 3;
 
-  private final int capacity;
-  private final PeerTable<Void> entries;
+  private final int bound;
 
   LostPeers(int capacity) {
-    this.capacity = capacity;
-    this.entries = new PeerTable<>(COLUMNS, Math.min(capacity, 16));
+    super(COLUMNS, Math.min(capacity, 16));
+    this.bound = capacity;
   }
 
   /** Remembers a neighbour lost now; when full, the longest-lost entry makes room. */
   void add(NodeName peer, long now, Backoff backoff) {
-    entries.remove(peer);
-    if (entries.size() >= capacity) {
-      entries.removeAt(0);
+    remove(peer);
+    if (size() >= bound) {
+      removeAt(0);
     }
-    int slot = entries.add(peer, null);
-    entries.set(slot, LOST_AT, now);
-    entries.set(slot, RETRY_AT, now + backoff.delayAfter(1));
-  }
-
-  boolean isEmpty() {
-    return entries.isEmpty();
-  }
-
-  boolean remove(NodeName peer) {
-    return entries.remove(peer);
+    int slot = add(peer, null);
+    set(slot, LOST_AT, now);
+    set(slot, RETRY_AT, now + backoff.delayAfter(1));
   }
 
   /** Lost peers whose backoff has ended and that pass {@code allowed}. */
   List<NodeName> due(long now, PeerTable.Filter allowed) {
-    if (entries.isEmpty()) {
+    if (isEmpty()) {
       return List.of(); // the usual case, asked on every repair tick: no list, no filter
     }
-    return entries.names(slot -> entries.get(slot, RETRY_AT) <= now && entries.passes(slot, allowed));
+    return names(slot -> get(slot, RETRY_AT) <= now && passes(slot, allowed));
   }
 
   /** Counts a failed retry: the next one waits twice as long, up to the cap. */
   void recordFailure(NodeName peer, long now, Backoff backoff) {
-    int slot = entries.indexOf(peer);
+    int slot = indexOf(peer);
     if (slot >= 0) {
-      int failures = (int) entries.get(slot, FAILURES) + 1;
-      entries.set(slot, FAILURES, failures);
-      entries.set(slot, RETRY_AT, now + backoff.delayAfter(failures + 1));
+      int failures = (int) get(slot, FAILURES) + 1;
+      set(slot, FAILURES, failures);
+      set(slot, RETRY_AT, now + backoff.delayAfter(failures + 1));
     }
   }
 
   /** Forgets peers lost longer than {@code retentionMillis} ago; returns them. */
   List<NodeName> expire(long now, long retentionMillis) {
     List<NodeName> removed = new ArrayList<>();
-    for (int slot = 0; slot < entries.size(); ) {
-      if (now - entries.get(slot, LOST_AT) >= retentionMillis) {
-        removed.add(entries.name(slot));
-        entries.removeAt(slot);
+    for (int slot = 0; slot < size(); ) {
+      if (now - get(slot, LOST_AT) >= retentionMillis) {
+        removed.add(name(slot));
+        removeAt(slot);
       } else {
         slot++;
       }
     }
     return removed;
-  }
-
-  Set<NodeName> snapshot() {
-    return entries.snapshot();
-  }
-
-  void clear() {
-    entries.clear();
   }
 }

@@ -4,7 +4,6 @@ import io.barrel.p2p.NodeName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -15,7 +14,7 @@ import java.util.random.RandomGenerator;
  * and entries learned from the wire age like the others). Entries have no order: every choice among
  * them is uniform, so a removal moves the last entry into the freed slot instead of shifting the rest.
  */
-final class PassiveView {
+final class PassiveView extends PeerTable<Void> {
 
   // A passive peer's record, one attribute column each.
   /** Consecutive failed attempts. */
@@ -30,20 +29,11 @@ final class PassiveView {
   private static final int LAST_SEEN = 4;
   private static final int COLUMNS = 5;
 
-  private final int capacity;
-  private final PeerTable<Void> entries;
+  private final int bound;
 
   PassiveView(int capacity) {
-    this.capacity = capacity;
-    this.entries = new PeerTable<>(COLUMNS, capacity);
-  }
-
-  boolean contains(NodeName peer) {
-    return entries.contains(peer);
-  }
-
-  int size() {
-    return entries.size();
+    super(COLUMNS, capacity);
+    this.bound = capacity;
   }
 
   /**
@@ -52,9 +42,9 @@ final class PassiveView {
    * full, a random entry makes room.
    */
   void learn(NodeName peer, long now, RandomGenerator random) {
-    if (!entries.contains(peer)) {
+    if (!contains(peer)) {
       makeRoom(random);
-      entries.set(entries.add(peer, null), LAST_SEEN, now);
+      set(add(peer, null), LAST_SEEN, now);
     }
   }
 
@@ -72,12 +62,12 @@ final class PassiveView {
     int preferred = preferEvict.size();
     int[] preferSlots = prefer(preferEvict);
     for (NodeName peer : peers) {
-      if (!allowed.test(peer) || entries.contains(peer)) {
+      if (!allowed.test(peer) || contains(peer)) {
         continue;
       }
-      if (entries.size() >= capacity) {
+      if (size() >= bound) {
         int slot = preferredSlot(preferSlots, random);
-        int moved = entries.removeSwapping(slot);
+        int moved = removeSwapping(slot);
         for (int i = 0; i < preferred; i++) {
           if (preferSlots[i] == slot) {
             preferSlots[i] = -1;
@@ -86,8 +76,8 @@ final class PassiveView {
           }
         }
       }
-      int slot = entries.add(peer, null);
-      entries.set(slot, LAST_SEEN, now);
+      int slot = add(peer, null);
+      set(slot, LAST_SEEN, now);
       int hash = peer.hashCode();
       for (int i = 0; i < preferred; i++) {
         NodeName given = preferEvict.get(i);
@@ -100,24 +90,24 @@ final class PassiveView {
 
   /** Adds or refreshes a peer this node has just dealt with directly: it is alive now. */
   void keep(NodeName peer, long now, RandomGenerator random) {
-    int slot = entries.indexOf(peer);
+    int slot = indexOf(peer);
     if (slot < 0) {
       makeRoom(random);
-      entries.set(entries.add(peer, null), LAST_SEEN, now);
+      set(add(peer, null), LAST_SEEN, now);
     } else {
-      entries.set(slot, FAILURES, 0);
-      entries.set(slot, RETRY_AT, 0);
-      entries.set(slot, REFUSALS, 0);
-      entries.set(slot, ASK_AGAIN_AT, 0);
-      entries.set(slot, LAST_SEEN, Math.max(entries.get(slot, LAST_SEEN), now));
+      set(slot, FAILURES, 0);
+      set(slot, RETRY_AT, 0);
+      set(slot, REFUSALS, 0);
+      set(slot, ASK_AGAIN_AT, 0);
+      set(slot, LAST_SEEN, Math.max(get(slot, LAST_SEEN), now));
     }
   }
 
   /** Notes news of a peer (a message or a connection from it) without adding it. */
   void touch(NodeName peer, long now) {
-    int slot = entries.indexOf(peer);
+    int slot = indexOf(peer);
     if (slot >= 0) {
-      entries.set(slot, LAST_SEEN, Math.max(entries.get(slot, LAST_SEEN), now));
+      set(slot, LAST_SEEN, Math.max(get(slot, LAST_SEEN), now));
     }
   }
 
@@ -126,17 +116,17 @@ final class PassiveView {
    * {@code maxFailCount} failures it is forgotten. Returns true when it was removed.
    */
   boolean recordFailure(NodeName peer, long now, Backoff backoff, int maxFailCount) {
-    int slot = entries.indexOf(peer);
+    int slot = indexOf(peer);
     if (slot < 0) {
       return false;
     }
-    int failures = (int) entries.get(slot, FAILURES) + 1;
+    int failures = (int) get(slot, FAILURES) + 1;
     if (failures >= maxFailCount) {
-      entries.removeSwapping(slot);
+      removeSwapping(slot);
       return true;
     }
-    entries.set(slot, FAILURES, failures);
-    entries.set(slot, RETRY_AT, now + backoff.delayAfter(failures));
+    set(slot, FAILURES, failures);
+    set(slot, RETRY_AT, now + backoff.delayAfter(failures));
     return false;
   }
 
@@ -147,11 +137,11 @@ final class PassiveView {
    * every repair tick.
    */
   void deferAfterRefusal(NodeName peer, long now, Backoff backoff) {
-    int slot = entries.indexOf(peer);
+    int slot = indexOf(peer);
     if (slot >= 0) {
-      int refusals = (int) entries.get(slot, REFUSALS) + 1;
-      entries.set(slot, REFUSALS, refusals);
-      entries.set(slot, ASK_AGAIN_AT, Math.max(entries.get(slot, ASK_AGAIN_AT), now + backoff.delayAfter(refusals)));
+      int refusals = (int) get(slot, REFUSALS) + 1;
+      set(slot, REFUSALS, refusals);
+      set(slot, ASK_AGAIN_AT, Math.max(get(slot, ASK_AGAIN_AT), now + backoff.delayAfter(refusals)));
     }
   }
 
@@ -163,11 +153,11 @@ final class PassiveView {
    * This is not a failure; the peer is alive.
    */
   void holdOff(NodeName peer, long now, Backoff backoff) {
-    int slot = entries.indexOf(peer);
+    int slot = indexOf(peer);
     if (slot >= 0) {
-      long retryAt = Math.max(entries.get(slot, RETRY_AT), now + backoff.delayAfter(1));
-      entries.set(slot, RETRY_AT, retryAt);
-      entries.set(slot, ASK_AGAIN_AT, Math.max(entries.get(slot, ASK_AGAIN_AT), retryAt));
+      long retryAt = Math.max(get(slot, RETRY_AT), now + backoff.delayAfter(1));
+      set(slot, RETRY_AT, retryAt);
+      set(slot, ASK_AGAIN_AT, Math.max(get(slot, ASK_AGAIN_AT), retryAt));
     }
   }
 
@@ -178,41 +168,43 @@ final class PassiveView {
    */
   Optional<NodeName> randomCandidate(long now, boolean refusable, PeerTable.Filter allowed,
       RandomGenerator random) {
-    return entries.random(random, slot -> isCandidate(slot, now, refusable, allowed));
+    return random(random, slot -> isCandidate(slot, now, refusable, allowed));
   }
 
   /** Up to {@code k} random peers that may be asked for a link now, as {@link #randomCandidate} picks one. */
   List<NodeName> sampleCandidates(long now, boolean refusable, PeerTable.Filter allowed, int k,
       RandomGenerator random) {
-    return entries.sample(k, random, slot -> isCandidate(slot, now, refusable, allowed));
+    return sample(k, random, slot -> isCandidate(slot, now, refusable, allowed));
   }
 
   private boolean isCandidate(int slot, long now, boolean refusable, PeerTable.Filter allowed) {
-    return entries.get(slot, RETRY_AT) <= now && (!refusable || entries.get(slot, ASK_AGAIN_AT) <= now)
-        && entries.passes(slot, allowed);
+    return get(slot, RETRY_AT) <= now && (!refusable || get(slot, ASK_AGAIN_AT) <= now)
+        && passes(slot, allowed);
   }
 
+  /** Removes {@code peer} in constant time (the view has no order to keep); false when it was absent. */
+  @Override
   boolean remove(NodeName peer) {
-    int slot = entries.indexOf(peer);
+    int slot = indexOf(peer);
     if (slot < 0) {
       return false;
     }
-    entries.removeSwapping(slot);
+    removeSwapping(slot);
     return true;
   }
 
   /** Up to {@code k} random entries other than {@code except}. */
   List<NodeName> sample(int k, RandomGenerator random, NodeName... except) {
-    return entries.sample(k, random, slot -> !entries.holdsAny(slot, except));
+    return sample(k, random, slot -> !holdsAny(slot, except));
   }
 
   /** Drops entries with no news for {@code maxAgeMillis}; returns them. */
   List<NodeName> expire(long now, long maxAgeMillis) {
     List<NodeName> removed = new ArrayList<>();
-    for (int slot = 0; slot < entries.size(); ) {
-      if (now - entries.get(slot, LAST_SEEN) >= maxAgeMillis) {
-        removed.add(entries.name(slot));
-        entries.removeSwapping(slot); // the last entry moves here: look at this slot again
+    for (int slot = 0; slot < size(); ) {
+      if (now - get(slot, LAST_SEEN) >= maxAgeMillis) {
+        removed.add(name(slot));
+        removeSwapping(slot); // the last entry moves here: look at this slot again
       } else {
         slot++;
       }
@@ -222,22 +214,15 @@ final class PassiveView {
 
   /** Failures recorded against a peer; 0 when it is absent. For tests and metrics. */
   int failures(NodeName peer) {
-    int slot = entries.indexOf(peer);
-    return slot < 0 ? 0 : (int) entries.get(slot, FAILURES);
+    int slot = indexOf(peer);
+    return slot < 0 ? 0 : (int) get(slot, FAILURES);
   }
 
-  Set<NodeName> snapshot() {
-    return entries.snapshot();
-  }
-
-  void clear() {
-    entries.clear();
-  }
 
   /** When full, removes a random entry. */
   private void makeRoom(RandomGenerator random) {
-    if (entries.size() >= capacity) {
-      entries.removeSwapping(random.nextInt(entries.size()));
+    if (size() >= bound) {
+      removeSwapping(random.nextInt(size()));
     }
   }
 
@@ -245,7 +230,7 @@ final class PassiveView {
   private int[] prefer(List<NodeName> preferEvict) {
     int[] slots = new int[preferEvict.size()];
     for (int i = 0; i < slots.length; i++) {
-      slots[i] = entries.indexOf(preferEvict.get(i));
+      slots[i] = indexOf(preferEvict.get(i));
     }
     return slots;
   }
@@ -263,7 +248,7 @@ final class PassiveView {
       }
     }
     if (present == 0) {
-      return random.nextInt(entries.size());
+      return random.nextInt(size());
     }
     int index = random.nextInt(present);
     for (int i = 0; i < preferred; i++) {
