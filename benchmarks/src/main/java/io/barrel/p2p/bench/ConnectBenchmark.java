@@ -29,19 +29,25 @@ import java.util.concurrent.TimeUnit;
  * connect to one server at the same instant; the burst's wall time gives handshakes per second
  * that one server event loop sustains.
  *
- * <p>Arguments (key=value): {@code warmup=300 connects=400 concurrency=8 rounds=60 variant=default}.
+ * <p>Arguments (key=value): {@code warmup=300 connects=400 concurrency=8 rounds=60 variant=default
+ * compare=} ({@code compare} names a second variant run interleaved with the first, sequential part
+ * only).
  */
 public final class ConnectBenchmark {
 
   private ConnectBenchmark() {}
 
   public static void main(String[] argv) throws Exception {
-    Args args = new Args(argv, "warmup", "connects", "concurrency", "rounds", "variant");
+    Args args = new Args(argv, "warmup", "connects", "concurrency", "rounds", "variant", "compare");
     int warmup = args.integer("warmup", 300);
     int connects = args.integer("connects", 400);
     int concurrency = args.integer("concurrency", 8);
     int rounds = args.integer("rounds", 60);
     Knobs knobs = Knobs.parse(args.string("variant", "default"));
+    // A second barrel pair with other settings, interleaved connect by connect with the first, so
+    // that two settings meet the same load of a noisy host.
+    String compareSpec = args.string("compare", "");
+    Knobs compare = compareSpec.isEmpty() ? null : Knobs.parse(compareSpec);
     Report.header("connect + mutual auth", knobs);
 
     AuthTimes auth = new AuthTimes();
@@ -53,6 +59,9 @@ public final class ConnectBenchmark {
       System.out.println("diagnostic: " + rawRetry.describe() + "; and the same without Retry");
       P2pNode a = barrel.start("a", knobs.config());
       P2pNode b = barrel.start("b", knobs.config(), auth);
+      P2pNode ca = compare == null ? null : barrel.start("ca", compare.config());
+      P2pNode cb = compare == null ? null : barrel.start("cb", compare.config());
+      Samples compareConnect = new Samples(connects);
 
       // ---- sequential
       Samples barrelConnect = new Samples(connects);
@@ -64,6 +73,9 @@ public final class ConnectBenchmark {
       Samples rawOneTrip = new Samples(connects);
       for (int i = 0; i < warmup; i++) {
         barrelOnce(a, b, null, null);
+        if (compare != null) {
+          barrelOnce(ca, cb, null, null);
+        }
         tcpOnce(tcp, null, null);
         rawOnce(rawRetry, null);
         rawOnce(rawDirect, null);
@@ -73,6 +85,9 @@ public final class ConnectBenchmark {
       long t0 = System.nanoTime();
       for (int i = 0; i < connects; i++) {
         barrelOnce(a, b, barrelConnect, barrelClose);
+        if (compare != null) {
+          barrelOnce(ca, cb, compareConnect, null);
+        }
         tcpOnce(tcp, tcpConnect, tcpClose);
         rawOnce(rawRetry, rawRetryConnect);
         rawOnce(rawDirect, rawDirectConnect);
@@ -86,6 +101,10 @@ public final class ConnectBenchmark {
           + String.format(Locale.ROOT, "%.1f s", seconds) + ")");
       Report.line("barrel connect+auth", barrelConnect.summary("ms"));
       Report.line("  server's auth (stream in -> verified)", authOnly.summary("ms"));
+      if (compare != null) {
+        Report.line("barrel connect+auth, " + compare.label(), compareConnect.summary("ms"));
+        Report.ratio("p50 compared/barrel", compareConnect.percentile(50), barrelConnect.percentile(50));
+      }
       Report.line("TCP+TLS connect+handshake", tcpConnect.summary("ms"));
       Report.line("raw QUIC handshake, Retry (diag.)", rawRetryConnect.summary("ms"));
       Report.line("raw QUIC handshake, no Retry (diag.)", rawDirectConnect.summary("ms"));
@@ -135,6 +154,8 @@ public final class ConnectBenchmark {
     long c = BarrelNodes.disconnectAndWait(a, b);
     if (connect != null) {
       connect.add(t);
+    }
+    if (close != null) {
       close.add(c);
     }
   }
