@@ -163,25 +163,37 @@ public final class AppStream {
   public void pauseReading() {
     synchronized (this) {
       pausedByListener = true;
-      applyAutoRead();
     }
+    applyAutoRead();
   }
 
   /** Reads from the peer again after {@link #pauseReading()}. Callable from any thread. */
   public void resumeReading() {
     synchronized (this) {
       pausedByListener = false;
-      applyAutoRead();
     }
+    applyAutoRead();
     drain();
   }
 
-  // Called with this held, so that two threads pausing and resuming leave the channel as the last said.
+  private synchronized boolean shouldRead() {
+    return !pausedByListener && !pausedByQueue;
+  }
+
+  /**
+   * Sets the channel's auto-read from the two pause flags. Called without holding this: turning
+   * reading on may read at once on the event loop, which calls the listener, and a listener is never
+   * called under this stream's lock. Threads that pause and resume at the same time may set the
+   * channel in either order, so it sets again until the channel agrees with the flags.
+   */
   private void applyAutoRead() {
-    boolean read = !pausedByListener && !pausedByQueue;
-    if (channel.config().isAutoRead() != read) {
-      channel.config().setAutoRead(read); // turning it on also asks the channel for a read
-    }
+    boolean read;
+    do {
+      read = shouldRead();
+      if (channel.config().isAutoRead() != read) {
+        channel.config().setAutoRead(read); // turning it on also asks the channel for a read
+      }
+    } while (read != shouldRead());
   }
 
   /** Bytes received and waiting for the listener (the queue that pauses reading when it grows). */
@@ -443,6 +455,7 @@ public final class AppStream {
     synchronized (this) {
       listenerFailed = true;
       pending.clear();
+      queuedBytes = 0;
     }
     org.slf4j.LoggerFactory.getLogger(AppStream.class)
         .warn("stream listener for tag '{}' from {} threw; resetting the stream", tag, peer, e);
@@ -450,6 +463,7 @@ public final class AppStream {
   }
 
   private void enqueue(Object event, int size) {
+    boolean pause = false;
     synchronized (this) {
       if (listenerFailed) {
         return; // the stream is being reset; nothing more goes to a listener that threw
@@ -458,8 +472,11 @@ public final class AppStream {
       queuedBytes += size;
       if (queuedBytes > PAUSE_READ_BYTES && !pausedByQueue) {
         pausedByQueue = true;
-        applyAutoRead();
+        pause = true;
       }
+    }
+    if (pause) {
+      applyAutoRead();
     }
     drain();
   }
@@ -488,6 +505,7 @@ public final class AppStream {
     while (true) {
       Object event;
       StreamListener l;
+      boolean resume = false;
       synchronized (this) {
         event = pausedByListener ? null : pending.poll();
         if (event == null) {
@@ -499,9 +517,12 @@ public final class AppStream {
           queuedBytes -= b.length;
           if (queuedBytes < RESUME_READ_BYTES && pausedByQueue) {
             pausedByQueue = false;
-            applyAutoRead();
+            resume = true;
           }
         }
+      }
+      if (resume) {
+        applyAutoRead();
       }
       try {
         if (event instanceof byte[] b) {
