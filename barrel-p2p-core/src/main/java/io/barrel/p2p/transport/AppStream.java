@@ -62,8 +62,9 @@ public final class AppStream {
   // Reading from the peer is paused while either holds: the listener asked, or the queue is full.
   private boolean pausedByListener;
   private boolean pausedByQueue;
-  // Event-loop confined: writers waiting for QUIC to take bytes again.
-  private ArrayDeque<CompletableFuture<Void>> writableWaiters = new ArrayDeque<>();
+  // Event-loop confined: writers waiting for QUIC to take bytes again; null while none waits (most
+  // streams never wait, and RPC opens many).
+  private ArrayDeque<CompletableFuture<Void>> writableWaiters;
   // Only touched by deliver(), which never runs twice at once (the draining flag).
   private boolean finished;
   // Guarded by this: a listener threw and the stream is being reset; nothing more is delivered.
@@ -321,17 +322,22 @@ public final class AppStream {
     } else if (channel.isWritable()) {
       ready.complete(null);
     } else {
+      if (writableWaiters == null) {
+        writableWaiters = new ArrayDeque<>();
+      }
       writableWaiters.add(ready);
     }
   }
 
-  private void releaseWriters(Throwable failure) {
-    if (writableWaiters.isEmpty()) {
+  /** Wakes the waiting writers; {@code closed} fails them instead (the exception is made only then). */
+  private void releaseWriters(boolean closed) {
+    if (writableWaiters == null) {
       return;
     }
-    // Swapped out first: a writer woken here may write and wait again, joining the next round.
+    // Taken first: a writer woken here may write and wait again, joining the next round.
     ArrayDeque<CompletableFuture<Void>> woken = writableWaiters;
-    writableWaiters = new ArrayDeque<>();
+    writableWaiters = null;
+    Throwable failure = closed ? streamClosed() : null;
     for (CompletableFuture<Void> w : woken) {
       if (failure == null) {
         w.complete(null);
@@ -411,7 +417,7 @@ public final class AppStream {
       @Override
       public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-          releaseWriters(null);
+          releaseWriters(false);
         }
         ctx.fireChannelWritabilityChanged();
       }
@@ -419,7 +425,7 @@ public final class AppStream {
       @Override
       public void channelInactive(ChannelHandlerContext ctx) {
         enqueue(Closed.INSTANCE, 0);
-        releaseWriters(streamClosed());
+        releaseWriters(true);
         ctx.fireChannelInactive();
       }
     };
