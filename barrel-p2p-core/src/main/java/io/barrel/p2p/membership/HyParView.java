@@ -219,8 +219,8 @@ public final class HyParView {
       s.passive.expire(nowMillis, s.config.passiveMaxAge().toMillis());
       s.lost.expire(nowMillis, s.config.lostPeerRetention().toMillis());
       out.schedule(timer, s.config.passiveCleanupPeriod());
-    } else if (timer instanceof MembershipTimer.AttemptDeadline deadline) {
-      repair.onDeadline(deadline, nowMillis, out);
+    } else if (timer instanceof MembershipTimer.AttemptDeadline) {
+      repair.onDeadline(nowMillis, out);
     } else {
       throw new AssertionError("unhandled membership timer " + timer);
     }

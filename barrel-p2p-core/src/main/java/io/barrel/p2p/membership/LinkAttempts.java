@@ -4,17 +4,17 @@ import io.barrel.p2p.NodeName;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The link attempts in flight, at most one per peer, each with a number its deadline refers to. */
+/** The link attempts in flight, at most one per peer, each with a number and a deadline. */
 final class LinkAttempts {
 
   private final PeerTable<LinkAttempt> byPeer = new PeerTable<>(0, 8, true);
   private long nextId = 1;
 
-  LinkAttempt start(NodeName peer, LinkAttempt.Kind kind, NeighborPriority priority) {
+  LinkAttempt start(NodeName peer, LinkAttempt.Kind kind, NeighborPriority priority, long deadline) {
     if (byPeer.contains(peer)) {
       throw new IllegalStateException("a link attempt to " + peer + " is already in flight: " + get(peer));
     }
-    LinkAttempt attempt = new LinkAttempt(peer, kind, nextId++, priority);
+    LinkAttempt attempt = new LinkAttempt(peer, kind, nextId++, priority, deadline);
     byPeer.add(peer, attempt);
     return attempt;
   }
@@ -22,6 +22,10 @@ final class LinkAttempts {
   LinkAttempt get(NodeName peer) {
     int slot = byPeer.indexOf(peer);
     return slot < 0 ? null : byPeer.value(slot);
+  }
+
+  boolean isEmpty() {
+    return byPeer.size() == 0;
   }
 
   boolean contains(NodeName peer) {
@@ -59,6 +63,27 @@ final class LinkAttempts {
       }
     }
     return false;
+  }
+
+  /** The attempts whose deadline is at or before {@code now}. */
+  List<LinkAttempt> overdue(long now) {
+    List<LinkAttempt> out = new ArrayList<>();
+    for (int slot = 0; slot < byPeer.size(); slot++) {
+      LinkAttempt attempt = byPeer.value(slot);
+      if (attempt.deadline <= now) {
+        out.add(attempt);
+      }
+    }
+    return out;
+  }
+
+  /** The earliest deadline of an attempt in flight, or {@link Long#MAX_VALUE} with none. */
+  long earliestDeadline() {
+    long earliest = Long.MAX_VALUE;
+    for (int slot = 0; slot < byPeer.size(); slot++) {
+      earliest = Math.min(earliest, byPeer.value(slot).deadline);
+    }
+    return earliest;
   }
 
   List<LinkAttempt> all() {

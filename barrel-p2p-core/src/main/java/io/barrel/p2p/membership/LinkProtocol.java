@@ -103,7 +103,7 @@ final class LinkProtocol {
       return;
     }
     if (walk.ttl() == 0 || s.active.size() <= 1) {
-      walkEndsHere(newNode, out);
+      walkEndsHere(newNode, now, out);
       return;
     }
     if (walk.ttl() == s.config.passiveRandomWalkLength() && !s.active.contains(newNode)) {
@@ -113,13 +113,13 @@ final class LinkProtocol {
     if (next.isPresent()) {
       out.send(next.get(), new MembershipMessage.ForwardJoin(newNode, walk.ttl() - 1));
     } else {
-      walkEndsHere(newNode, out);
+      walkEndsHere(newNode, now, out);
     }
   }
 
-  private void walkEndsHere(NodeName newNode, Outbox out) {
+  private void walkEndsHere(NodeName newNode, long now, Outbox out) {
     if (s.isFree(newNode)) {
-      repair.start(newNode, LinkAttempt.Kind.WALK_END, out);
+      repair.start(newNode, LinkAttempt.Kind.WALK_END, now, out);
     }
   }
 

@@ -18,16 +18,33 @@ final class LinkRepair {
     this.s = state;
   }
 
-  /** Starts an attempt: a dial and its backstop deadline. */
-  void start(NodeName peer, LinkAttempt.Kind kind, Outbox out) {
+  /** Starts an attempt: a dial, with a deadline the attempts' backstop timer enforces. */
+  void start(NodeName peer, LinkAttempt.Kind kind, long now, Outbox out) {
     NeighborPriority priority = switch (kind) {
       case JOIN -> null;
       case WALK_END, RECONNECT -> NeighborPriority.HIGH;
       case PROMOTION -> wantsHighPromotion() ? NeighborPriority.HIGH : NeighborPriority.LOW;
     };
-    LinkAttempt attempt = s.attempts.start(peer, kind, priority);
+    s.attempts.start(peer, kind, priority, now + s.config.pendingTimeout().toMillis());
     out.connect(peer);
-    out.schedule(new MembershipTimer.AttemptDeadline(peer, attempt.id), s.config.pendingTimeout());
+    armDeadline(now, out);
+  }
+
+  /**
+   * One backstop timer serves every attempt: it is armed for the earliest deadline of those in
+   * flight, and armed again when it fires while attempts are left. Nearly every attempt ends long
+   * before its deadline (a reply takes a round trip, the deadline is pending-timeout, 30 s), so a
+   * timer per attempt would wake the driver once per attempt for nothing; this one wakes it at most
+   * once per pending-timeout while attempts keep coming. Deadlines only grow (each is the start
+   * time plus the same timeout), so an armed timer is never late for a newer attempt.
+   */
+  private void armDeadline(long now, Outbox out) {
+    if (s.deadlineArmedFor != NodeState.NO_TICK || s.attempts.isEmpty()) {
+      return;
+    }
+    long due = s.attempts.earliestDeadline();
+    s.deadlineArmedFor = due;
+    out.schedule(new MembershipTimer.AttemptDeadline(), Duration.ofMillis(Math.max(0, due - now)));
   }
 
   /** A connection to {@code peer} is up: an attempt waiting for it sends its request now. */
@@ -86,16 +103,25 @@ final class LinkRepair {
     }
   }
 
-  /** The backstop of an attempt fired: abandon it if it is still the one the timer was set for. */
-  void onDeadline(MembershipTimer.AttemptDeadline deadline, long now, Outbox out) {
-    LinkAttempt attempt = s.attempts.get(deadline.peer());
-    if (attempt == null || attempt.id != deadline.attempt()) {
-      return;
+  /**
+   * The attempts' backstop fired: every attempt past its deadline is abandoned, and the timer is
+   * armed again for the earliest one left. A timer fired before the armed one is due (a driver's
+   * or a test's extra one) abandons what is overdue and leaves the armed one alone.
+   */
+  void onDeadline(long now, Outbox out) {
+    if (s.deadlineArmedFor != NodeState.NO_TICK && now >= s.deadlineArmedFor) {
+      s.deadlineArmedFor = NodeState.NO_TICK;
     }
-    // Hang up so a late answer cannot arrive on the connection; if the peer had already linked us,
-    // the closed connection unlinks us on its side too.
-    out.hangUp(attempt.peer);
-    fail(attempt, false, now, out);
+    for (LinkAttempt attempt : s.attempts.overdue(now)) {
+      if (s.attempts.get(attempt.peer) != attempt) {
+        continue; // ended meanwhile by an earlier one's failure (a refill never restarts it this instant)
+      }
+      // Hang up so a late answer cannot arrive on the connection; if the peer had already linked us,
+      // the closed connection unlinks us on its side too.
+      out.hangUp(attempt.peer);
+      fail(attempt, false, now, out);
+    }
+    armDeadline(now, out);
   }
 
   /**
@@ -159,35 +185,48 @@ final class LinkRepair {
   }
 
   /**
-   * The repair tick runs every contact-retry period from the first join, but only while it can
-   * have something to do: a free slot (not taken by a promotion under way), an empty view, or a
-   * lost link. A tick finding none of these does nothing at all, so a settled node (a full view,
-   * nothing lost, most nodes most of the time) lets the timer lapse instead of waking its driver
-   * every period for nothing; it is armed again, on the same phase, by the first refill that
-   * leaves work behind. Every change that can create such work (a link dropped or lost, an
-   * attempt ended) refills, so arming here misses none: the ticks that fire are exactly the
-   * periodic ticks that would have done something.
+   * The repair tick runs on the instants contact-retry periods apart from the first join, but only
+   * on those where it can have something to do: while there is a free slot (not taken by a promotion
+   * under way) or the view is empty, the next one; while the only work is retrying lost links, the
+   * first one after the earliest of their backoffs ends (minutes, once a lost peer has failed a few
+   * times, and lost peers are kept for lost-peer-retention, 30 min). A tick finding no work does
+   * nothing at all, so a settled node (a full view, nothing lost, most nodes most of the time) lets
+   * the timer lapse instead of waking its driver every period for nothing. Every change that can
+   * create work (a link dropped or lost, an attempt ended) refills and comes here, and a tick armed
+   * for a later instant than the new work needs is armed again earlier (the later timer, when it
+   * fires, does whatever is due then), so the ticks that fire are the periodic ticks that would
+   * have done something.
    */
   private void armTickIfPending(long now, Outbox out) {
-    if (s.repairArmedFor != NodeState.NO_TICK || !s.isMember() || !tickHasWork()) {
+    if (!s.isMember()) {
+      return;
+    }
+    long workFrom;
+    if (s.active.size() + s.attempts.count(LinkAttempt.Kind.PROMOTION) < s.config.activeSize()
+        || s.active.isEmpty()) {
+      workFrom = now;
+    } else if (!s.lost.isEmpty()) {
+      long retry = s.lost.earliestRetry(s::isFree);
+      if (retry == Long.MAX_VALUE) {
+        return; // every lost peer is being retried: the end of each retry arms the tick again
+      }
+      workFrom = Math.max(now, retry);
+    } else {
       return;
     }
     long period = s.config.contactRetry().toMillis();
-    // The first period instant from now on that has not had its tick yet: an instant equal to now
-    // is still to come unless its tick has just fired.
-    long elapsed = Math.max(0, now - s.repairOrigin);
+    // The first period instant from workFrom on that has not had its tick yet: an instant equal to
+    // now is still to come unless its tick has just fired.
+    long elapsed = Math.max(0, workFrom - s.repairOrigin);
     long next = s.repairOrigin + Math.max(1, (elapsed + period - 1) / period) * period;
     if (next <= s.repairLastTick) {
       next += period;
     }
+    if (s.repairArmedFor != NodeState.NO_TICK && s.repairArmedFor <= next) {
+      return;
+    }
     s.repairArmedFor = next;
     out.schedule(new MembershipTimer.Repair(), Duration.ofMillis(next - now));
-  }
-
-  /** Whether a repair tick now could start anything; when false it is certain to do nothing. */
-  private boolean tickHasWork() {
-    return s.active.size() + s.attempts.count(LinkAttempt.Kind.PROMOTION) < s.config.activeSize()
-        || s.active.isEmpty() || !s.lost.isEmpty();
   }
 
   private void fill(long now, Outbox out) {
@@ -198,17 +237,17 @@ final class LinkRepair {
     if (free > 0 && wantsHighPromotion()) {
       // A HIGH request is never refused, so a peer that was full is as good as any.
       s.passive.randomCandidate(now, false, s::isFree, s.random).ifPresent(peer -> {
-        start(peer, LinkAttempt.Kind.PROMOTION, out);
+        start(peer, LinkAttempt.Kind.PROMOTION, now, out);
       });
       free = s.config.activeSize() - s.active.size() - s.attempts.count(LinkAttempt.Kind.PROMOTION);
     }
     if (free > 0) {
       for (NodeName peer : s.passive.sampleCandidates(now, true, s::isFree, free, s.random)) {
-        start(peer, LinkAttempt.Kind.PROMOTION, out);
+        start(peer, LinkAttempt.Kind.PROMOTION, now, out);
       }
     }
     if (s.active.isEmpty() && s.attempts.count(LinkAttempt.Kind.JOIN) == 0) {
-      s.contacts.next(now, s.random, s::isFree).ifPresent(c -> start(c, LinkAttempt.Kind.JOIN, out));
+      s.contacts.next(now, s.random, s::isFree).ifPresent(c -> start(c, LinkAttempt.Kind.JOIN, now, out));
     }
   }
 
@@ -218,7 +257,7 @@ final class LinkRepair {
       return;
     }
     for (NodeName peer : s.lost.due(now, s::isFree)) {
-      start(peer, LinkAttempt.Kind.RECONNECT, out);
+      start(peer, LinkAttempt.Kind.RECONNECT, now, out);
     }
   }
 }

@@ -49,6 +49,22 @@ final class LostPeers extends PeerTable<Void> {
     return names(slot -> get(slot, RETRY_AT) <= now && passes(slot, allowed));
   }
 
+  /**
+   * The earliest time the backoff of a lost peer passing {@code allowed} ends, or
+   * {@link Long#MAX_VALUE} with none: the repair tick sleeps until then when reconnecting is all it
+   * has to do. A peer being retried right now is left out by the filter: its retry's end sets its
+   * next time.
+   */
+  long earliestRetry(PeerTable.Filter allowed) {
+    long earliest = Long.MAX_VALUE;
+    for (int slot = 0; slot < size(); slot++) {
+      if (get(slot, RETRY_AT) < earliest && passes(slot, allowed)) {
+        earliest = get(slot, RETRY_AT);
+      }
+    }
+    return earliest;
+  }
+
   /** Counts a failed retry: the next one waits twice as long, up to the cap. */
   void recordFailure(NodeName peer, long now, Backoff backoff) {
     int slot = indexOf(peer);

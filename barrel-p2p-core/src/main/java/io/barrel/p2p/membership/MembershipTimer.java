@@ -1,11 +1,8 @@
 package io.barrel.p2p.membership;
 
-import io.barrel.p2p.NodeName;
-import java.util.Objects;
-
 /**
  * The timers HyParView asks its driver for. Timers are never cancelled: one that no longer
- * matters (a deadline for an attempt that already ended) is recognised and ignored when it fires.
+ * matters (a repair tick left behind by an earlier one) finds nothing to do when it fires.
  */
 public sealed interface MembershipTimer
     permits MembershipTimer.Shuffle, MembershipTimer.Repair, MembershipTimer.PassiveCleanup,
@@ -16,9 +13,10 @@ public sealed interface MembershipTimer
 
   /**
    * Fill free active slots from the passive view, retry contacts while the active view is empty,
-   * and retry links lost to failures. It falls every contact-retry period from the first join, and
-   * is armed only while it has such work: a node with a full view and no lost link asks for no
-   * tick until a link drops, and then for the next one on the same phase.
+   * and retry links lost to failures. It falls on instants contact-retry periods apart from the
+   * first join, and is armed only for those where it has such work: a node with a full view and no
+   * lost link asks for no tick until a link drops, and then for the next one on the same phase; one
+   * whose only work is a lost link's retry asks for the first after that retry's backoff ends.
    */
   record Repair() implements MembershipTimer {}
 
@@ -26,16 +24,9 @@ public sealed interface MembershipTimer
   record PassiveCleanup() implements MembershipTimer {}
 
   /**
-   * The backstop of one link attempt: if the attempt numbered {@code attempt} towards {@code peer}
-   * is still waiting (for the connection or the reply), it is abandoned.
-   *
-   * @param peer the peer the attempt is for
-   * @param attempt the attempt's number, unique within one node
+   * The backstop of the link attempts: every attempt still waiting (for its connection or its
+   * reply) pending-timeout after it started is abandoned. One timer serves all of a node's
+   * attempts; it is set for the earliest deadline and set again while attempts are left.
    */
-  record AttemptDeadline(NodeName peer, long attempt) implements MembershipTimer {
-    /** Checks the peer is present. */
-    public AttemptDeadline {
-      Objects.requireNonNull(peer, "peer");
-    }
-  }
+  record AttemptDeadline() implements MembershipTimer {}
 }

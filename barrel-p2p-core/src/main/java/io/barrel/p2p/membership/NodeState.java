@@ -43,6 +43,9 @@ final class NodeState {
   /** When the last armed repair tick fired; {@link #NO_TICK} before the first. */
   long repairLastTick = NO_TICK;
 
+  /** When the attempts' backstop timer asked of the driver is due; {@link #NO_TICK} while none is armed. */
+  long deadlineArmedFor = NO_TICK;
+
   /** No repair tick (armed, or fired yet). */
   static final long NO_TICK = Long.MIN_VALUE;
 

@@ -1,6 +1,6 @@
 package io.barrel.p2p.membership;
 
-import static io.barrel.p2p.membership.NodeProbe.deadlineFor;
+import static io.barrel.p2p.membership.NodeProbe.deadlineArmed;
 import static io.barrel.p2p.membership.NodeProbe.dialed;
 import static io.barrel.p2p.membership.NodeProbe.events;
 import static io.barrel.p2p.membership.NodeProbe.peer;
@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barrel.p2p.NodeName;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,38 +75,46 @@ class HyParViewFailureTest {
   @Test
   void attemptDeadlineAbandonsTheAttemptAndHangsUp() {
     NodeProbe node = NodeProbe.member().knowing(List.of(spare));
-    List<MembershipEffect> started = node.fire(new MembershipTimer.Repair());
-    MembershipTimer.AttemptDeadline deadline = deadlineFor(started, spare);
-    assertThat(NodeProbe.schedules(started)).filteredOn(s -> s.timer().equals(deadline))
-        .extracting(MembershipEffect.Schedule::delay).containsExactly(Duration.ofSeconds(30));
+    assertThat(deadlineArmed(node.fire(new MembershipTimer.Repair()))).isEqualTo(Duration.ofSeconds(30));
     node.connected(spare); // request sent, no answer ever comes
-    List<MembershipEffect> effects = node.advance(Duration.ofSeconds(30)).fire(deadline);
+    List<MembershipEffect> effects = node.advance(Duration.ofSeconds(30)).fire(new MembershipTimer.AttemptDeadline());
     assertThat(effects).contains(new MembershipEffect.Disconnect(spare));
     assertThat(node.node.pendingLinks()).isEmpty();
     assertThat(node.node.passiveFailures(spare)).isEqualTo(1);
   }
 
   @Test
-  void deadlineOfAnAttemptThatAlreadyEndedIsIgnored() {
+  void deadlineAfterEveryAttemptEndedDoesNothingAndIsNotArmedAgain() {
     NodeProbe node = NodeProbe.member().knowing(List.of(spare));
-    MembershipTimer.AttemptDeadline deadline = deadlineFor(node.fire(new MembershipTimer.Repair()), spare);
+    node.fire(new MembershipTimer.Repair());
     node.connected(spare);
     node.receive(spare, new MembershipMessage.NeighborReply(true));
-    assertThat(node.advance(Duration.ofSeconds(30)).fire(deadline)).isEmpty();
+    assertThat(node.advance(Duration.ofSeconds(30)).fire(new MembershipTimer.AttemptDeadline())).isEmpty();
     assertThat(node.node.activeView()).containsExactly(spare);
   }
 
   @Test
-  void deadlineOfAnEarlierAttemptDoesNotEndALaterOne() {
-    NodeProbe node = NodeProbe.member().knowing(List.of(spare));
-    MembershipTimer.AttemptDeadline first = deadlineFor(node.fire(new MembershipTimer.Repair()), spare);
-    node.connected(spare);
-    node.receive(spare, new MembershipMessage.NeighborReply(false));
-    node.advance(Duration.ofSeconds(10));
-    MembershipTimer.AttemptDeadline second = deadlineFor(node.fire(new MembershipTimer.Repair()), spare);
-    assertThat(second.attempt()).isNotEqualTo(first.attempt());
-    assertThat(node.fire(first)).isEmpty();
-    assertThat(node.node.pendingLinks()).containsExactly(spare);
+  void oneDeadlineTimerServesEveryAttemptAndIsArmedAgainForTheEarliestLeft() {
+    List<NodeName> spares = NodeProbe.peers("spare", 3);
+    NodeProbe node = NodeProbe.member().knowing(spares.subList(0, 1));
+    assertThat(deadlineArmed(node.fire(new MembershipTimer.Repair()))).isEqualTo(Duration.ofSeconds(30));
+    node.advance(Duration.ofSeconds(12)).knowing(spares.subList(1, 3));
+    // Two more attempts start while the first is still waiting: no timer of their own.
+    List<MembershipEffect> more = node.fire(new MembershipTimer.Repair());
+    assertThat(NodeProbe.dialed(more)).containsExactlyInAnyOrderElementsOf(spares.subList(1, 3));
+    assertThat(NodeProbe.schedules(more)).noneMatch(s -> s.timer() instanceof MembershipTimer.AttemptDeadline);
+    // At 30 s only the first is overdue; the timer is armed again for the others' deadline, 12 s on.
+    List<MembershipEffect> fired = node.advance(Duration.ofSeconds(18)).fire(new MembershipTimer.AttemptDeadline());
+    assertThat(fired).contains(new MembershipEffect.Disconnect(spares.get(0)));
+    assertThat(fired).doesNotContain(new MembershipEffect.Disconnect(spares.get(1)),
+        new MembershipEffect.Disconnect(spares.get(2)));
+    assertThat(deadlineArmed(fired)).isEqualTo(Duration.ofSeconds(12));
+    assertThat(node.node.pendingLinks()).containsExactlyInAnyOrderElementsOf(spares.subList(1, 3));
+    // A timer fired early (a driver's extra one) ends nothing that is not overdue.
+    assertThat(node.advance(Duration.ofSeconds(1)).fire(new MembershipTimer.AttemptDeadline())).isEmpty();
+    List<MembershipEffect> last = node.advance(Duration.ofSeconds(11)).fire(new MembershipTimer.AttemptDeadline());
+    assertThat(last).contains(new MembershipEffect.Disconnect(spares.get(1)),
+        new MembershipEffect.Disconnect(spares.get(2)));
   }
 
   @Test
@@ -217,6 +226,31 @@ class HyParViewFailureTest {
     // it has work (the lost link, retried with backoff): it re-arms one period later
     assertThat(repairTicks(node.advance(Duration.ofSeconds(3)).fire(new MembershipTimer.Repair())))
         .containsExactly(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aFullNodeWhoseOnlyWorkIsALostLinkSleepsUntilItsRetryIsDue() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 5)); // joined at 100 s: ticks at 105, 110, ... s
+    assertThat(repairTicks(node.closed(neighbour))).isEmpty(); // the tick of 105 s, armed at the join, stays
+    List<Duration> armed = new ArrayList<>(List.of(Duration.ofSeconds(5)));
+    node.linkedWith(List.of(peer("replacement"))); // full again: retrying the lost link is all that is left
+    long end = node.now + Duration.ofMinutes(25).toMillis();
+    int ticks = 0;
+    int dials = 0;
+    while (!armed.isEmpty() && node.now < end) {
+      assertThat(armed).hasSize(1);
+      List<MembershipEffect> fired = node.advance(armed.get(0)).fire(new MembershipTimer.Repair());
+      ticks++;
+      assertThat((node.now - 100_000) % 5_000).isZero(); // on the phase of the first join
+      armed = new ArrayList<>(repairTicks(fired));
+      if (dialed(fired).contains(neighbour)) {
+        dials++;
+        armed.addAll(repairTicks(node.connectFailed(neighbour)));
+      }
+    }
+    // every tick that fired retried the link; none woke the node for nothing in between
+    assertThat(ticks).isEqualTo(dials);
+    assertThat(dials).isBetween(8, 16); // 2, 4, 8, ... s, then every 5 min
   }
 
   @Test

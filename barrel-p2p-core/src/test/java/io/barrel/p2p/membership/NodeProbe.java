@@ -160,13 +160,13 @@ final class NodeProbe {
     return out;
   }
 
-  /** The deadline armed for the attempt to {@code peer} among {@code effects}. */
-  static MembershipTimer.AttemptDeadline deadlineFor(List<MembershipEffect> effects, NodeName peer) {
+  /** The delay the attempts' backstop timer is armed with among {@code effects}. */
+  static Duration deadlineArmed(List<MembershipEffect> effects) {
     for (MembershipEffect.Schedule s : schedules(effects)) {
-      if (s.timer() instanceof MembershipTimer.AttemptDeadline d && d.peer().equals(peer)) {
-        return d;
+      if (s.timer() instanceof MembershipTimer.AttemptDeadline) {
+        return s.delay();
       }
     }
-    throw new AssertionError("no deadline armed for " + peer + " in " + effects);
+    throw new AssertionError("no attempt deadline armed in " + effects);
   }
 }
