@@ -1,12 +1,15 @@
 package io.barrel.p2p;
 
+import io.barrel.p2p.broadcast.BroadcastCodec;
 import io.barrel.p2p.broadcast.PlumtreeConfig;
 import io.barrel.p2p.discovery.Discovery;
 import io.barrel.p2p.discovery.DiscoveryConfig;
 import io.barrel.p2p.identity.TrustMode;
+import io.barrel.p2p.membership.MembershipCodec;
 import io.barrel.p2p.membership.MembershipConfig;
 import io.barrel.p2p.metrics.Metrics;
 import io.barrel.p2p.registry.RegistryConfig;
+import io.barrel.p2p.registry.RegistryMessage;
 import io.barrel.p2p.rpc.RpcConfig;
 import io.barrel.p2p.transport.TransportConfig;
 import io.barrel.p2p.transport.auth.AuthConfig;
@@ -70,6 +73,49 @@ public record NodeConfig(
     }
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(rpc, "rpc");
+    checkMessagesFitFrames(transport, membership, broadcast, registry);
+  }
+
+  /**
+   * Every layer's largest message must fit the frame that carries it, or the first one that large
+   * would be refused by the transport at run time (the send fails, the message is lost, and for an
+   * anti-entropy chunk the same one is refused on every round): refused here instead, at start-up,
+   * naming the settings to change. Control frames carry membership, broadcast and registry
+   * messages; a broadcast's payload carries registry deltas.
+   */
+  private static void checkMessagesFitFrames(TransportConfig transport, MembershipConfig membership,
+      PlumtreeConfig broadcast, RegistryConfig registry) {
+    int frame = transport.maxControlFrameBytes();
+    String frameSetting = "barrel.p2p.transport.max-control-frame-bytes (" + frame + ")";
+    int shuffleIds = 1 + membership.shuffleActive() + membership.shufflePassive();
+    int shuffle = MembershipCodec.maxShuffleBytes(shuffleIds);
+    if (shuffle > frame) {
+      throw new IllegalArgumentException("barrel.p2p.membership.shuffle-active and shuffle-passive make shuffles of "
+          + shuffleIds + " names, up to " + shuffle + " bytes with the longest node names, more than "
+          + frameSetting + " allows: raise it to at least " + shuffle + " on every node, or shuffle fewer names");
+    }
+    int gossip = BroadcastCodec.of(broadcast).maxEncodedSize();
+    if (gossip > frame) {
+      throw new IllegalArgumentException("barrel.p2p.broadcast.max-payload-bytes (" + broadcast.maxPayloadBytes()
+          + ") and max-ihave-batch (" + broadcast.maxIHaveBatch() + ") make broadcast messages of up to " + gossip
+          + " bytes, more than " + frameSetting + " allows: raise it to at least " + gossip
+          + " on every node, or lower them");
+    }
+    int total = registry.crdt().maxTotalBytes();
+    if (registry.largestControlBytes() > frame) {
+      throw new IllegalArgumentException("barrel.p2p.registry.crdt.max-total-bytes (" + total
+          + ") makes registry digests and anti-entropy chunks of up to " + registry.largestControlBytes()
+          + " bytes, more than " + frameSetting + " allows: raise it to at least " + registry.largestControlBytes()
+          + " on every node, or lower max-total-bytes");
+    }
+    if (registry.largestBroadcastBytes() > broadcast.maxPayloadBytes()) {
+      throw new IllegalArgumentException("barrel.p2p.registry.crdt.max-total-bytes (" + total
+          + ") makes registry deltas of up to " + registry.largestBroadcastBytes()
+          + " bytes, more than barrel.p2p.broadcast.max-payload-bytes (" + broadcast.maxPayloadBytes()
+          + ") allows: raise max-payload-bytes to at least " + registry.largestBroadcastBytes()
+          + ", or lower max-total-bytes to " + (broadcast.maxPayloadBytes() - RegistryMessage.DELTA_HEADER_BYTES)
+          + " or less");
+    }
   }
 
   /** A builder with every default, for node {@code name}. */

@@ -46,8 +46,15 @@ import java.util.List;
 public final class MembershipCodec {
 
   /** Longest encoded message: a SHUFFLE with an origin and {@link MembershipMessage#MAX_IDS} names of the longest kind. */
-  public static final int MAX_MESSAGE_BYTES = 1 + 1 + (1 + NodeName.MAX_LENGTH) + 1
-      + MembershipMessage.MAX_IDS * (1 + NodeName.MAX_LENGTH);
+  public static final int MAX_MESSAGE_BYTES = maxShuffleBytes(MembershipMessage.MAX_IDS);
+
+  /**
+   * The longest SHUFFLE (or, smaller, SHUFFLE_REPLY) carrying {@code ids} names, all of the longest
+   * kind: the largest message a node whose shuffles carry that many names sends or answers.
+   */
+  public static int maxShuffleBytes(int ids) {
+    return 1 + 1 + (1 + NodeName.MAX_LENGTH) + 1 + ids * (1 + NodeName.MAX_LENGTH);
+  }
 
   static final int JOIN = 1;
   static final int FORWARD_JOIN = 2;

@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param antiEntropyInterval how often the registry compares digests with a random neighbour
  *     ({@code anti-entropy-interval}, 30 s); also done with every new neighbour at once
  * @param crdt bounds of deltas and digests on the wire and the clock-offset check; its
- *     {@code max-total-bytes} must leave room for the registry's one-byte header inside a broadcast
+ *     {@code max-total-bytes} must leave room for a delta's header inside a broadcast payload and a
+ *     digest's inside a control frame ({@link #largestBroadcastBytes}, {@link #largestControlBytes};
+ *     checked when a node's settings are put together)
  * @param whereisRetries attempts after the first for {@code whereis} when nothing is found (3)
  * @param whereisBackoff first pause between those attempts, doubled each time up to 2 s (100 ms)
  * @param overlay the fallback of {@code whereis} through the neighbours when this node knows no
@@ -50,6 +52,23 @@ public record RegistryConfig(LivenessConfig liveness, Duration antiEntropyInterv
         d.maxContextRanges(), d.maxNodes());
     return new RegistryConfig(LivenessConfig.defaults(), Duration.ofSeconds(30), crdt, 3, Duration.ofMillis(100),
         OverlayConfig.defaults());
+  }
+
+  /**
+   * The largest registry message broadcast: a delta of {@code crdt.max-total-bytes} and its header.
+   * The broadcast layer's {@code max-payload-bytes} must allow it.
+   */
+  public int largestBroadcastBytes() {
+    return crdt.maxTotalBytes() + RegistryMessage.DELTA_HEADER_BYTES;
+  }
+
+  /**
+   * The largest registry message sent to one peer on the control stream: a digest or an
+   * anti-entropy chunk of {@code crdt.max-total-bytes} and its header. The transport's
+   * {@code max-control-frame-bytes} must allow it.
+   */
+  public int largestControlBytes() {
+    return crdt.maxTotalBytes() + Math.max(RegistryMessage.DELTA_HEADER_BYTES, RegistryMessage.DIGEST_HEADER_BYTES);
   }
 
   /** A copy with other lease settings. */

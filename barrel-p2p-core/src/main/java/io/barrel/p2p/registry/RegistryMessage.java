@@ -29,6 +29,12 @@ public sealed interface RegistryMessage
   /** Most nodes a route request or reply lists as visited. */
   int MAX_VISITED = 32;
 
+  /** Bytes a DELTA or a CHUNK adds to its CRDT bytes: the type and the sender's incarnation. */
+  int DELTA_HEADER_BYTES = 9;
+
+  /** Bytes a DIGEST offer adds to its CRDT bytes: the type, the reply flag and the incarnation. */
+  int DIGEST_HEADER_BYTES = 10;
+
   /**
    * A change, for every node.
    *
@@ -219,7 +225,7 @@ public sealed interface RegistryMessage
           .putLong(h.lease().incarnation()).putLong(h.lease().sequence()).putInt((int) h.entries())
           .putLong(h.fingerprint()).array();
     } else if (m instanceof DigestOffer o) {
-      return ByteBuffer.allocate(10 + o.bytes().length).put((byte) 3).put((byte) (o.reply() ? 1 : 0))
+      return ByteBuffer.allocate(DIGEST_HEADER_BYTES + o.bytes().length).put((byte) 3).put((byte) (o.reply() ? 1 : 0))
           .putLong(o.incarnation()).put(o.bytes()).array();
     } else if (m instanceof Chunk c) {
       return withIncarnation(4, c.incarnation(), c.bytes());
@@ -232,7 +238,8 @@ public sealed interface RegistryMessage
   }
 
   private static byte[] withIncarnation(int type, long incarnation, byte[] body) {
-    return ByteBuffer.allocate(9 + body.length).put((byte) type).putLong(incarnation).put(body).array();
+    return ByteBuffer.allocate(DELTA_HEADER_BYTES + body.length).put((byte) type).putLong(incarnation).put(body)
+        .array();
   }
 
   /**
