@@ -114,7 +114,7 @@ final class LinkRepair {
     }
     for (LinkAttempt attempt : s.attempts.overdue(now)) {
       if (s.attempts.get(attempt.peer) != attempt) {
-        continue; // ended meanwhile by an earlier one's failure (a refill never restarts it this instant)
+        continue; // ended, or replaced by a fresh attempt, by the refill after an earlier one's failure
       }
       // Hang up so a late answer cannot arrive on the connection; if the peer had already linked us,
       // the closed connection unlinks us on its side too.
