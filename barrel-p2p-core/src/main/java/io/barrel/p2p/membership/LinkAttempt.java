@@ -31,23 +31,21 @@ final class LinkAttempt {
 
   final NodeName peer;
   final Kind kind;
-  final long id;
   /** When the attempt is abandoned if it has not ended by then (pending-timeout after it started). */
   final long deadline;
   /** The priority of the NEIGHBOR to send (null for JOIN); a promotion's may change before it is sent. */
   NeighborPriority priority;
   boolean requested;
 
-  LinkAttempt(NodeName peer, Kind kind, long id, NeighborPriority priority, long deadline) {
+  LinkAttempt(NodeName peer, Kind kind, NeighborPriority priority, long deadline) {
     this.peer = peer;
     this.kind = kind;
-    this.id = id;
     this.deadline = deadline;
     this.priority = priority;
   }
 
   @Override
   public String toString() {
-    return kind + "(" + peer + ", #" + id + (requested ? ", requested" : ", connecting") + ")";
+    return kind + "(" + peer + ", until " + deadline + (requested ? ", requested" : ", connecting") + ")";
   }
 }

@@ -4,17 +4,16 @@ import io.barrel.p2p.NodeName;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The link attempts in flight, at most one per peer, each with a number and a deadline. */
+/** The link attempts in flight, at most one per peer, each with its deadline. */
 final class LinkAttempts {
 
   private final PeerTable<LinkAttempt> byPeer = new PeerTable<>(0, 8, true);
-  private long nextId = 1;
 
   LinkAttempt start(NodeName peer, LinkAttempt.Kind kind, NeighborPriority priority, long deadline) {
     if (byPeer.contains(peer)) {
       throw new IllegalStateException("a link attempt to " + peer + " is already in flight: " + get(peer));
     }
-    LinkAttempt attempt = new LinkAttempt(peer, kind, nextId++, priority, deadline);
+    LinkAttempt attempt = new LinkAttempt(peer, kind, priority, deadline);
     byPeer.add(peer, attempt);
     return attempt;
   }

@@ -254,6 +254,23 @@ class HyParViewFailureTest {
   }
 
   @Test
+  void aTickSleepingUntilALostLinksRetryIsArmedAgainEarlierWhenASlotFrees() {
+    NodeProbe node = NodeProbe.member().linkedWith(peers("a", 5)); // joined at 100 s: ticks at 105, 110, ... s
+    node.closed(neighbour);
+    node.linkedWith(List.of(peer("replacement")));
+    List<Duration> armed = List.of(Duration.ofSeconds(5));
+    // let the lost link fail until its next retry is more than a period away
+    while (armed.get(0).compareTo(Duration.ofSeconds(5)) <= 0) {
+      assertThat(dialed(node.advance(armed.get(0)).fire(new MembershipTimer.Repair()))).containsExactly(neighbour);
+      armed = repairTicks(node.connectFailed(neighbour));
+      assertThat(armed).hasSize(1);
+    }
+    // a neighbour fails two seconds later: the free slot needs the next instant on the phase, not the far one
+    List<Duration> rearmed = repairTicks(node.advance(Duration.ofSeconds(2)).closed(peer("a1")));
+    assertThat(rearmed).containsExactly(Duration.ofSeconds(3));
+  }
+
+  @Test
   void anExtraRepairTickDoesTheWorkButNeverDoublesTheArmedOne() {
     NodeProbe node = NodeProbe.member().knowing(List.of(spare)); // the tick of 105 s is armed
     List<MembershipEffect> early = node.advance(Duration.ofSeconds(2)).fire(new MembershipTimer.Repair());
