@@ -104,9 +104,10 @@ public record NodeConfig(
     int total = registry.crdt().maxTotalBytes();
     if (registry.largestControlBytes() > frame) {
       throw new IllegalArgumentException("barrel.p2p.registry.crdt.max-total-bytes (" + total
-          + ") makes registry digests and anti-entropy chunks of up to " + registry.largestControlBytes()
-          + " bytes, more than " + frameSetting + " allows: raise it to at least " + registry.largestControlBytes()
-          + " on every node, or lower max-total-bytes");
+          + ") and max-value-bytes (" + registry.crdt().maxValueBytes() + ") make registry digests, anti-entropy"
+          + " chunks and overlay route replies of up to " + registry.largestControlBytes() + " bytes, more than "
+          + frameSetting + " allows: raise it to at least " + registry.largestControlBytes()
+          + " on every node, or lower them");
     }
     if (registry.largestBroadcastBytes() > broadcast.maxPayloadBytes()) {
       throw new IllegalArgumentException("barrel.p2p.registry.crdt.max-total-bytes (" + total

@@ -90,7 +90,30 @@ class NodeConfigTest {
     assertThatThrownBy(() -> node().registry(RegistryConfig.defaults().withCrdt(withTotalBytes(1024 * 1024)))
         .broadcast(fitting).transport(justTooSmall).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("barrel.p2p.registry.crdt.max-total-bytes (1048576) makes registry digests");
+        .hasMessageContaining("barrel.p2p.registry.crdt.max-total-bytes (1048576) and max-value-bytes (16384) make registry"
+            + " digests, anti-entropy chunks and overlay route replies of up to 1048586 bytes");
+  }
+
+  @Test
+  void overlayRouteRepliesLargerThanAControlFrameAreRefused() {
+    // deltas and digests of at most 20 KiB, but a route reply naming 32 visited nodes of 255
+    // characters and carrying a 16 KiB instance takes about 24.6 KiB
+    RegistryConfig registry = RegistryConfig.defaults().withCrdt(withTotalBytes(20 * 1024));
+    int reply = registry.largestControlBytes();
+    assertThat(reply).isGreaterThan(20 * 1024 + 10).isEqualTo(1 + 8 + 256 + 1 + (1 + 32 * 256) + 2 + 16 * 1024);
+    // small IHAVE batches too, so that broadcast messages also fit a 22 KiB frame
+    PlumtreeConfig payloads = PlumtreeConfig.defaults().withMaxPayloadBytes(20 * 1024 + 9)
+        .withIHaveBatching(PlumtreeConfig.defaults().ihaveFlushInterval(), 32);
+    TransportConfig digestsFit = TransportConfig.defaults()
+        .withMaxControlFrameBytes(Math.max(22 * 1024, BroadcastCodec.of(payloads).maxEncodedSize()));
+    assertThat(digestsFit.maxControlFrameBytes()).isLessThan(reply);
+    assertThatThrownBy(() -> node().registry(registry).broadcast(payloads).transport(digestsFit).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("overlay route replies of up to " + reply + " bytes")
+        .hasMessageContaining("raise it to at least " + reply);
+    assertThat(node().registry(registry).broadcast(payloads)
+        .transport(TransportConfig.defaults().withMaxControlFrameBytes(reply)).build().registry().largestControlBytes())
+        .isEqualTo(reply);
   }
 
   @Test

@@ -64,11 +64,14 @@ public record RegistryConfig(LivenessConfig liveness, Duration antiEntropyInterv
 
   /**
    * The largest registry message sent to one peer on the control stream: a digest or an
-   * anti-entropy chunk of {@code crdt.max-total-bytes} and its header. The transport's
+   * anti-entropy chunk of {@code crdt.max-total-bytes} and its header, or an overlay route reply
+   * naming the most visited nodes and carrying an instance of {@code crdt.max-value-bytes} (an
+   * instance comes from the replica, whose values are held to that bound). The transport's
    * {@code max-control-frame-bytes} must allow it.
    */
   public int largestControlBytes() {
-    return crdt.maxTotalBytes() + Math.max(RegistryMessage.DELTA_HEADER_BYTES, RegistryMessage.DIGEST_HEADER_BYTES);
+    int digest = crdt.maxTotalBytes() + Math.max(RegistryMessage.DELTA_HEADER_BYTES, RegistryMessage.DIGEST_HEADER_BYTES);
+    return Math.max(digest, Math.max(RouteCodec.maxRequestBytes(), RouteCodec.maxReplyBytes(crdt.maxValueBytes())));
   }
 
   /** A copy with other lease settings. */

@@ -34,7 +34,22 @@ final class RouteCodec {
   static final int REPLY = 6;
   private static final ServiceInstanceCodec INSTANCES = new ServiceInstanceCodec();
 
+  /** A str8 node name of the longest kind. */
+  private static final int NAME_BYTES = 1 + NodeName.MAX_LENGTH;
+  /** The count and the most visited names. */
+  private static final int VISITED_BYTES = 1 + RegistryMessage.MAX_VISITED * NAME_BYTES;
+
   private RouteCodec() {}
+
+  /** The longest route request: the longest origin, service name and visited names. */
+  static int maxRequestBytes() {
+    return 1 + 8 + NAME_BYTES + 2 + ServiceInstance.MAX_SERVICE_BYTES + 1 + 4 + VISITED_BYTES;
+  }
+
+  /** The longest route reply carrying an instance of at most {@code instanceBytes} encoded bytes. */
+  static int maxReplyBytes(int instanceBytes) {
+    return 1 + 8 + NAME_BYTES + 1 + VISITED_BYTES + 2 + instanceBytes;
+  }
 
   static byte[] encode(RegistryMessage.RouteRequest r) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64);

@@ -46,6 +46,25 @@ class RouteCodecTest {
   }
 
   @Test
+  void theLongestMessagesEncodeToExactlyTheirBounds() {
+    // 255-character names: "n" x 253 + "@h"; 32 of them visited; a 255-byte service name
+    List<NodeName> visited = new ArrayList<>();
+    for (int i = 0; i < RegistryMessage.MAX_VISITED; i++) {
+      visited.add(NodeName.of(String.format("%0253d", i) + "@h"));
+    }
+    NodeName origin = NodeName.of("o".repeat(253) + "@h");
+    String service = "s".repeat(ServiceInstance.MAX_SERVICE_BYTES);
+    assertThat(RegistryMessage.encode(new RouteRequest(Long.MAX_VALUE, origin, service, OverlayConfig.MAX_TTL,
+        OverlayConfig.MAX_TIMEOUT_MILLIS, visited))).hasSize(RouteCodec.maxRequestBytes());
+    int instanceBytes = new ServiceInstanceCodec().encode(INSTANCE).length;
+    assertThat(RegistryMessage.encode(new RouteReply(Long.MAX_VALUE, origin, RouteOutcome.FOUND, visited,
+        Optional.of(INSTANCE)))).hasSize(RouteCodec.maxReplyBytes(instanceBytes));
+    // without an instance a reply is the found one less the instance and its length
+    assertThat(RegistryMessage.encode(new RouteReply(1, origin, RouteOutcome.NOT_FOUND, visited, Optional.empty())))
+        .hasSize(RouteCodec.maxReplyBytes(0) - 2);
+  }
+
+  @Test
   void theFuzzSeedsAreValidMessages() throws IOException {
     for (String seed : List.of("request", "request-ttl0", "reply-found", "reply-not-found", "reply-overloaded")) {
       try (InputStream in = getClass().getResourceAsStream("RouteCodecFuzzTestInputs/decodeRouteMessages/" + seed)) {
