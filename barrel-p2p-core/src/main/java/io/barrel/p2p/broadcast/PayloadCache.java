@@ -1,9 +1,5 @@
 package io.barrel.p2p.broadcast;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Recent broadcasts kept to answer GRAFTs, bounded by count, total payload bytes and age. Only the
  * repair window needs them (a GRAFT comes within ihave flush + graft timeouts of the announcement),
@@ -11,12 +7,11 @@ import java.util.Map;
  */
 final class PayloadCache {
 
-  private record Cached(BroadcastMessage.Gossip gossip, long atNanos) {}
-
   private final int maxCount;
   private final long maxBytes;
   private final long maxAgeNanos;
-  private final LinkedHashMap<MessageId, Cached> entries = new LinkedHashMap<>();
+  /** Times are arrival times, numbers payload lengths, values the broadcasts. */
+  private final ArrivalLog<BroadcastMessage.Gossip> entries = new ArrivalLog<>();
   private long bytes;
   /** No entry was cached before this (see {@link ExpiryBound}). */
   private final ExpiryBound oldest = new ExpiryBound();
@@ -29,44 +24,45 @@ final class PayloadCache {
 
   /** Keeps {@code gossip} as this node received it (its hop count is this node's own). */
   void put(BroadcastMessage.Gossip gossip, long nowNanos) {
-    Cached previous = entries.put(gossip.id(), new Cached(gossip, nowNanos));
-    oldest.added(nowNanos);
-    if (previous != null) {
+    int length = gossip.sharedPayload().length;
+    int at = entries.find(gossip.id());
+    if (at >= 0) {
+      bytes -= entries.number(at);
+      entries.set(at, nowNanos, length, gossip); // keeps its place, as a map keeps a key's
       oldest.restamped();
-      bytes -= previous.gossip().sharedPayload().length;
+    } else {
+      entries.append(gossip.id(), nowNanos, length, gossip);
     }
-    bytes += gossip.sharedPayload().length;
+    oldest.added(nowNanos);
+    bytes += length;
     while (entries.size() > maxCount || bytes > maxBytes) {
-      evictOldest(entries.entrySet().iterator());
+      evictOldest();
     }
   }
 
   /** The broadcast as this node received it, or null when it is not (or no longer) kept. */
   BroadcastMessage.Gossip get(MessageId id, long nowNanos) {
-    Cached cached = entries.get(id);
-    return cached == null || nowNanos - cached.atNanos() >= maxAgeNanos ? null : cached.gossip();
+    int at = entries.find(id);
+    return at < 0 || nowNanos - entries.time(at) >= maxAgeNanos ? null : entries.value(at);
   }
 
   void expire(long nowNanos) {
     if (!oldest.due(nowNanos, maxAgeNanos)) {
       return;
     }
-    Iterator<Map.Entry<MessageId, Cached>> it = entries.entrySet().iterator();
-    while (it.hasNext()) {
-      Cached head = it.next().getValue();
-      if (nowNanos - head.atNanos() < maxAgeNanos) {
-        oldest.expired(head.atNanos());
+    for (int at = entries.oldest(); at >= 0; at = entries.oldest()) {
+      if (nowNanos - entries.time(at) < maxAgeNanos) {
+        oldest.expired(entries.time(at));
         return;
       }
-      bytes -= head.gossip().sharedPayload().length;
-      it.remove();
+      evictOldest();
     }
     oldest.expired(ExpiryBound.NONE);
   }
 
-  private void evictOldest(Iterator<Map.Entry<MessageId, Cached>> it) {
-    bytes -= it.next().getValue().gossip().sharedPayload().length;
-    it.remove();
+  private void evictOldest() {
+    bytes -= entries.number(entries.oldest());
+    entries.removeOldest();
   }
 
   /** No entry is due for expiry before this time; {@code otherwise} when empty (see {@link ExpiryBound#dueAt}). */

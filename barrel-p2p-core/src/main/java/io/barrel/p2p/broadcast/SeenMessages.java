@@ -1,9 +1,6 @@
 package io.barrel.p2p.broadcast;
 
 import io.barrel.p2p.NodeName;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The ids this node has delivered or broadcast, so that each is delivered at most once. Bounded by
@@ -26,7 +23,8 @@ final class SeenMessages {
 
   private final int maxCount;
   private final long maxAgeNanos;
-  private final LinkedHashMap<MessageId, Seen> entries = new LinkedHashMap<>();
+  /** Times are arrival times, numbers hop counts, values the neighbour each came from. */
+  private final ArrivalLog<NodeName> entries = new ArrivalLog<>();
   /** No entry arrived before this (see {@link ExpiryBound}). */
   private final ExpiryBound oldest = new ExpiryBound();
 
@@ -36,43 +34,47 @@ final class SeenMessages {
   }
 
   boolean contains(MessageId id) {
-    return entries.containsKey(id);
+    return entries.find(id) >= 0;
   }
 
   Seen get(MessageId id) {
-    return entries.get(id);
+    int at = entries.find(id);
+    return at < 0 ? null : new Seen(entries.time(at), entries.number(at), entries.value(at));
   }
 
   void add(MessageId id, long nowNanos, int hops, NodeName from) {
-    if (entries.put(id, new Seen(nowNanos, hops, from)) != null) {
+    int at = entries.find(id);
+    if (at >= 0) {
+      entries.set(at, nowNanos, hops, from); // keeps its place, as a map keeps a key's
       oldest.restamped();
+    } else {
+      if (entries.size() >= maxCount) {
+        entries.removeOldest();
+      }
+      entries.append(id, nowNanos, hops, from);
     }
     oldest.added(nowNanos);
-    while (entries.size() > maxCount) {
-      Iterator<MessageId> oldest = entries.keySet().iterator();
-      oldest.next();
-      oldest.remove();
-    }
   }
 
   /** Records that the broadcast now counts as having come over a shorter path (the optimisation's swap). */
   void reroute(MessageId id, int hops, NodeName from) {
-    entries.computeIfPresent(id, (key, seen) -> new Seen(seen.atNanos(), hops, from));
+    int at = entries.find(id);
+    if (at >= 0) {
+      entries.set(at, hops, from);
+    }
   }
 
   void expire(long nowNanos) {
     if (!oldest.due(nowNanos, maxAgeNanos)) {
       return;
     }
-    Iterator<Map.Entry<MessageId, Seen>> it = entries.entrySet().iterator();
     long head = ExpiryBound.NONE;
-    while (it.hasNext()) {
-      long at = it.next().getValue().atNanos();
-      if (nowNanos - at < maxAgeNanos) {
-        head = at;
+    for (int at = entries.oldest(); at >= 0; at = entries.oldest()) {
+      if (nowNanos - entries.time(at) < maxAgeNanos) {
+        head = entries.time(at);
         break;
       }
-      it.remove();
+      entries.removeOldest();
     }
     oldest.expired(head);
   }
