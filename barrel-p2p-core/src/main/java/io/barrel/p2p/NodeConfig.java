@@ -74,6 +74,15 @@ public record NodeConfig(
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(rpc, "rpc");
     checkMessagesFitFrames(transport, membership, broadcast, registry);
+    // Every call holds a stream, and the peer grants max-streams of them for everything (the control
+    // stream and application streams too): at the bound, opening the next one fails with a stream
+    // limit error that reads as an unreachable instance, and healthy peers get ejected.
+    if (rpc.maxInFlightPerPeer() >= transport.maxStreams()) {
+      throw new IllegalArgumentException("barrel.p2p.rpc.max-in-flight-per-peer (" + rpc.maxInFlightPerPeer()
+          + ") must be below barrel.p2p.transport.max-streams (" + transport.maxStreams() + "), the streams a peer"
+          + " grants for calls, the control stream and application streams together: lower it, or raise"
+          + " max-streams on every node");
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import io.barrel.p2p.crdt.CrdtConfig;
 import io.barrel.p2p.membership.MembershipCodec;
 import io.barrel.p2p.membership.MembershipConfig;
 import io.barrel.p2p.registry.RegistryConfig;
+import io.barrel.p2p.rpc.RpcConfig;
 import io.barrel.p2p.transport.TransportConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,18 @@ class NodeConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("barrel.p2p.registry.crdt.max-total-bytes (1048576) and max-value-bytes (16384) make registry"
             + " digests, anti-entropy chunks and overlay route replies of up to 1048586 bytes");
+  }
+
+  @Test
+  void callsInFlightPerPeerMustStayBelowTheStreamsAPeerGrants() {
+    int streams = (int) TransportConfig.defaults().maxStreams();
+
+    assertThatThrownBy(() -> node().rpc(RpcConfig.defaults().withPerPeer(streams, 64)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("barrel.p2p.rpc.max-in-flight-per-peer (" + streams + ")")
+        .hasMessageContaining("must be below barrel.p2p.transport.max-streams (" + streams + ")");
+    assertThat(node().rpc(RpcConfig.defaults().withPerPeer(streams - 1, 64)).build().rpc().maxInFlightPerPeer())
+        .isEqualTo(streams - 1);
   }
 
   @Test

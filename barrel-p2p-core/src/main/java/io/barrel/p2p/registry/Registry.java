@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -85,6 +86,8 @@ public final class Registry implements AutoCloseable {
   private final Map<Long, CompletableFuture<Optional<ServiceInstance>>> searches = new ConcurrentHashMap<>();
   private volatile boolean synced;
   private volatile boolean closed;
+  /** Every whereis not answered yet; {@link #close} answers the rest with empty. */
+  private final Set<CompletableFuture<Optional<ServiceInstance>>> whereisWaiting = ConcurrentHashMap.newKeySet();
 
   /**
    * @param random chooses anti-entropy partners and removal jitter; used on the loop only
@@ -181,6 +184,14 @@ public final class Registry implements AutoCloseable {
   public CompletableFuture<Optional<ServiceInstance>> whereis(String service, int retries) {
     ServiceInstance.checkServiceName(service);
     CompletableFuture<Optional<ServiceInstance>> result = new CompletableFuture<>();
+    // Between attempts a whereis waits on the protocol loop's timers, which a closing loop drops:
+    // close() completes what is still waiting here.
+    whereisWaiting.add(result);
+    result.whenComplete((found, error) -> whereisWaiting.remove(result));
+    if (closed) {
+      result.complete(Optional.empty());
+      return result;
+    }
     attemptWhereis(service, retries, config.whereisBackoff(), result);
     return result;
   }
@@ -305,6 +316,7 @@ public final class Registry implements AutoCloseable {
     // No effect will end them now: a whereis waiting on the overlay finds nothing.
     searches.values().forEach(f -> f.complete(Optional.empty()));
     searches.clear();
+    List.copyOf(whereisWaiting).forEach(f -> f.complete(Optional.empty()));
     queues.forEach(ServiceEventQueue::close);
   }
 

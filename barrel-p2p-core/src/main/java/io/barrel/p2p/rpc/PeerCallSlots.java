@@ -18,6 +18,8 @@ final class PeerCallSlots {
   private final int maxWaiting;
   // Guarded by this. A peer's entry exists only while it has calls in flight or waiting.
   private final Map<NodeName, Slots> peers = new HashMap<>();
+  /** Releases made on this thread while it hands a slot over (see {@link #release}); null when it is not. */
+  private final ThreadLocal<ArrayDeque<NodeName>> releasing = new ThreadLocal<>();
 
   PeerCallSlots(int maxInFlight, int maxWaiting) {
     this.maxInFlight = maxInFlight;
@@ -27,13 +29,17 @@ final class PeerCallSlots {
   /**
    * A slot towards {@code peer}: completed at once when one is free, later when one is released,
    * or failed with {@link RemoteOverloadedException} when too many calls already wait. A caller
-   * that gives up must still {@link #release} the slot once the future completes.
+   * that gives up while waiting cancels the future, which gives up its place; once the future has
+   * completed, the caller must {@link #release} the slot.
    */
   synchronized CompletableFuture<Void> acquire(NodeName peer, String call) {
     Slots s = peers.computeIfAbsent(peer, p -> new Slots());
     if (s.inFlight < maxInFlight) {
       s.inFlight++;
       return CompletableFuture.completedFuture(null);
+    }
+    if (s.waiting.size() >= maxWaiting) {
+      s.waiting.removeIf(CompletableFuture::isDone); // calls that gave up while waiting hold no place
     }
     if (s.waiting.size() >= maxWaiting) {
       return CompletableFuture.failedFuture(new RemoteOverloadedException(peer, call, "this node already has "
@@ -45,25 +51,51 @@ final class PeerCallSlots {
     return slot;
   }
 
-  /** Gives a slot back; the oldest waiting call takes it. */
+  /**
+   * Gives a slot back; the oldest waiting call that still wants it takes it (a waiter cancelled by
+   * its caller is skipped). Handing a slot over runs the waiter's continuation, which may release
+   * a slot in turn (a call that ended while it waited): such releases on the same thread are queued
+   * and done here one after another, so a long line of them does not nest one stack frame each.
+   */
   void release(NodeName peer) {
-    CompletableFuture<Void> next;
-    synchronized (this) {
-      Slots s = peers.get(peer);
-      if (s == null) {
-        return;
+    ArrayDeque<NodeName> queued = releasing.get();
+    if (queued != null) {
+      queued.add(peer);
+      return;
+    }
+    queued = new ArrayDeque<>();
+    releasing.set(queued);
+    try {
+      for (NodeName next = peer; next != null; next = queued.poll()) {
+        handOver(next);
       }
-      next = s.waiting.poll();
-      if (next == null) {
-        s.inFlight--;
-        if (s.inFlight <= 0) {
-          peers.remove(peer);
+    } finally {
+      releasing.remove();
+    }
+  }
+
+  private void handOver(NodeName peer) {
+    while (true) {
+      CompletableFuture<Void> next;
+      synchronized (this) {
+        Slots s = peers.get(peer);
+        if (s == null) {
+          return;
         }
+        next = s.waiting.poll();
+        if (next == null) {
+          s.inFlight--;
+          if (s.inFlight <= 0) {
+            peers.remove(peer);
+          }
+          return;
+        }
+      }
+      // Outside the lock: completing runs the waiting call's continuation.
+      if (next.complete(null)) {
         return;
       }
     }
-    // Outside the lock: completing runs the waiting call's continuation.
-    next.complete(null);
   }
 
   /** Calls in flight towards {@code peer} (for tests and metrics). */

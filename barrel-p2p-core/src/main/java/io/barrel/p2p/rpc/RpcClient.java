@@ -353,7 +353,10 @@ public final class RpcClient {
 
     /** A slot towards the peer, then a stream: an idle one from the pool, or a new one. */
     private void acquireStream(byte[] request) {
-      slots.acquire(peer, name).whenComplete((v, slotError) -> {
+      CompletableFuture<Void> slot = slots.acquire(peer, name);
+      // A call that ends while it waits (deadline, cancellation) gives its place in line up at once.
+      result.whenComplete((x, e) -> slot.cancel(false));
+      slot.whenComplete((v, slotError) -> {
         if (slotError != null) {
           result.completeExceptionally(unwrap(slotError));
           return;

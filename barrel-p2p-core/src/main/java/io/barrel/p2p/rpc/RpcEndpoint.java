@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,6 +46,8 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
   private final ExportedServices exports;
   private final ServiceCallExecutor executor;
   private final ScheduledThreadPoolExecutor timers;
+  /** Tasks given to {@link #schedule} that have neither run nor been abandoned. */
+  private final Set<DelayedTask> delayedTasks = ConcurrentHashMap.newKeySet();
   private final RpcServer server;
   private final RpcClient client;
   private final Transport transport;
@@ -226,8 +230,43 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
     return registry.lookup(service);
   }
 
-  void schedule(Runnable task, Duration delay) {
-    timers.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+  /**
+   * Runs {@code task} after {@code delay} on the timer thread, or {@code abandoned} instead if the
+   * endpoint is closed before then (or already is): a closing endpoint drops its timer queue, and
+   * whoever waits on the task must hear that it will not run.
+   */
+  void schedule(Runnable task, Runnable abandoned, Duration delay) {
+    DelayedTask delayed = new DelayedTask(task, abandoned);
+    delayedTasks.add(delayed);
+    try {
+      timers.schedule(delayed, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
+      delayed.abandon();
+    }
+  }
+
+  /** A scheduled task that runs or is abandoned, exactly once: whichever claims it first from the set. */
+  private final class DelayedTask implements Runnable {
+    private final Runnable task;
+    private final Runnable abandoned;
+
+    DelayedTask(Runnable task, Runnable abandoned) {
+      this.task = task;
+      this.abandoned = abandoned;
+    }
+
+    @Override
+    public void run() {
+      if (delayedTasks.remove(this)) {
+        task.run();
+      }
+    }
+
+    void abandon() {
+      if (delayedTasks.remove(this)) {
+        abandoned.run();
+      }
+    }
   }
 
   /**
@@ -321,6 +360,9 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
     server.cancelAll();
     executor.close();
     timers.shutdownNow();
+    for (DelayedTask delayed : List.copyOf(delayedTasks)) {
+      delayed.abandon();
+    }
   }
 
   private record HealthKey(String service, OutlierPolicy outliers, int maxConcurrentPerInstance) {}

@@ -261,8 +261,20 @@ final class ServiceClient {
       });
     }
 
-    /** Runs one attempt; called on the caller's thread first, on a timer thread for retries. */
+    /**
+     * Runs one attempt; called on the caller's thread first, on a timer thread for retries. Whatever
+     * throws on the way (a custom balancer, the codec, the transport) ends the call with that error:
+     * a retry runs on a timer thread where an exception would vanish and leave the call hanging.
+     */
     synchronized void attempt() {
+      try {
+        attemptOnce();
+      } catch (RuntimeException | Error e) {
+        fail(e);
+      }
+    }
+
+    private void attemptOnce() {
       if (result.isDone()) {
         return;
       }
@@ -286,20 +298,19 @@ final class ServiceClient {
       ServiceInstance instance = chosen.instance();
       tried.add(instance);
       CompletableFuture<Object> attempt;
-      if (isLocal(instance)) {
-        attempt = endpoint.callLocal(service, plan.rpc(), args);
-      } else {
-        if (encoded == null) {
-          try {
+      try {
+        if (isLocal(instance)) {
+          attempt = endpoint.callLocal(service, plan.rpc(), args);
+        } else {
+          if (encoded == null) {
             encoded = endpoint.codec().encodeArguments(plan.rpc().method(), args);
-          } catch (RuntimeException e) {
-            selector.load().release(instance);
-            fail(e);
-            return;
           }
+          attempt = endpoint.client().call(instance.node(), service, plan.rpc(), encoded, timeout,
+              options.headers(), caller);
         }
-        attempt = endpoint.client().call(instance.node(), service, plan.rpc(), encoded, timeout, options.headers(),
-            caller);
+      } catch (RuntimeException | Error e) {
+        selector.load().release(instance); // the slot was taken by the selection; no attempt will give it back
+        throw e;
       }
       current = attempt;
       attempt.whenComplete((value, error) -> ended(instance, value, error));
@@ -332,7 +343,9 @@ final class ServiceClient {
         lastError = e;
       }
       endpoint.metrics().increment(MeterName.RPC_RETRIES, service, RpcClient.outcome(e));
-      endpoint.schedule(this::attempt, pause);
+      // If the node stops before the pause is over, the retry never runs: the call ends with the
+      // failure that asked for it rather than waiting for ever.
+      endpoint.schedule(this::attempt, () -> fail(e), pause);
     }
 
     private void fail(Throwable e) {

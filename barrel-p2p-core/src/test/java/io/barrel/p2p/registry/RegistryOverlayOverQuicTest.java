@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,5 +114,24 @@ class RegistryOverlayOverQuicTest {
         .mapToLong(m -> m.count(MeterName.REGISTRY_ROUTE_REQUESTS, "not_found")).sum();
     assertThat(answered).as("every node asked answers, each once at most").isBetween(1L, 4L);
     assertThat(metrics.get(0).count(MeterName.REGISTRY_MESSAGES, "route_request", "out")).isGreaterThanOrEqualTo(1);
+  }
+  @Test
+  void aWhereisWaitingBetweenItsAttemptsEndsEmptyWhenTheNodeStops() {
+    List<RecordingMetrics> metrics = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      metrics.add(new RecordingMetrics());
+      // The most attempts, a second or two apart: the search keeps waiting for about 40 s.
+      start("n" + i, metrics.get(i), r -> r.withWhereis(20, Duration.ofSeconds(1)));
+    }
+    await().atMost(DEADLINE).until(() -> live.stream().allMatch(p -> !p.membership().activeView().isEmpty()));
+    P2pNode asking = live.get(0);
+    CompletableFuture<Optional<ServiceInstance>> search = asking.registry().whereis("nobody.has.this");
+    await().atMost(DEADLINE).until(() -> metrics.get(0).count(MeterName.REGISTRY_ROUTE_SEARCHES, "not_found") >= 1);
+    assertThat(search).as("between two attempts").isNotDone();
+
+    asking.halt();
+
+    // The node's protocol loop dropped the next attempt's timer: stopping answers the search.
+    assertThat(search).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(Optional.empty());
   }
 }

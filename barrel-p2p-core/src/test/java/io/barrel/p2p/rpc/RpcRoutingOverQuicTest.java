@@ -212,6 +212,37 @@ class RpcRoutingOverQuicTest {
     assertThat(greeters.get(survivor).slowStarted.get()).isEqualTo(1);
   }
 
+  @Test
+  void aRetryWaitingOutItsBackoffEndsTheCallWhenTheClientStops() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    for (int i = 1; i <= 2; i++) {
+      String name = "s" + i;
+      RecordingGreeter greeter = new RecordingGreeter(name);
+      greeters.put(name, greeter);
+      start(name, b -> b).publish(Greeter.class, greeter);
+    }
+    P2pNode client = start("c", b -> b.metrics(metrics));
+    await().atMost(DEADLINE).until(() -> client.services().instances(SERVICE).size() == 2);
+    // A pause far longer than the test, within a longer deadline: the retry is still waiting when
+    // the client stops.
+    Greeter remote = client.services().proxy(Greeter.class, CallOptions.defaults()
+        .withMethodPolicy("whoAmISlowlyIdempotent", CallPolicy.defaults().withDeadline(Duration.ofMinutes(30))
+            .withBackoff(Duration.ofMinutes(5), Duration.ofMinutes(5)).withJitter(0)));
+    CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> remote.whoAmISlowlyIdempotent(5_000));
+    String victim = awaitStarted();
+    nodes.get(victim).halt();
+    // The call lost its connection and waits out the pause before trying the survivor ...
+    await().atMost(DEADLINE).until(() -> metrics.total(MeterName.RPC_RETRIES) == 1);
+    assertThat(call).isNotDone();
+
+    client.halt();
+
+    // ... and ends with the failure that asked for the retry instead of waiting for ever.
+    assertThatThrownBy(() -> call.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectionLostMidCallException.class);
+    String survivor = victim.equals("s1") ? "s2" : "s1";
+    assertThat(greeters.get(survivor).slowStarted.get()).as("the retry never ran").isZero();
+  }
+
   /** The server whose slow method has started, with its counter reset. */
   private String awaitStarted() {
     String[] started = new String[1];
