@@ -34,6 +34,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     connection = new PeerConnection((QuicChannel) ctx.channel(), direction, expectedPeer, transport);
     transport.connectionCreated(connection);
+    // The close future, not channelInactive: a QUIC channel that closes before its handshake
+    // finished was never active, and Netty fires no channelInactive for it, so a dial to a silent
+    // address or an inbound handshake that failed would stay in the transport's books for ever.
+    PeerConnection created = connection;
+    ctx.channel().closeFuture().addListener(f -> transport.connectionClosed(created, peerReason));
   }
 
   @Override
@@ -42,12 +47,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       peerReason = CloseReason.fromCode(close.error());
     }
     ctx.fireUserEventTriggered(evt);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    transport.connectionClosed(connection, peerReason);
-    ctx.fireChannelInactive();
   }
 
   @Override

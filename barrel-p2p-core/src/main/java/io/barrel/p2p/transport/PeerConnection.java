@@ -229,9 +229,11 @@ final class PeerConnection {
 
   /** Installs the frame decoder and handler on a control stream. */
   void installControlHandlers(QuicStreamChannel ch, int maxFrame) {
+    // The decoder's bound counts the whole frame, its length field included: a payload of exactly
+    // maxFrame, which the sender's codec accepts, must pass here too.
     ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(
-        maxFrame + ControlFrameCodec.CHANNEL_BYTES, 0, ControlFrameCodec.LENGTH_BYTES, 0,
-        ControlFrameCodec.LENGTH_BYTES, true));
+        ControlFrameCodec.LENGTH_BYTES + ControlFrameCodec.CHANNEL_BYTES + maxFrame, 0, ControlFrameCodec.LENGTH_BYTES,
+        0, ControlFrameCodec.LENGTH_BYTES, true));
     ch.pipeline().addLast(new ControlStreamHandler(this, transport));
   }
 

@@ -824,7 +824,13 @@ public final class Transport implements AutoCloseable {
     }
     if (newPeer) {
       for (ConnectionListener l : connectionListeners) {
-        l.peerConnected(peer);
+        // A listener is user code: one that throws must not skip the others, nor the rest of the
+        // connection's set-up that runs after this (its early streams, its first frames).
+        try {
+          l.peerConnected(peer);
+        } catch (RuntimeException e) {
+          log.warn("connection listener {} threw on {} connecting", l, peer, e);
+        }
       }
     }
   }
@@ -869,7 +875,11 @@ public final class Transport implements AutoCloseable {
     if (peer != null && table.remove(peer, conn)) {
       log.debug("connection to {} closed ({})", peer, conn.closeReason().tag());
       for (ConnectionListener l : connectionListeners) {
-        l.peerDisconnected(peer, conn.closeReason());
+        try {
+          l.peerDisconnected(peer, conn.closeReason());
+        } catch (RuntimeException e) {
+          log.warn("connection listener {} threw on {} disconnecting", l, peer, e);
+        }
       }
     }
   }

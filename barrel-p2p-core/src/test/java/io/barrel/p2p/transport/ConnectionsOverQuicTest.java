@@ -16,6 +16,8 @@ import io.barrel.p2p.testing.RecordingMetrics;
 import io.barrel.p2p.testing.TestNodes;
 import io.barrel.p2p.transport.auth.AuthFailureReason;
 import java.io.ByteArrayOutputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -292,6 +294,79 @@ class ConnectionsOverQuicTest {
 
     assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("a@127.0.0.1:hello");
     assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("a@127.0.0.1:again");
+  }
+
+  @Test
+  void aConnectionListenerThatThrowsSkipsNeitherTheOthersNorTheConnectionsFirstFrames() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1");
+    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    ConnectionListener throwing = new ConnectionListener() {
+      @Override
+      public void peerConnected(NodeName peer) {
+        throw new IllegalStateException("a listener with a bug");
+      }
+
+      @Override
+      public void peerDisconnected(NodeName peer, CloseReason reason) {
+        throw new IllegalStateException("a listener with a bug");
+      }
+    };
+    b.addConnectionListener(throwing);
+    b.addConnectionListener(new ConnectionListener() {
+      @Override
+      public void peerConnected(NodeName peer) {
+        events.add("up " + peer);
+      }
+
+      @Override
+      public void peerDisconnected(NodeName peer, CloseReason reason) {
+        events.add("down " + peer);
+      }
+    });
+    b.onControl(3, (from, payload) -> events.add("frame " + new String(payload, StandardCharsets.UTF_8)));
+
+    a.sendControl(b.name(), 3, "first".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+
+    assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("up a@127.0.0.1");
+    assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("frame first");
+    a.transport().disconnect(b.name());
+    assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("down a@127.0.0.1");
+  }
+
+  @Test
+  void dialsThatNeverFinishTheQuicHandshakeLeaveNothingBehind() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    P2pNode a = nodes.start("a@127.0.0.1",
+        c -> c.auth(TestNodes.auth().withHandshakeTimeout(Duration.ofMillis(500))).metrics(metrics));
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      NodeName ghost = NodeName.of("ghost@127.0.0.1");
+      nodes.addressBook().override(ghost, new InetSocketAddress("127.0.0.1", silent.getLocalPort()));
+
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> a.connect(ghost).get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+      }
+
+      // Each connection was closed before QUIC came up: it must still leave the transport's books.
+      await().atMost(Duration.ofSeconds(10)).until(() -> a.transport().openQuicConnections() == 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> metrics.total(MeterName.CONNECTIONS_CLOSED) == 3);
+    }
+  }
+
+  @Test
+  void aControlFrameOfExactlyTheLargestSizeIsDeliveredAndTheConnectionStays() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1");
+    BlockingQueue<Integer> got = new LinkedBlockingQueue<>();
+    b.onControl(3, (from, payload) -> got.add(payload.length));
+    int largest = a.transport().config().maxControlFrameBytes();
+
+    a.sendControl(b.name(), 3, new byte[largest]).get(10, TimeUnit.SECONDS);
+    a.sendControl(b.name(), 3, new byte[1]).get(10, TimeUnit.SECONDS);
+
+    assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo(largest);
+    assertThat(got.poll(5, TimeUnit.SECONDS)).as("the same connection carries on").isEqualTo(1);
+    assertThat(a.transport().connectedPeers()).contains(b.name());
   }
 
   @Test
