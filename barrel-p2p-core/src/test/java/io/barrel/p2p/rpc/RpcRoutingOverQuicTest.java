@@ -215,14 +215,7 @@ class RpcRoutingOverQuicTest {
   @Test
   void aRetryWaitingOutItsBackoffEndsTheCallWhenTheClientStops() throws Exception {
     RecordingMetrics metrics = new RecordingMetrics();
-    for (int i = 1; i <= 2; i++) {
-      String name = "s" + i;
-      RecordingGreeter greeter = new RecordingGreeter(name);
-      greeters.put(name, greeter);
-      start(name, b -> b).publish(Greeter.class, greeter);
-    }
-    P2pNode client = start("c", b -> b.metrics(metrics));
-    await().atMost(DEADLINE).until(() -> client.services().instances(SERVICE).size() == 2);
+    P2pNode client = twoServersAndAClient(metrics);
     // A pause far longer than the test, within a longer deadline: the retry is still waiting when
     // the client stops.
     Greeter remote = client.services().proxy(Greeter.class, CallOptions.defaults()
@@ -241,6 +234,19 @@ class RpcRoutingOverQuicTest {
     assertThatThrownBy(() -> call.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectionLostMidCallException.class);
     String survivor = victim.equals("s1") ? "s2" : "s1";
     assertThat(greeters.get(survivor).slowStarted.get()).as("the retry never ran").isZero();
+  }
+
+  /** Servers s1 and s2 publishing a Greeter each, and a client "c" recording into {@code metrics} that sees both. */
+  private P2pNode twoServersAndAClient(RecordingMetrics metrics) {
+    for (int i = 1; i <= 2; i++) {
+      String name = "s" + i;
+      RecordingGreeter greeter = new RecordingGreeter(name);
+      greeters.put(name, greeter);
+      start(name, b -> b).publish(Greeter.class, greeter);
+    }
+    P2pNode client = start("c", b -> b.metrics(metrics));
+    await().atMost(DEADLINE).until(() -> client.services().instances(SERVICE).size() == 2);
+    return client;
   }
 
   /** The server whose slow method has started, with its counter reset. */
@@ -262,14 +268,7 @@ class RpcRoutingOverQuicTest {
   @Test
   void aFailingInstanceIsEjectedThenReadmitted() {
     RecordingMetrics metrics = new RecordingMetrics();
-    for (int i = 1; i <= 2; i++) {
-      String name = "s" + i;
-      RecordingGreeter greeter = new RecordingGreeter(name);
-      greeters.put(name, greeter);
-      start(name, b -> b).publish(Greeter.class, greeter);
-    }
-    P2pNode client = start("c", b -> b.metrics(metrics));
-    await().atMost(DEADLINE).until(() -> client.services().instances(SERVICE).size() == 2);
+    P2pNode client = twoServersAndAClient(metrics);
     greeters.get("s1").extraDelayMillis = 2_000;
     Greeter remote = client.services().proxy(Greeter.class, CallOptions.defaults()
         .withBalancer(LoadBalancer.roundRobin())
