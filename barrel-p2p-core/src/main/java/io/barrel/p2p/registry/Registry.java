@@ -185,13 +185,9 @@ public final class Registry implements AutoCloseable {
     ServiceInstance.checkServiceName(service);
     CompletableFuture<Optional<ServiceInstance>> result = new CompletableFuture<>();
     // Between attempts a whereis waits on the protocol loop's timers, which a closing loop drops:
-    // close() completes what is still waiting here.
+    // close() completes what is still waiting here (one registered after it sees closed below).
     whereisWaiting.add(result);
     result.whenComplete((found, error) -> whereisWaiting.remove(result));
-    if (closed) {
-      result.complete(Optional.empty());
-      return result;
-    }
     attemptWhereis(service, retries, config.whereisBackoff(), result);
     return result;
   }
