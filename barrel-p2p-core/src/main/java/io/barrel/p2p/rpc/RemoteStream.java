@@ -65,12 +65,13 @@ final class RemoteStream implements Flow.Subscription, StreamListener {
         return; // cancelled inside onSubscribe
       }
       if (timeoutMillis != RpcFrame.NO_TIMEOUT) {
-        deadline = client.schedule(() -> {
+        // Fired on the RPC timer, signalled from the application executor like the stream's items.
+        deadline = client.schedule(() -> client.runOffLoop(() -> {
           if (terminate(new DeadlineExceededException(peer, name, timeoutMillis, "the stream did not end within the"
               + " deadline"))) {
             resetStream();
           }
-        }, timeoutMillis);
+        }), timeoutMillis);
       }
     }
     // The demand asked for so far (usually in onSubscribe) rides with the request, in the packet
@@ -84,7 +85,7 @@ final class RemoteStream implements Flow.Subscription, StreamListener {
         : concat(request, client.frames().encode(new RpcFrame.Demand(callId, initialDemand)));
     client.open(peer, service, name, first, this::open).whenComplete((s, error) -> {
       if (error != null) {
-        terminate(RpcClient.unwrap(error));
+        client.runOffLoop(() -> terminate(RpcClient.unwrap(error))); // noticed on the event loop
         return;
       }
       s.closeFuture().whenComplete((v, e) -> client.released(peer));

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A caller's cancellation and a missed deadline both reset the call's stream, so the server
  * stops working; a reset stream is never reused.
+ *
+ * <p>A call's future is completed on the thread that waits for it (a blocking proxy call) or on the
+ * application executor, never on the QUIC event loop or the RPC timer, where deadlines fire and broken
+ * streams are noticed: what the application chains on the future may block, and must stop neither the
+ * node's I/O nor the other calls' deadlines.
  */
 public final class RpcClient {
 
@@ -149,6 +155,24 @@ public final class RpcClient {
 
   long nextCallId() {
     return callIds.incrementAndGet();
+  }
+
+  /**
+   * Runs {@code task} (it ends a call or goes on with it) on {@code executor}, away from the event
+   * loop and the RPC timer; if that refuses (it is shut down: the node is stopping), here, as a call
+   * must end rather than hang.
+   */
+  static void runOffLoop(Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException stopping) {
+      task.run();
+    }
+  }
+
+  /** {@link #runOffLoop(Executor, Runnable)} on the application executor. */
+  void runOffLoop(Runnable task) {
+    runOffLoop(callbacks, task);
   }
 
   ScheduledFuture<?> schedule(Runnable task, long millis) {
@@ -290,7 +314,7 @@ public final class RpcClient {
       }
       open(peer, service, name, request, () -> !result.isDone()).whenComplete((s, error) -> {
         if (error != null) {
-          result.completeExceptionally(unwrap(error));
+          fail(unwrap(error), false);
           return;
         }
         stream = s;
@@ -309,9 +333,9 @@ public final class RpcClient {
         if (method.callMode() == CallMode.ONE_WAY) {
           s.finish().whenComplete((x, writeError) -> {
             if (writeError == null) {
-              result.complete(null);
+              onSettlingThread(() -> result.complete(null));
             } else {
-              result.completeExceptionally(new ConnectionLostMidCallException(peer, name, unwrap(writeError)));
+              fail(new ConnectionLostMidCallException(peer, name, unwrap(writeError)), false);
             }
           });
         }
@@ -329,11 +353,21 @@ public final class RpcClient {
       record(service, method, startNanos, error);
     }
 
-    /** Fails the call; when {@code cancelServer}, tells the server to stop. */
+    /**
+     * Fails the call on its settling thread (see {@link #onSettlingThread}); when {@code cancelServer},
+     * tells the server to stop.
+     */
     void fail(Throwable error, boolean cancelServer) {
-      if (result.completeExceptionally(error) && cancelServer) {
-        cancelRemote();
-      }
+      onSettlingThread(() -> {
+        if (result.completeExceptionally(error) && cancelServer) {
+          cancelRemote();
+        }
+      });
+    }
+
+    /** Runs {@code task}, which settles the call, on the waiting caller's thread or the application executor. */
+    private void onSettlingThread(Runnable task) {
+      runOffLoop(delivery != null ? delivery : callbacks, task);
     }
 
     /** Resetting the stream cancels the call on the server at once and frees the stream here. */
@@ -358,7 +392,7 @@ public final class RpcClient {
       result.whenComplete((x, e) -> slot.cancel(false));
       slot.whenComplete((v, slotError) -> {
         if (slotError != null) {
-          result.completeExceptionally(unwrap(slotError));
+          fail(unwrap(slotError), false);
           return;
         }
         inFlight.incrementAndGet();
@@ -394,8 +428,8 @@ public final class RpcClient {
     private void openStream(byte[] request) {
       opener.open(peer, request).whenComplete((s, error) -> {
         if (error != null) {
-          result.completeExceptionally(new NoInstanceAvailableException(service, peer,
-              "could not reach the node: " + rootMessage(error), unwrap(error)));
+          fail(new NoInstanceAvailableException(service, peer, "could not reach the node: " + rootMessage(error),
+              unwrap(error)), false);
           return;
         }
         CallStream cs = new CallStream(peer, s);
@@ -412,7 +446,7 @@ public final class RpcClient {
 
     /** The call's last frame, handed over by its stream: settled on the delivery thread. */
     void answered(RpcFrame frame) {
-      (delivery != null ? delivery : callbacks).execute(() -> settle(frame));
+      onSettlingThread(() -> settle(frame));
     }
 
     private void settle(RpcFrame frame) {

@@ -23,7 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -274,8 +276,15 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
    * arguments passed as they are. A plain method runs on the caller's thread, a one-way method on
    * the service executor. The service's own exceptions come back wrapped in {@link LocalFailure},
    * so they are never mistaken for (and retried as) RPC failures.
+   *
+   * <p>An asynchronous answer ({@code CompletionStage}, {@code Mono}) is held to {@code timeoutMillis}
+   * as a remote one is: past it the call fails with {@link DeadlineExceededException}, and the
+   * service's own future is cancelled, as a remote server is told to stop; so is it when the caller
+   * cancels. A plain method runs to its end on the caller's thread, like any method call.
+   *
+   * @param timeoutMillis what is left of the call's deadline, or {@link RpcFrame#NO_TIMEOUT}
    */
-  CompletableFuture<Object> callLocal(String service, RpcMethod rpc, Object[] args) {
+  CompletableFuture<Object> callLocal(String service, RpcMethod rpc, Object[] args, long timeoutMillis) {
     Optional<ServiceExport> export = exports.find(service);
     if (export.isEmpty()) {
       return CompletableFuture.failedFuture(new NoInstanceAvailableException(service, localNode,
@@ -307,6 +316,22 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
     CompletionStage<?> stage = rpc.shape() == MethodShape.MONO ? ReactorBridge.toFuture(value)
         : (CompletionStage<?>) value;
     CompletableFuture<Object> result = new CompletableFuture<>();
+    if (timeoutMillis != RpcFrame.NO_TIMEOUT) {
+      String name = service + "." + rpc.method().getName();
+      try {
+        ScheduledFuture<?> deadline = timers.schedule(() -> client.runOffLoop(() -> result.completeExceptionally(
+            new DeadlineExceededException(localNode, name, timeoutMillis, "this node's own instance did not answer"
+                + " within the deadline"))), timeoutMillis, TimeUnit.MILLISECONDS);
+        result.whenComplete((v, e) -> deadline.cancel(false));
+      } catch (RejectedExecutionException closed) {
+        // the endpoint is closing; the service's answer still ends the call
+      }
+    }
+    result.whenComplete((v, e) -> {
+      if (e != null && stage instanceof Future<?> answer) {
+        answer.cancel(true); // a no-op when the service's own failure ended the call
+      }
+    });
     stage.whenComplete((v, e) -> {
       if (e == null) {
         result.complete(v);

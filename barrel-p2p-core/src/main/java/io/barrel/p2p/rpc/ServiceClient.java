@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -262,9 +263,10 @@ final class ServiceClient {
     }
 
     /**
-     * Runs one attempt; called on the caller's thread first, on a timer thread for retries. Whatever
-     * throws on the way (a custom balancer, the codec, the transport) ends the call with that error:
-     * a retry runs on a timer thread where an exception would vanish and leave the call hanging.
+     * Runs one attempt; called on the caller's thread first, for a retry on the waiting caller's
+     * thread or the application executor. Whatever throws on the way (a custom balancer, the codec,
+     * the transport) ends the call with that error: a retry runs where an exception would vanish and
+     * leave the call hanging.
      */
     synchronized void attempt() {
       try {
@@ -300,7 +302,7 @@ final class ServiceClient {
       CompletableFuture<Object> attempt;
       try {
         if (isLocal(instance)) {
-          attempt = endpoint.callLocal(service, plan.rpc(), args);
+          attempt = endpoint.callLocal(service, plan.rpc(), args, timeout);
         } else {
           if (encoded == null) {
             encoded = endpoint.codec().encodeArguments(plan.rpc().method(), args);
@@ -345,7 +347,9 @@ final class ServiceClient {
       endpoint.metrics().increment(MeterName.RPC_RETRIES, service, RpcClient.outcome(e));
       // If the node stops before the pause is over, the retry never runs: the call ends with the
       // failure that asked for it rather than waiting for ever.
-      endpoint.schedule(this::attempt, () -> fail(e), pause);
+      // The pause ends on the RPC timer, which must not run balancers, selectors and codecs.
+      Executor retryOn = caller != null ? caller : endpoint.applicationExecutor();
+      endpoint.schedule(() -> RpcClient.runOffLoop(retryOn, this::attempt), () -> fail(e), pause);
     }
 
     private void fail(Throwable e) {

@@ -19,9 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -200,6 +202,57 @@ class RpcCallsOverQuicTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     await().atMost(DEADLINE).until(() -> greeter.interrupted.get() == 1);
     assertThat(greeter.slowStarted.get()).as("a missed deadline is not retried").isEqualTo(1);
+  }
+
+  @Test
+  void whatTheApplicationChainsOnAMissedDeadlineRunsOffTheTimerSoOtherDeadlinesStillFire() throws Exception {
+    RecordingGreeter greeter = new RecordingGreeter("server");
+    P2pNode[] pair = pair(greeter);
+    AsyncGreeter async = pair[1].services().proxy(AsyncGreeter.class, CallOptions.defaults()
+        .withService(Greeter.class.getName())
+        .withMethodPolicy("slow", CallPolicy.defaults().withDeadline(Duration.ofMillis(300))));
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<String> chainedOn = new AtomicReference<>();
+    CompletableFuture<String> first = async.slow(30_000);
+    // Blocking user code in a continuation: before the fix it ran on the RPC timer, where no other
+    // deadline could fire until it returned.
+    first.whenComplete((v, e) -> {
+      chainedOn.set(Thread.currentThread().getName());
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      await().atMost(DEADLINE).until(() -> chainedOn.get() != null);
+      CompletableFuture<String> second = async.slow(30_000);
+      assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(DeadlineExceededException.class);
+      assertThat(chainedOn.get()).doesNotStartWith("barrel-p2p-rpc-timer").doesNotStartWith("barrel-p2p-quic");
+    } finally {
+      release.countDown();
+    }
+    assertThatThrownBy(first::join).hasCauseInstanceOf(DeadlineExceededException.class);
+  }
+
+  @Test
+  void aCallLostWithItsConnectionEndsOffTheEventLoop() throws Exception {
+    RecordingGreeter greeter = new RecordingGreeter("server");
+    P2pNode[] pair = pair(greeter);
+    AsyncGreeter async = pair[1].services().proxy(AsyncGreeter.class,
+        CallOptions.defaults().withService(Greeter.class.getName()));
+    CompletableFuture<String> call = async.slow(30_000);
+    AtomicReference<String> chainedOn = new AtomicReference<>();
+    CompletableFuture<Void> chained = call.handle((v, e) -> {
+      chainedOn.set(Thread.currentThread().getName());
+      return null;
+    });
+    await().atMost(DEADLINE).until(() -> greeter.slowStarted.get() == 1);
+    pair[0].halt(); // the connection dies with the server, noticed on the client's event loop
+    chained.get(20, TimeUnit.SECONDS);
+    assertThatThrownBy(call::join).hasCauseInstanceOf(RpcException.class);
+    assertThat(chainedOn.get()).doesNotStartWith("barrel-p2p-quic").doesNotStartWith("barrel-p2p-rpc-timer");
   }
 
   @Test

@@ -188,6 +188,38 @@ class RpcRoutingOverQuicTest {
     assertThat(local.calls.get()).isEqualTo(2);
   }
 
+  /** A service whose answers come when the test says. */
+  public interface Pending {
+    CompletableFuture<String> answer();
+  }
+
+  @Test
+  void aLocalInstanceThatNeverAnswersIsHeldToTheDeadlineAndItsFutureCancelled() {
+    P2pNode alone = start("s1", b -> b);
+    List<CompletableFuture<String>> given = new CopyOnWriteArrayList<>();
+    alone.publish(Pending.class, (Pending) () -> {
+      CompletableFuture<String> f = new CompletableFuture<>();
+      given.add(f);
+      return f;
+    });
+    Pending proxy = alone.services().proxy(Pending.class, CallOptions.defaults()
+        .withMethodPolicy("answer", CallPolicy.defaults().withDeadline(Duration.ofMillis(200))));
+
+    CompletableFuture<String> call = proxy.answer();
+    assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(DeadlineExceededException.class)
+        .hasMessageContaining("own instance did not answer");
+    assertThat(given).hasSize(1);
+    await().atMost(DEADLINE).until(() -> given.get(0).isCancelled());
+
+    CompletableFuture<String> cancelled = proxy.answer();
+    cancelled.cancel(true);
+    await().atMost(DEADLINE).until(() -> given.size() == 2 && given.get(1).isCancelled());
+
+    CompletableFuture<String> answered = proxy.answer();
+    given.get(2).complete("in time");
+    assertThat(answered.join()).isEqualTo("in time");
+  }
+
   @Test
   void aNodeKilledMidCallFailsTypedAndTheCallIsNotRetried() {
     P2pNode client = servers(2);
