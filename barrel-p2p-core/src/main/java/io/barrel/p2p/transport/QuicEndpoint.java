@@ -140,7 +140,8 @@ final class QuicEndpoint implements AutoCloseable {
 
   /**
    * Starts a QUIC connection to {@code remote}; the future completes when the QUIC (TLS) handshake
-   * has finished.
+   * has finished, or fails (and the connection is closed) if that takes longer than {@code
+   * transport.connect-timeout}.
    */
   Future<QuicChannel> dial(InetSocketAddress remote, ChannelHandler connectionHandler) {
     byte[] scid = new byte[SocketRouter.CID_LENGTH];
@@ -150,7 +151,10 @@ final class QuicEndpoint implements AutoCloseable {
         .handler(connectionHandler)
         .streamHandler(streamHandler)
         .localConnectionAddress(new QuicConnectionAddress(scid))
-        .remoteAddress(remote);
+        .remoteAddress(remote)
+        // Without it a dial to a silent address retransmits its Initial packets for Netty's default
+        // 30 s, after the caller gave up on it at transport.connect-timeout.
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
     if (gso != null) {
       bootstrap.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);
     }

@@ -582,19 +582,23 @@ public final class Transport implements AutoCloseable {
     if (conn.direction() == PeerConnection.Direction.INBOUND) {
       unfinishedInbound.incrementAndGet();
     }
-    // One deadline for the whole handshake, whichever side is slow or silent.
-    long limit = authConfig.handshakeTimeout().toNanos();
+    // One deadline for the whole handshake, whichever side is slow or silent. A dialer's includes
+    // the QUIC handshake, which connect-timeout bounds, so that the authentication gets all of its
+    // own time however long QUIC took; a listener's is the authentication's alone, as an unknown
+    // client must not hold a connection open any longer.
+    Duration limit = conn.direction() == PeerConnection.Direction.OUTBOUND
+        ? config.connectTimeout().plus(authConfig.handshakeTimeout()) : authConfig.handshakeTimeout();
     conn.channel().eventLoop().schedule(() -> {
       if (conn.phase() == PeerConnection.Phase.HANDSHAKING || conn.phase() == PeerConnection.Phase.AUTHENTICATED) {
         recordAuth(conn.direction() == PeerConnection.Direction.OUTBOUND ? HandshakeRole.CLIENT : HandshakeRole.SERVER,
             "fail", AuthFailureReason.TIMEOUT.metricTag(), nanoTime() - conn.createdNanos());
         log.warn("handshake with {} at {} did not finish within {}; closing",
-            conn.peer() != null ? conn.peer() : conn.expectedPeer(), conn.remoteAddress(), authConfig.handshakeTimeout());
+            conn.peer() != null ? conn.peer() : conn.expectedPeer(), conn.remoteAddress(), limit);
         conn.failEstablished(new AuthenticationException(new AuthFailure(AuthFailureReason.TIMEOUT,
-            "handshake did not finish within " + authConfig.handshakeTimeout())));
+            "handshake did not finish within " + limit)));
         conn.close(CloseReason.AUTH_FAILED);
       }
-    }, limit, TimeUnit.NANOSECONDS);
+    }, limit.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   void authenticated(PeerConnection conn, AuthExchange exchange, NodeName peer, byte[] key, TrustVerdict verdict) {

@@ -155,6 +155,13 @@ public record TransportConfig(
         maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod, retryThreshold, pathMtuDiscovery);
   }
 
+  /** A copy with another limit on a dial and its QUIC handshake. */
+  public TransportConfig withConnectTimeout(Duration timeout) {
+    return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, timeout,
+        initialMaxData, initialMaxStreamData, maxStreams, maxUdpPayload, socketBufferBytes, gso,
+        maxControlFrameBytes, maxPendingStreams, gcMinIdle, gcSweepPeriod, retryThreshold, pathMtuDiscovery);
+  }
+
   /** A copy with another control-frame size limit. */
   public TransportConfig withMaxControlFrameBytes(int max) {
     return new TransportConfig(bindHost, port, advertisedHost, idleTimeout, keepAliveInterval, connectTimeout,

@@ -337,8 +337,8 @@ class ConnectionsOverQuicTest {
   @Test
   void dialsThatNeverFinishTheQuicHandshakeLeaveNothingBehind() throws Exception {
     RecordingMetrics metrics = new RecordingMetrics();
-    P2pNode a = nodes.start("a@127.0.0.1",
-        c -> c.auth(TestNodes.auth().withHandshakeTimeout(Duration.ofMillis(500))).metrics(metrics));
+    P2pNode a = nodes.start("a@127.0.0.1", c -> c.metrics(metrics).transport(
+        TransportConfig.defaults().withBind("127.0.0.1", 0).withConnectTimeout(Duration.ofMillis(500))));
     try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       NodeName ghost = NodeName.of("ghost@127.0.0.1");
       nodes.addressBook().override(ghost, new InetSocketAddress("127.0.0.1", silent.getLocalPort()));
@@ -351,6 +351,27 @@ class ConnectionsOverQuicTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> a.transport().openQuicConnections() == 0);
       await().atMost(Duration.ofSeconds(10)).until(() -> metrics.total(MeterName.CONNECTIONS_CLOSED) == 3);
     }
+  }
+
+  @Test
+  void connectTimeoutBoundsTheQuicHandshakeOfADialAndTheAuthenticationGetsItsOwnTime() throws Exception {
+    // The authentication may take up to 30 s; a dial to a silent address must still end at the
+    // connect timeout, its QUIC connection with it, not at Netty's default of 30 s.
+    P2pNode a = nodes.start("a@127.0.0.1", c -> c.auth(TestNodes.auth().withHandshakeTimeout(Duration.ofSeconds(30)))
+        .transport(TransportConfig.defaults().withBind("127.0.0.1", 0).withConnectTimeout(Duration.ofMillis(400))));
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      NodeName ghost = NodeName.of("ghost@127.0.0.1");
+      nodes.addressBook().override(ghost, new InetSocketAddress("127.0.0.1", silent.getLocalPort()));
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> a.connect(ghost).get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(PeerUnreachableException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+      await().atMost(Duration.ofSeconds(5)).until(() -> a.transport().openQuicConnections() == 0);
+    }
+    // A reachable peer still connects and authenticates under the same short connect timeout.
+    P2pNode b = nodes.start("b@127.0.0.1");
+    a.connect(b.name()).get(10, TimeUnit.SECONDS);
+    assertThat(a.transport().connectedPeers()).contains(b.name());
   }
 
   @Test
