@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -224,7 +225,15 @@ public final class Transport implements AutoCloseable {
     if (known != null) {
       dialAddress(peer, known, created);
     } else {
-      ioExecutor.execute(() -> dial(peer, created));
+      try {
+        ioExecutor.execute(() -> dial(peer, created));
+      } catch (RejectedExecutionException busy) {
+        // The attempt is shared and its callers (a control queue among them) wait on it: it must
+        // end, not leave them waiting behind an exception thrown to whoever happened to start it.
+        metrics.increment(MeterName.DIALS, "fail");
+        created.completeExceptionally(new PeerUnreachableException(peer, "cannot resolve " + peer
+            + ": the I/O executor refused the lookup (" + (closed ? "the node is stopping" : "it is full") + ")", busy));
+      }
     }
     return created;
   }
@@ -619,21 +628,32 @@ public final class Transport implements AutoCloseable {
     if (verdict == TrustVerdict.EXEMPT) {
       return; // exempt peers are admitted by the cluster secret and never pinned
     }
-    ioExecutor.execute(() -> {
-      TrustVerdict recorded = trustStore.recordSuccess(peer, key);
-      if (recorded == TrustVerdict.FIRST_USE) {
-        log.info("pinned the key of {} on first use ({})", peer, io.barrel.p2p.identity.Fingerprint.of(key));
-      } else if (!recorded.accepted()) {
-        // Another connection pinned a different key for this name between check and record.
-        String why = trustStore.explain(peer, key, recorded);
-        conn.channel().eventLoop().execute(() -> {
-          countProtocolError("pin_race");
-          log.warn("closing the connection to {}: {}", peer, why);
-          conn.failEstablished(new AuthenticationException(new AuthFailure(AuthFailureReason.KEY_MISMATCH, why)));
-          conn.close(CloseReason.AUTH_FAILED);
-        });
-      }
-    });
+    try {
+      ioExecutor.execute(() -> recordPin(conn, peer, key));
+    } catch (RejectedExecutionException busy) {
+      // A key this node cannot pin would be trusted on first use again next time: refuse the
+      // connection rather than silently weaken the trust policy.
+      log.warn("closing the connection to {}: its key could not be pinned (the I/O executor refused the write)", peer);
+      conn.failEstablished(new AuthenticationException(new AuthFailure(AuthFailureReason.INTERNAL,
+          "the key of " + peer + " could not be pinned: the I/O executor refused the write")));
+      conn.close(CloseReason.AUTH_FAILED);
+    }
+  }
+
+  private void recordPin(PeerConnection conn, NodeName peer, byte[] key) {
+    TrustVerdict recorded = trustStore.recordSuccess(peer, key);
+    if (recorded == TrustVerdict.FIRST_USE) {
+      log.info("pinned the key of {} on first use ({})", peer, io.barrel.p2p.identity.Fingerprint.of(key));
+    } else if (!recorded.accepted()) {
+      // Another connection pinned a different key for this name between check and record.
+      String why = trustStore.explain(peer, key, recorded);
+      conn.channel().eventLoop().execute(() -> {
+        countProtocolError("pin_race");
+        log.warn("closing the connection to {}: {}", peer, why);
+        conn.failEstablished(new AuthenticationException(new AuthFailure(AuthFailureReason.KEY_MISMATCH, why)));
+        conn.close(CloseReason.AUTH_FAILED);
+      });
+    }
   }
 
   /** Both sides accepted: the one success this handshake counts. */
