@@ -112,10 +112,12 @@ public final class P2pNode implements AutoCloseable {
     };
     transport = new Transport(config.transport(), identity, tls, config.auth(), trustStore, resolver,
         config.metrics(), ioExecutor, applicationExecutor);
+    boolean registered = false;
     try {
       InetSocketAddress bound = transport.start();
       advertised = new InetSocketAddress(advertisedHost(bound), bound.getPort());
       discovery.register(config.name(), advertised);
+      registered = true;
       loop = new ProtocolLoop(config.name().toString());
       SecureRandom random = new SecureRandom();
       membership = new Membership(transport, config.membership(), loop, config.metrics(), applicationExecutor, random);
@@ -129,6 +131,14 @@ public final class P2pNode implements AutoCloseable {
       registry.start();
       membership.start(config.contactNodes());
     } catch (RuntimeException e) {
+      if (registered) {
+        // Others would otherwise keep dialing an address nothing answers on.
+        try {
+          discovery.unregister(config.name());
+        } catch (RuntimeException unregisterFailed) {
+          e.addSuppressed(unregisterFailed);
+        }
+      }
       if (rpc != null) {
         rpc.close();
       }
