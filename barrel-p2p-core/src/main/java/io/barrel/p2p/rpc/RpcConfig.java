@@ -33,6 +33,11 @@ public record RpcConfig(RpcLimits limits, RpcCodec codec, int maxConcurrentCalls
     Objects.requireNonNull(drainTimeout, "rpc.drain-timeout");
     require(!drainTimeout.isNegative(), "rpc.drain-timeout must not be negative");
     Objects.requireNonNull(callDefaults, "rpc.call-defaults");
+    try {
+      limits.checkHeaders(callDefaults.headers());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("barrel.p2p.rpc.call-defaults.headers: " + e.getMessage(), e);
+    }
   }
 
   /** 16 MiB messages, CBOR, 512 calls served at once plus 4,096 queued, 512 in flight per peer. */

@@ -224,6 +224,10 @@ public final class RpcEndpoint implements ServiceLocator, AutoCloseable {
     return transport.applicationExecutor();
   }
 
+  RpcLimits limits() {
+    return config.limits();
+  }
+
   Metrics metrics() {
     return metrics;
   }

@@ -122,20 +122,14 @@ public final class RpcFrameCodec {
 
   private byte[] request(RpcFrame.Request r) {
     Map<String, String> headers = r.headers();
-    if (headers.size() > limits.maxHeaders()) {
-      throw new IllegalArgumentException("request carries " + headers.size() + " headers; the limit is "
-          + limits.maxHeaders() + " (RpcLimits.maxHeaders)");
-    }
+    limits.checkHeaderCount(headers.size());
     byte[] service = WireStrings.utf8(r.service());
     List<byte[]> headerBytes = new ArrayList<>(headers.size() * 2);
     long size = REQUEST_FIXED_BYTES + (long) service.length + r.arguments().length;
     for (Map.Entry<String, String> e : headers.entrySet()) {
       byte[] key = e.getKey().getBytes(StandardCharsets.US_ASCII);
       byte[] value = WireStrings.utf8(e.getValue());
-      if (value.length > limits.maxHeaderValueBytes()) {
-        throw new IllegalArgumentException("value of header '" + e.getKey() + "' is " + value.length
-            + " bytes; the limit is " + limits.maxHeaderValueBytes() + " (RpcLimits.maxHeaderValueBytes)");
-      }
+      limits.checkHeaderValue(e.getKey(), value.length);
       headerBytes.add(key);
       headerBytes.add(value);
       size += 1 + key.length + 2 + value.length;

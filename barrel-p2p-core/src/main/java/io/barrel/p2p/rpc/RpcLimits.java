@@ -72,6 +72,34 @@ public record RpcLimits(int maxFrameBytes, int maxHeaders, int maxHeaderValueByt
         depth);
   }
 
+  /**
+   * Checks headers a caller would send against these limits, as every request's encoding does; a
+   * proxy checks its call options' headers once, when it is made, so that a header set that could
+   * never be sent fails at start-up rather than on every call.
+   *
+   * @throws IllegalArgumentException naming the header and the limit it breaks
+   */
+  public void checkHeaders(java.util.Map<String, String> headers) {
+    checkHeaderCount(headers.size());
+    for (java.util.Map.Entry<String, String> e : headers.entrySet()) {
+      checkHeaderValue(e.getKey(), WireStrings.utf8(e.getValue()).length);
+    }
+  }
+
+  void checkHeaderCount(int count) {
+    if (count > maxHeaders) {
+      throw new IllegalArgumentException("request carries " + count + " headers; the limit is " + maxHeaders
+          + " (RpcLimits.maxHeaders)");
+    }
+  }
+
+  void checkHeaderValue(String key, int valueBytes) {
+    if (valueBytes > maxHeaderValueBytes) {
+      throw new IllegalArgumentException("value of header '" + key + "' is " + valueBytes + " bytes; the limit is "
+          + maxHeaderValueBytes + " (RpcLimits.maxHeaderValueBytes)");
+    }
+  }
+
   private static void check(String what, int value, int min, int max) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(what + " must be " + min + ".." + max + ", got " + value);

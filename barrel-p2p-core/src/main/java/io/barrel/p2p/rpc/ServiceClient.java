@@ -54,6 +54,7 @@ final class ServiceClient {
     this.service = service;
     this.serviceInterface = serviceInterface;
     this.options = options;
+    endpoint.limits().checkHeaders(options.headers()); // headers no request could carry fail here, once
     this.selector = new InstanceSelector(options.balancer(), options.filter(), health.ejection(), health.load());
     this.plans = plans(serviceInterface, options);
   }

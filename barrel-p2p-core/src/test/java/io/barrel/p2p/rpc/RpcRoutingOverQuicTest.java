@@ -188,6 +188,27 @@ class RpcRoutingOverQuicTest {
     assertThat(local.calls.get()).isEqualTo(2);
   }
 
+  @Test
+  void aProxyWhoseHeadersNoRequestCouldCarryIsRefusedWhenMade() {
+    P2pNode node = start("s1", b -> b);
+    assertThatThrownBy(() -> node.services().proxy(Greeter.class,
+        CallOptions.defaults().withHeader("trace", "x".repeat(8 * 1024 + 1))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header 'trace' is 8193 bytes")
+        .hasMessageContaining("RpcLimits.maxHeaderValueBytes");
+    CallOptions many = CallOptions.defaults();
+    for (int i = 0; i < 65; i++) {
+      many = many.withHeader("h" + i, "v");
+    }
+    CallOptions tooMany = many;
+    assertThatThrownBy(() -> node.services().proxy(Greeter.class, tooMany))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65 headers");
+    // At the limits, a proxy is made and its calls go out.
+    node.publish(Greeter.class, new RecordingGreeter("s1"));
+    Greeter atLimit = node.services().proxy(Greeter.class,
+        CallOptions.defaults().withHeader("trace", "x".repeat(8 * 1024)));
+    assertThat(atLimit.whoAmI()).isEqualTo("s1");
+  }
+
   /** A service whose answers come when the test says. */
   public interface Pending {
     CompletableFuture<String> answer();

@@ -3,6 +3,7 @@ package io.barrel.p2p.autoconfigure.rpc;
 import io.barrel.p2p.autoconfigure.ClientGroupProperties;
 import io.barrel.p2p.autoconfigure.P2pProperties;
 import io.barrel.p2p.rpc.CallOptions;
+import io.barrel.p2p.rpc.RpcLimits;
 import io.barrel.p2p.rpc.ServiceLocator;
 import io.barrel.p2p.spring.P2pServiceClients;
 import java.util.Collections;
@@ -34,10 +35,11 @@ public final class GroupedServiceClients implements P2pServiceClients {
    * @param defaults the call defaults, {@code barrel.p2p.rpc.call-defaults}
    * @param settings the configured groups, {@code barrel.p2p.client}
    * @param declared the interfaces declared with {@code @ImportP2pServices}, by group
-   * @throws IllegalStateException when a group's settings do not fit its interfaces
+   * @param limits the node's RPC limits, which a group's headers must fit
+   * @throws IllegalStateException when a group's settings do not fit its interfaces or the limits
    */
   public GroupedServiceClients(ServiceLocator locator, CallOptions defaults,
-      Map<String, ClientGroupProperties> settings, Map<String, Set<Class<?>>> declared) {
+      Map<String, ClientGroupProperties> settings, Map<String, Set<Class<?>>> declared, RpcLimits limits) {
     this.locator = locator;
     this.defaults = defaults;
     Map<String, Set<Class<?>>> copy = new LinkedHashMap<>();
@@ -55,7 +57,13 @@ public final class GroupedServiceClients implements P2pServiceClients {
             + " group '" + group + "' has " + types.size() + " interfaces " + names(types) + "; give the interface"
             + " with another name a group of its own");
       }
-      options.put(group, values.over(defaults));
+      CallOptions groupOptions = values.over(defaults);
+      try {
+        limits.checkHeaders(groupOptions.headers());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(prefix + ".headers (with the call defaults' headers): " + e.getMessage(), e);
+      }
+      options.put(group, groupOptions);
     });
   }
 

@@ -36,7 +36,7 @@ public final class P2pRpcAutoConfiguration {
   P2pServiceClients p2pServiceClients(ServiceLocator locator, NodeConfig config, P2pProperties properties,
       ConfigurableListableBeanFactory beanFactory) {
     return new GroupedServiceClients(locator, config.rpc().callDefaults(), properties.getClient(),
-        P2pServicesRegistrar.declared(beanFactory));
+        P2pServicesRegistrar.declared(beanFactory), config.rpc().limits());
   }
 
   /** Publishes the {@code @P2pService} beans once the node runs, unpublishes them before it stops. */

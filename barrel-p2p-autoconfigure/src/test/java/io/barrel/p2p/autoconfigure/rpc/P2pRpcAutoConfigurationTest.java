@@ -445,6 +445,12 @@ class P2pRpcAutoConfigurationTest {
     assertGroupFailure("barrel.p2p.client.greeters.outliers.max-ejected-percent=101",
         "barrel.p2p.client.greeters.outliers.max-ejected-percent: max ejected percent must be 0..100");
     assertGroupFailure("barrel.p2p.client.greeters.headers[bad key]=1", "barrel.p2p.client.greeters.headers:");
+    // Headers no request could carry under the node's RPC limits (8 KiB values by default).
+    String tooLong = "x".repeat(8 * 1024 + 1);
+    assertGroupFailure("barrel.p2p.client.greeters.headers.trace=" + tooLong,
+        "barrel.p2p.client.greeters.headers", "value of header 'trace' is 8193 bytes; the limit is 8192");
+    assertGroupFailure("barrel.p2p.rpc.call-defaults.headers.trace=" + tooLong,
+        "barrel.p2p.rpc.call-defaults.headers", "value of header 'trace' is 8193 bytes; the limit is 8192");
     assertGroupFailure("barrel.p2p.client.greeters.balancer=fastest", "unknown load balancer 'fastest'",
         "or the name of a LoadBalancer bean");
     runner().withUserConfiguration(TwoInOneGroup.class).withPropertyValues("barrel.p2p.client.both.service=x")
