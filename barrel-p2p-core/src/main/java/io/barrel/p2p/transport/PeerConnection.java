@@ -347,7 +347,11 @@ final class PeerConnection {
         .create()
         .addListener(f -> {
           if (!f.isSuccess()) {
-            result.completeExceptionally(new TransportException("could not open a stream to " + peer, f.cause()));
+            // A connection closing under the caller's feet: nothing was sent, so say so with the
+            // exception the transport retries on a fresh connection (and RPC as "never ran").
+            result.completeExceptionally(!channel.isActive() || phase != Phase.ESTABLISHED
+                ? new ConnectionLostException(peer, closeReason)
+                : new TransportException("could not open a stream to " + peer, f.cause()));
             return;
           }
           QuicStreamChannel ch = (QuicStreamChannel) f.getNow();
