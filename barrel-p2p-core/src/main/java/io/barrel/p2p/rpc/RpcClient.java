@@ -281,6 +281,10 @@ public final class RpcClient {
     private volatile AppStream stream;
     private volatile CallStream callStream;
     private volatile ScheduledFuture<?> deadline;
+    /** Set once a pooled call holds a peer slot; cleared by whichever gives it back first. */
+    private final java.util.concurrent.atomic.AtomicBoolean holdsSlot = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set when the call is being ended with its stream reset: the reset's own errors are not the outcome. */
+    private volatile boolean abandoning;
     private final Executor delivery;
 
     UnaryCall(NodeName peer, String service, RpcMethod method, long timeoutMillis,
@@ -312,7 +316,7 @@ public final class RpcClient {
         acquireStream(request);
         return;
       }
-      open(peer, service, name, request, () -> !result.isDone()).whenComplete((s, error) -> {
+      open(peer, service, name, request, () -> !ending()).whenComplete((s, error) -> {
         if (error != null) {
           fail(unwrap(error), false);
           return;
@@ -320,7 +324,7 @@ public final class RpcClient {
         stream = s;
         // The slot is the QUIC stream: it is free again once the stream is closed on both sides.
         s.closeFuture().whenComplete((v, e) -> released(peer));
-        if (result.isDone()) {
+        if (ending()) {
           // Cancelled or expired while the stream was being opened: the server stops at the reset.
           s.reset();
           return;
@@ -358,11 +362,31 @@ public final class RpcClient {
      * tells the server to stop.
      */
     void fail(Throwable error, boolean cancelServer) {
+      if (cancelServer && !result.isDone()) {
+        // At once, on the thread that noticed: the server stops and the stream and slot are freed
+        // even while the settling executor is busy (a bounded pool on Java 17).
+        abandoning = true;
+        cancelRemote();
+      }
       onSettlingThread(() -> {
-        if (result.completeExceptionally(error) && cancelServer) {
-          cancelRemote();
-        }
+        giveSlotBack();
+        result.completeExceptionally(error);
       });
+    }
+
+    /** True once the call has ended or is being ended: nothing more is to be sent for it. */
+    private boolean ending() {
+      return abandoning || result.isDone();
+    }
+
+    /**
+     * Frees the call's peer slot before its future completes: code chained on the future runs first
+     * among its dependents and may block, and must not hold the slot meanwhile.
+     */
+    private void giveSlotBack() {
+      if (holdsSlot.compareAndSet(true, false)) {
+        released(peer);
+      }
     }
 
     /** Runs {@code task}, which settles the call, on the waiting caller's thread or the application executor. */
@@ -396,9 +420,11 @@ public final class RpcClient {
           return;
         }
         inFlight.incrementAndGet();
-        // On a pooled stream the slot is the call, not the stream: free once the call has ended.
-        result.whenComplete((x, e) -> released(peer));
-        if (!result.isDone()) {
+        // On a pooled stream the slot is the call, not the stream: free once the call has ended
+        // (before its future completes when it ends here; when the caller cancels, just after).
+        holdsSlot.set(true);
+        result.whenComplete((x, e) -> giveSlotBack());
+        if (!ending()) {
           send(request);
         }
       });
@@ -437,7 +463,7 @@ public final class RpcClient {
         callStream = cs;
         s.closeFuture().whenComplete((v, e) -> cs.closed());
         s.listenOnEventLoop(cs);
-        if (result.isDone()) {
+        if (ending()) {
           // Cancelled or expired while the stream was being opened: the server stops at the reset.
           cs.abandon(this);
         }
@@ -450,6 +476,7 @@ public final class RpcClient {
     }
 
     private void settle(RpcFrame frame) {
+      giveSlotBack();
       if (frame instanceof RpcFrame.Response r) {
         try {
           result.complete(codec.decodeResult(method.method(), r.value()));
@@ -506,7 +533,7 @@ public final class RpcClient {
     @Override
     public void onEnd(AppStream s) {
       // Every answered call ends this way (the server's FIN): build the exception only if it is needed.
-      if (method.callMode() != CallMode.ONE_WAY && !result.isDone()) {
+      if (method.callMode() != CallMode.ONE_WAY && !ending()) {
         fail(new ConnectionLostMidCallException(peer, name, new IllegalStateException(
             "the server ended the stream without an answer")), false);
       }
@@ -514,8 +541,8 @@ public final class RpcClient {
 
     @Override
     public void onError(AppStream s, Throwable cause) {
-      if (result.isDone()) {
-        return;
+      if (ending()) {
+        return; // ended, or reset by this side to end it
       }
       fail(new ConnectionLostMidCallException(peer, name, cause), false);
     }

@@ -32,6 +32,8 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final PeerConnection connection;
+  /** Set on the event loop, read there. */
+  private boolean failureCounted;
   private final Transport transport;
   private final HandshakeRole role;
   private final AuthFrameReader reader = new AuthFrameReader();
@@ -50,6 +52,15 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
 
   HandshakeRole role() {
     return role;
+  }
+
+  /** Notes that this handshake was counted as failed after all (see {@link Transport#authCompleted}). */
+  void countedAsFailed() {
+    failureCounted = true;
+  }
+
+  boolean failureCounted() {
+    return failureCounted;
   }
 
   long startedNanos() {

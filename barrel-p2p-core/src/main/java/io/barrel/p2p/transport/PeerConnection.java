@@ -349,7 +349,7 @@ final class PeerConnection {
           if (!f.isSuccess()) {
             // A connection closing under the caller's feet: nothing was sent, so say so with the
             // exception the transport retries on a fresh connection (and RPC as "never ran").
-            result.completeExceptionally(!channel.isActive() || phase != Phase.ESTABLISHED
+            result.completeExceptionally(!channel.isActive() || !isUsable()
                 ? new ConnectionLostException(peer, closeReason)
                 : new TransportException("could not open a stream to " + peer, f.cause()));
             return;

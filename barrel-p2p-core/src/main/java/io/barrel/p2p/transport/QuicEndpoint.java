@@ -152,8 +152,8 @@ final class QuicEndpoint implements AutoCloseable {
         .streamHandler(streamHandler)
         .localConnectionAddress(new QuicConnectionAddress(scid))
         .remoteAddress(remote)
-        // Without it a dial to a silent address retransmits its Initial packets for Netty's default
-        // 30 s, after the caller gave up on it at transport.connect-timeout.
+        // Without it a dial to a silent address retransmits its Initial packets until the
+        // authentication deadline closes it (or Netty's default 30 s), whatever connect-timeout says.
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
     if (gso != null) {
       bootstrap.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);

@@ -591,12 +591,10 @@ public final class Transport implements AutoCloseable {
     if (conn.direction() == PeerConnection.Direction.INBOUND) {
       unfinishedInbound.incrementAndGet();
     }
-    // One deadline for the whole handshake, whichever side is slow or silent. A dialer's includes
-    // the QUIC handshake, which connect-timeout bounds, so that the authentication gets all of its
-    // own time however long QUIC took; a listener's is the authentication's alone, as an unknown
-    // client must not hold a connection open any longer.
-    Duration limit = conn.direction() == PeerConnection.Direction.OUTBOUND
-        ? config.connectTimeout().plus(authConfig.handshakeTimeout()) : authConfig.handshakeTimeout();
+    // One deadline for the whole handshake, QUIC's included, whichever side is slow or silent: a
+    // dial whose QUIC handshake succeeds and whose authentication then stalls (a partition, a peer
+    // that stops answering) frees its callers within this, not connect-timeout later.
+    Duration limit = authConfig.handshakeTimeout();
     conn.channel().eventLoop().schedule(() -> {
       if (conn.phase() == PeerConnection.Phase.HANDSHAKING || conn.phase() == PeerConnection.Phase.AUTHENTICATED) {
         recordAuth(conn.direction() == PeerConnection.Direction.OUTBOUND ? HandshakeRole.CLIENT : HandshakeRole.SERVER,
@@ -633,6 +631,8 @@ public final class Transport implements AutoCloseable {
     } catch (RejectedExecutionException busy) {
       // A key this node cannot pin would be trusted on first use again next time: refuse the
       // connection rather than silently weaken the trust policy.
+      recordAuth(exchange.role(), "fail", AuthFailureReason.INTERNAL.metricTag(), nanoTime() - exchange.startedNanos());
+      exchange.countedAsFailed();
       log.warn("closing the connection to {}: its key could not be pinned (the I/O executor refused the write)", peer);
       conn.failEstablished(new AuthenticationException(new AuthFailure(AuthFailureReason.INTERNAL,
           "the key of " + peer + " could not be pinned: the I/O executor refused the write")));
@@ -658,6 +658,9 @@ public final class Transport implements AutoCloseable {
 
   /** Both sides accepted: the one success this handshake counts. */
   void authCompleted(AuthExchange exchange) {
+    if (exchange.failureCounted()) {
+      return; // closed once authenticated (its key could not be pinned): counted as a failure there
+    }
     recordAuth(exchange.role(), "ok", "ok", nanoTime() - exchange.startedNanos());
   }
 

@@ -354,9 +354,9 @@ class ConnectionsOverQuicTest {
   }
 
   @Test
-  void connectTimeoutBoundsTheQuicHandshakeOfADialAndTheAuthenticationGetsItsOwnTime() throws Exception {
-    // The authentication may take up to 30 s; a dial to a silent address must still end at the
-    // connect timeout, its QUIC connection with it, not at Netty's default of 30 s.
+  void connectTimeoutEndsADialToASilentAddressAndItsQuicConnection() throws Exception {
+    // The whole handshake may take up to 30 s; a dial to a silent address must still end at the
+    // connect timeout, its QUIC connection with it, not at that deadline (or Netty's default 30 s).
     P2pNode a = nodes.start("a@127.0.0.1", c -> c.auth(TestNodes.auth().withHandshakeTimeout(Duration.ofSeconds(30)))
         .transport(TransportConfig.defaults().withBind("127.0.0.1", 0).withConnectTimeout(Duration.ofMillis(400))));
     try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -96,7 +96,8 @@ class TransportRefusedExecutorTest {
       throw new RejectedExecutionException("full");
     };
     TrustStore serverTrust = new TrustStore(dir.resolve("server-trusted"), TrustMode.TOFU);
-    Transport server = start("server@127.0.0.1", serverTrust, refusing, new RecordingMetrics());
+    RecordingMetrics serverMetrics = new RecordingMetrics();
+    Transport server = start("server@127.0.0.1", serverTrust, refusing, serverMetrics);
     Transport client = start("client@127.0.0.1", new TrustStore(dir.resolve("client-trusted"), TrustMode.TOFU), io,
         new RecordingMetrics());
     NodeName serverName = NodeName.of("server@127.0.0.1");
@@ -106,5 +107,7 @@ class TransportRefusedExecutorTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> !server.connectedPeers().contains(clientName)
         && !client.connectedPeers().contains(serverName));
     assertThat(serverTrust.lookup(clientName)).as("TOFU never admits a key it did not pin").isEmpty();
+    assertThat(serverMetrics.count(MeterName.AUTH_ATTEMPTS, "server", "fail", "internal")).isEqualTo(1);
+    assertThat(serverMetrics.count(MeterName.AUTH_ATTEMPTS, "server", "ok", "ok")).isZero();
   }
 }
