@@ -374,6 +374,20 @@ class ConnectionsOverQuicTest {
     assertThat(a.transport().connectedPeers()).contains(b.name());
   }
 
+  /** Holds {@code c}'s event loop until the latch is counted down, then closes {@code c} there. */
+  private static CountDownLatch closeOnceReleased(PeerConnection c) {
+    CountDownLatch hold = new CountDownLatch(1);
+    c.channel().eventLoop().execute(() -> {
+      try {
+        hold.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    c.channel().eventLoop().execute(() -> c.channel().close());
+    return hold;
+  }
+
   @Test
   void aStreamOpenedAsItsConnectionClosesFailsAsConnectionLostAndTheTransportRetriesOnAFreshOne() throws Exception {
     P2pNode a = nodes.start("a@127.0.0.1");
@@ -381,30 +395,14 @@ class ConnectionsOverQuicTest {
     PeerConnection first = a.transport().connection(b.name()).get(10, TimeUnit.SECONDS);
     // The stream is asked for while the connection is still open, and created on the event loop
     // right after the connection closed there: the event loop is held until both are queued.
-    CountDownLatch hold = new CountDownLatch(1);
-    first.channel().eventLoop().execute(() -> {
-      try {
-        hold.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    first.channel().eventLoop().execute(() -> first.channel().close());
+    CountDownLatch hold = closeOnceReleased(first);
     CompletableFuture<AppStream> opened = first.openStream(new StreamHeader.Data(), null);
     hold.countDown();
     assertThatThrownBy(() -> opened.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectionLostException.class);
     // Through the transport's own entry point the same race is retried on a new connection.
     PeerConnection second = a.transport().connection(b.name()).get(10, TimeUnit.SECONDS);
     assertThat(second).isNotSameAs(first);
-    CountDownLatch holdAgain = new CountDownLatch(1);
-    second.channel().eventLoop().execute(() -> {
-      try {
-        holdAgain.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    second.channel().eventLoop().execute(() -> second.channel().close());
+    CountDownLatch holdAgain = closeOnceReleased(second);
     CompletableFuture<AppStream> reopened = a.transport().openDataStream(b.name());
     holdAgain.countDown();
     AppStream stream = reopened.get(10, TimeUnit.SECONDS);
