@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -282,7 +283,7 @@ public final class RpcClient {
     private volatile CallStream callStream;
     private volatile ScheduledFuture<?> deadline;
     /** Set once a pooled call holds a peer slot; cleared by whichever gives it back first. */
-    private final java.util.concurrent.atomic.AtomicBoolean holdsSlot = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean holdsSlot = new AtomicBoolean();
     /** Set when the call is being ended with its stream reset: the reset's own errors are not the outcome. */
     private volatile boolean abandoning;
     private final Executor delivery;
@@ -564,7 +565,7 @@ public final class RpcClient {
     private final RpcFrameDecoder decoder = new RpcFrameDecoder(frames);
     /** IDLE, BUSY or CLOSED; {@link #current} changes only under this object's lock. */
     private final AtomicInteger state = new AtomicInteger(BUSY);
-    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
     private UnaryCall current;
 
     CallStream(NodeName peer, AppStream stream) {

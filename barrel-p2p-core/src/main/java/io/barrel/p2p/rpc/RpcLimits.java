@@ -1,5 +1,7 @@
 package io.barrel.p2p.rpc;
 
+import java.util.Map;
+
 /**
  * The bounds every RPC frame and payload is held to, on both sides of a call. Both peers should run
  * with the same limits: a frame over the receiver's limits is refused.
@@ -79,9 +81,9 @@ public record RpcLimits(int maxFrameBytes, int maxHeaders, int maxHeaderValueByt
    *
    * @throws IllegalArgumentException naming the header and the limit it breaks
    */
-  public void checkHeaders(java.util.Map<String, String> headers) {
+  public void checkHeaders(Map<String, String> headers) {
     checkHeaderCount(headers.size());
-    for (java.util.Map.Entry<String, String> e : headers.entrySet()) {
+    for (Map.Entry<String, String> e : headers.entrySet()) {
       checkHeaderValue(e.getKey(), WireStrings.utf8(e.getValue()).length);
     }
   }

@@ -594,18 +594,18 @@ public final class Transport implements AutoCloseable {
     // One deadline for the whole handshake, QUIC's included, whichever side is slow or silent: a
     // dial whose QUIC handshake succeeds and whose authentication then stalls (a partition, a peer
     // that stops answering) frees its callers within this, not connect-timeout later.
-    Duration limit = authConfig.handshakeTimeout();
+    long limit = authConfig.handshakeTimeout().toNanos();
     conn.channel().eventLoop().schedule(() -> {
       if (conn.phase() == PeerConnection.Phase.HANDSHAKING || conn.phase() == PeerConnection.Phase.AUTHENTICATED) {
         recordAuth(conn.direction() == PeerConnection.Direction.OUTBOUND ? HandshakeRole.CLIENT : HandshakeRole.SERVER,
             "fail", AuthFailureReason.TIMEOUT.metricTag(), nanoTime() - conn.createdNanos());
         log.warn("handshake with {} at {} did not finish within {}; closing",
-            conn.peer() != null ? conn.peer() : conn.expectedPeer(), conn.remoteAddress(), limit);
+            conn.peer() != null ? conn.peer() : conn.expectedPeer(), conn.remoteAddress(), authConfig.handshakeTimeout());
         conn.failEstablished(new AuthenticationException(new AuthFailure(AuthFailureReason.TIMEOUT,
-            "handshake did not finish within " + limit)));
+            "handshake did not finish within " + authConfig.handshakeTimeout())));
         conn.close(CloseReason.AUTH_FAILED);
       }
-    }, limit.toNanos(), TimeUnit.NANOSECONDS);
+    }, limit, TimeUnit.NANOSECONDS);
   }
 
   void authenticated(PeerConnection conn, AuthExchange exchange, NodeName peer, byte[] key, TrustVerdict verdict) {
