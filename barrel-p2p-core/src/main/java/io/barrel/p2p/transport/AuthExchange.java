@@ -85,7 +85,8 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
     }
     byte[] nonce = new byte[32];
     RANDOM.nextBytes(nonce);
-    handshake = new AuthHandshake(role, transport.identity(), binding, connection.expectedPeer(),
+    handshake = new AuthHandshake(role, transport.identity(), transport.incarnation(), binding,
+        connection.expectedPeer(),
         transport.authConfig(), transport.clusterSecret(), transport.trustSnapshot(), nonce);
     if (role == HandshakeRole.CLIENT) {
       stream.write(Unpooled.wrappedBuffer(StreamHeaderCodec.encode(new StreamHeader.Auth())));
@@ -191,7 +192,7 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
           }
         }, delay, TimeUnit.NANOSECONDS);
       } else if (effect instanceof AuthEffect.Authenticated ok) {
-        transport.authenticated(connection, this, ok.peer(), ok.publicKey(), ok.verdict());
+        transport.authenticated(connection, this, ok.peer(), ok.publicKey(), ok.verdict(), ok.incarnation());
       } else if (effect instanceof AuthEffect.Completed) {
         // Our side is done talking on this stream; FIN it so it does not count as open.
         if (lastWrite != null) {

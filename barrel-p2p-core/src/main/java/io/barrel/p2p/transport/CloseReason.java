@@ -17,6 +17,11 @@ public enum CloseReason {
   PROTOCOL_ERROR(4),
   /** Closed on request (an operator or an upper layer disconnecting the peer). */
   REQUESTED(5),
+  /**
+   * The peer restarted: this connection reached its previous life, and one to its new life
+   * replaced it (nothing is there to receive the close).
+   */
+  SUPERSEDED(6),
   /** The peer closed it, the QUIC idle timeout expired, or the network failed. */
   LOST(-1);
 

@@ -71,6 +71,7 @@ final class PeerConnection {
   private volatile Phase phase = Phase.HANDSHAKING;
   private volatile NodeName peer;
   private volatile byte[] peerKey;
+  private volatile long peerIncarnation;
   private volatile QuicStreamChannel control;
   private volatile long lastActivityNanos;
   private volatile long lastSentNanos;
@@ -106,6 +107,11 @@ final class PeerConnection {
   /** The authenticated peer; null before authentication. */
   NodeName peer() {
     return peer;
+  }
+
+  /** When the life of the peer this connection reaches began, as its HELLO said; 0 before authentication. */
+  long peerIncarnation() {
+    return peerIncarnation;
   }
 
   byte[] peerKey() {
@@ -194,10 +200,11 @@ final class PeerConnection {
     pendingHeaders.decrementAndGet();
   }
 
-  /** The handshake succeeded: from now on the connection is the peer's. */
-  void authenticated(NodeName peer, byte[] key) {
+  /** The handshake succeeded: from now on the connection is the peer's, in its life {@code incarnation}. */
+  void authenticated(NodeName peer, byte[] key, long incarnation) {
     this.peer = peer;
     this.peerKey = key.clone();
+    this.peerIncarnation = incarnation;
     this.phase = Phase.AUTHENTICATED;
   }
 

@@ -63,6 +63,8 @@ public final class Transport implements AutoCloseable {
   private final Executor ioExecutor;
   private final Executor applicationExecutor;
   private final IdlePolicy idlePolicy;
+  /** When this transport's life began (wall-clock ms); peers compare lives to spot a restart. */
+  private final long incarnation;
 
   private final Map<NodeName, PeerConnection> table = new ConcurrentHashMap<>();
   private final Set<PeerConnection> all = ConcurrentHashMap.newKeySet();
@@ -101,6 +103,7 @@ public final class Transport implements AutoCloseable {
     this.ioExecutor = Objects.requireNonNull(ioExecutor, "ioExecutor");
     this.applicationExecutor = Objects.requireNonNull(applicationExecutor, "applicationExecutor");
     this.idlePolicy = new IdlePolicy(config.gcMinIdle());
+    this.incarnation = System.currentTimeMillis();
     this.serverContext = serverContext(tls);
   }
 
@@ -139,6 +142,15 @@ public final class Transport implements AutoCloseable {
   /** This node's name. */
   public NodeName localName() {
     return identity.name();
+  }
+
+  /**
+   * When this node's current life began, in wall-clock milliseconds: sent in every handshake, so a
+   * peer still holding a connection to an earlier life of this node (one that crashed) replaces it
+   * with the new one at once instead of waiting for its idle timeout.
+   */
+  public long incarnation() {
+    return incarnation;
   }
 
   /** The identity the next handshake will use. */
@@ -608,13 +620,14 @@ public final class Transport implements AutoCloseable {
     }, limit, TimeUnit.NANOSECONDS);
   }
 
-  void authenticated(PeerConnection conn, AuthExchange exchange, NodeName peer, byte[] key, TrustVerdict verdict) {
+  void authenticated(PeerConnection conn, AuthExchange exchange, NodeName peer, byte[] key, TrustVerdict verdict,
+      long peerIncarnation) {
     if (conn.phase() != PeerConnection.Phase.HANDSHAKING) {
       return; // closed meanwhile
     }
     // Take the name at once, on the event loop: the dialer uses the connection as soon as it has
     // verified the server, and its streams must not wait for a pin write on the I/O executor.
-    conn.authenticated(peer, key);
+    conn.authenticated(peer, key, peerIncarnation);
     if (conn.direction() == PeerConnection.Direction.INBOUND) {
       unfinishedInbound.decrementAndGet();
     }
@@ -825,15 +838,18 @@ public final class Transport implements AutoCloseable {
     PeerConnection winner;
     PeerConnection loser = null;
     boolean newPeer;
+    boolean peerRestarted = false;
     synchronized (table) {
       PeerConnection existing = table.get(peer);
       newPeer = existing == null;
       // A connection already closing never wins: it is about to go whatever the tie-break says.
       if (existing == null || existing == conn || existing.isClosing()
-          || DuplicateRule.candidateWins(localName(), peer, existing.dialer(), conn.dialer())) {
+          || DuplicateRule.candidateWins(localName(), peer, existing.dialer(), conn.dialer(),
+              existing.peerIncarnation(), conn.peerIncarnation())) {
         table.put(peer, conn);
         winner = conn;
         loser = existing == conn ? null : existing;
+        peerRestarted = loser != null && loser.peerIncarnation() < conn.peerIncarnation();
       } else {
         winner = existing;
         loser = conn;
@@ -841,7 +857,20 @@ public final class Transport implements AutoCloseable {
     }
     metrics.increment(MeterName.CONNECTIONS_OPENED,
         conn.direction() == PeerConnection.Direction.OUTBOUND ? "outbound" : "inbound");
-    if (loser != null) {
+    if (peerRestarted) {
+      // The peer crashed and came back before this node noticed: its old life is gone, which the
+      // layers above hear as that connection closing, then the new life connecting.
+      log.info("{} restarted: replacing the connection to its previous life", peer);
+      loser.close(CloseReason.SUPERSEDED);
+      for (ConnectionListener l : connectionListeners) {
+        try {
+          l.peerDisconnected(peer, CloseReason.SUPERSEDED);
+        } catch (RuntimeException e) {
+          log.warn("connection listener {} threw on {} disconnecting", l, peer, e);
+        }
+      }
+      newPeer = true;
+    } else if (loser != null) {
       log.debug("duplicate connection to {}: keeping the one dialed by {}", peer, winner.dialer());
       loser.close(CloseReason.DUPLICATE);
     }
@@ -874,8 +903,10 @@ public final class Transport implements AutoCloseable {
    */
   PeerConnection supersededBy(PeerConnection conn) {
     PeerConnection existing = table.get(conn.peer());
+    // A dial that reached a newer life of the peer than the connection in use is no redundant
+    // one: the connection in use leads to a process that is gone.
     if (existing != null && existing != conn && existing.direction() == PeerConnection.Direction.OUTBOUND
-        && existing.isUsable()) {
+        && existing.isUsable() && existing.peerIncarnation() >= conn.peerIncarnation()) {
       return existing;
     }
     return null;

@@ -44,7 +44,7 @@ public final class RawHandshake {
     byte[] binding = Fingerprint.sha256(raw.serverCertificate().getEncoded());
     byte[] nonce = new byte[32];
     new SecureRandom().nextBytes(nonce);
-    AuthHandshake hs = new AuthHandshake(HandshakeRole.CLIENT, identity, binding, server,
+    AuthHandshake hs = new AuthHandshake(HandshakeRole.CLIENT, identity, System.currentTimeMillis(), binding, server,
         TestNodes.auth(), ClusterSecret.of(TestNodes.auth().clusterSecret()), (p, k) -> TrustVerdict.FIRST_USE, nonce);
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
     sent.write(StreamHeaderCodec.encode(new StreamHeader.Auth()));

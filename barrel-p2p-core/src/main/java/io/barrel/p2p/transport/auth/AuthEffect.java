@@ -39,8 +39,10 @@ public sealed interface AuthEffect
    * @param peer the authenticated node name
    * @param publicKey the peer's 32-byte Ed25519 key
    * @param verdict what the trust policy said (EXEMPT when the peer is exempt or identity checks are off)
+   * @param incarnation when the peer's current life began, as its HELLO said (wall-clock ms)
    */
-  record Authenticated(NodeName peer, byte[] publicKey, TrustVerdict verdict) implements AuthEffect {
+  record Authenticated(NodeName peer, byte[] publicKey, TrustVerdict verdict, long incarnation)
+      implements AuthEffect {
     /** Checks and copies the fields. */
     public Authenticated {
       Objects.requireNonNull(peer, "peer");
@@ -57,18 +59,19 @@ public sealed interface AuthEffect
     @Override
     public boolean equals(Object o) {
       return o instanceof Authenticated a && a.peer.equals(peer) && a.verdict == verdict
-          && Arrays.equals(a.publicKey, publicKey);
+          && Arrays.equals(a.publicKey, publicKey) && a.incarnation == incarnation;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(peer, verdict, Arrays.hashCode(publicKey));
+      return Objects.hash(peer, verdict, Arrays.hashCode(publicKey), incarnation);
     }
 
     @Override
     public String toString() {
       String key = publicKey.length == 32 ? Fingerprint.of(publicKey).toString() : publicKey.length + " bytes";
-      return "Authenticated[peer=" + peer + ", key=" + key + ", verdict=" + verdict + "]";
+      return "Authenticated[peer=" + peer + ", key=" + key + ", verdict=" + verdict + ", incarnation=" + incarnation
+          + "]";
     }
   }
 

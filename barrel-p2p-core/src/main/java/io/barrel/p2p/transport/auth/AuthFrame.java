@@ -22,13 +22,18 @@ public sealed interface AuthFrame
   int MAX_FAIL_TEXT = 200;
 
   /**
-   * "I am {@code name} and this is my key": the first frame from each side.
+   * "I am {@code name}, in my life {@code incarnation}, and this is my key": the first frame from
+   * each side.
    *
    * @param version the sender's protocol version, 0..255
    * @param name the sender's node name
    * @param publicKey the sender's 32-byte Ed25519 public key
+   * @param incarnation when the sender's current life (process run) began, in wall-clock
+   *     milliseconds: a restarted node presents a larger one, which lets a peer that still holds a
+   *     connection to the dead life replace it at once (see {@code DuplicateRule}). Versions
+   *     before 3 do not carry it: 0.
    */
-  record Hello(int version, NodeName name, byte[] publicKey) implements AuthFrame {
+  record Hello(int version, NodeName name, byte[] publicKey, long incarnation) implements AuthFrame {
     /** Checks and copies the fields. */
     public Hello {
       if (version < 0 || version > 0xff) {
@@ -36,6 +41,12 @@ public sealed interface AuthFrame
       }
       Objects.requireNonNull(name, "name");
       publicKey = exact(publicKey, Ed25519.KEY_SIZE, "public key");
+      if (incarnation < 0) {
+        throw new IllegalArgumentException("incarnation must not be negative, got " + incarnation);
+      }
+      if (version < AuthFrameCodec.FIRST_VERSION_WITH_INCARNATION && incarnation != 0) {
+        throw new IllegalArgumentException("a version " + version + " HELLO carries no incarnation");
+      }
     }
 
     /** A copy of the public key. */
@@ -47,17 +58,18 @@ public sealed interface AuthFrame
     @Override
     public boolean equals(Object o) {
       return o instanceof Hello h && h.version == version && h.name.equals(name)
-          && Arrays.equals(h.publicKey, publicKey);
+          && Arrays.equals(h.publicKey, publicKey) && h.incarnation == incarnation;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(version, name, Arrays.hashCode(publicKey));
+      return Objects.hash(version, name, Arrays.hashCode(publicKey), incarnation);
     }
 
     @Override
     public String toString() {
-      return "Hello[version=" + version + ", name=" + name + ", key=" + Fingerprint.of(publicKey) + "]";
+      return "Hello[version=" + version + ", name=" + name + ", key=" + Fingerprint.of(publicKey) + ", incarnation="
+          + incarnation + "]";
     }
   }
 

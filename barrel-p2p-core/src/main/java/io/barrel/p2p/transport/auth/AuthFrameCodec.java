@@ -19,10 +19,12 @@ import java.util.Optional;
  *  | len   | type | body ...             |   len = 1 + body length, u16, 1..512
  *  +-------+------+----------------------+
  *
- * HELLO (type 1)                               body 34 + n bytes
- *  +---------+-------+-----------------+------------------+
- *  | version | n     | name (n bytes)  | public key (32)  |   version u8 (1); n u8, 1..255;
- *  +---------+-------+-----------------+------------------+   name is ASCII name@host (NodeName rules)
+ * HELLO (type 1)                               body 42 + n bytes
+ *  +---------+-------+-----------------+------------------+-------------------+
+ *  | version | n     | name (n bytes)  | public key (32)  | incarnation (u64) |
+ *  +---------+-------+-----------------+------------------+-------------------+
+ *   version u8 (3); n u8, 1..255; name is ASCII name@host (NodeName rules); incarnation: when the
+ *   sender's life began, wall-clock ms, 0..2^63-1 (versions 1 and 2 end after the key: body 34 + n)
  *
  * CHALLENGE (type 2)                           body 40 bytes
  *  +------------------+---------------------+
@@ -43,15 +45,18 @@ import java.util.Optional;
  * </pre>
  *
  * <p>Version 2 changed the order of the exchange (the client challenges in its first flight), not
- * the frames. A HELLO whose version is not {@link #PROTOCOL_VERSION} still decodes when its body
- * has the layout versions 1 and 2 share, so the handshake can answer UNSUPPORTED_VERSION with a FAIL frame; when the
- * layout differs (a future version may have changed it) the decode error itself says
- * UNSUPPORTED_VERSION rather than MALFORMED_FRAME.
+ * the frames; version 3 added the incarnation to HELLO. A HELLO whose version is not
+ * {@link #PROTOCOL_VERSION} still decodes when its body has its version's layout (versions 1 and 2
+ * without the incarnation, later ones with it), so the handshake can answer UNSUPPORTED_VERSION
+ * with a FAIL frame; when the layout differs (a future version may have changed it) the decode
+ * error itself says UNSUPPORTED_VERSION rather than MALFORMED_FRAME.
  */
 public final class AuthFrameCodec {
 
   /** The handshake protocol version this code speaks. */
-  public static final int PROTOCOL_VERSION = 2;
+  public static final int PROTOCOL_VERSION = 3;
+  /** The first version whose HELLO carries the sender's incarnation. */
+  public static final int FIRST_VERSION_WITH_INCARNATION = 3;
   /** Size of the length prefix in bytes. */
   public static final int LENGTH_PREFIX = 2;
   /** Largest value of the length prefix (type byte plus body). */
@@ -94,9 +99,13 @@ public final class AuthFrameCodec {
 
   private static byte[] hello(AuthFrame.Hello h) {
     byte[] name = h.name().toBytes();
-    return ByteBuffer.allocate(3 + name.length + Ed25519.KEY_SIZE)
-        .put((byte) HELLO).put((byte) h.version()).put((byte) name.length).put(name).put(h.publicKey())
-        .array();
+    boolean withIncarnation = h.version() >= FIRST_VERSION_WITH_INCARNATION;
+    ByteBuffer out = ByteBuffer.allocate(3 + name.length + Ed25519.KEY_SIZE + (withIncarnation ? Long.BYTES : 0))
+        .put((byte) HELLO).put((byte) h.version()).put((byte) name.length).put(name).put(h.publicKey());
+    if (withIncarnation) {
+      out.putLong(h.incarnation());
+    }
+    return out.array();
   }
 
   private static byte[] fail(AuthFrame.Fail f) {
@@ -158,14 +167,16 @@ public final class AuthFrameCodec {
     }
     int version = buffer[offset] & 0xff;
     int nameLength = buffer[offset + 1] & 0xff;
-    boolean layoutFits = nameLength >= 1 && length == 2 + nameLength + Ed25519.KEY_SIZE;
+    boolean withIncarnation = version >= FIRST_VERSION_WITH_INCARNATION;
+    int expected = 2 + nameLength + Ed25519.KEY_SIZE + (withIncarnation ? Long.BYTES : 0);
+    boolean layoutFits = nameLength >= 1 && length == expected;
     if (!layoutFits) {
       if (version != PROTOCOL_VERSION) {
         throw new AuthDecodeException(AuthFailureReason.UNSUPPORTED_VERSION,
             "HELLO of protocol version " + version + " (this node speaks " + PROTOCOL_VERSION + ")");
       }
       throw malformed("HELLO lengths do not add up: name length " + nameLength + ", body " + length
-          + " bytes, expected " + (2 + nameLength + Ed25519.KEY_SIZE));
+          + " bytes, expected " + expected);
     }
     int nameAt = offset + 2;
     Optional<NodeName> name = NodeName.tryParse(Arrays.copyOfRange(buffer, nameAt, nameAt + nameLength));
@@ -178,7 +189,15 @@ public final class AuthFrameCodec {
           "HELLO carries a node name that breaks the naming rules");
     }
     int keyAt = nameAt + nameLength;
-    return new AuthFrame.Hello(version, name.get(), Arrays.copyOfRange(buffer, keyAt, keyAt + Ed25519.KEY_SIZE));
+    long incarnation = 0;
+    if (withIncarnation) {
+      incarnation = ByteBuffer.wrap(buffer, keyAt + Ed25519.KEY_SIZE, Long.BYTES).getLong();
+      if (incarnation < 0) {
+        throw malformed("HELLO incarnation " + Long.toUnsignedString(incarnation) + " is beyond 2^63-1");
+      }
+    }
+    return new AuthFrame.Hello(version, name.get(), Arrays.copyOfRange(buffer, keyAt, keyAt + Ed25519.KEY_SIZE),
+        incarnation);
   }
 
   private static AuthFrame decodeFail(byte[] buffer, int offset, int length) throws AuthDecodeException {

@@ -60,6 +60,7 @@ public final class AuthHandshake {
 
   private final HandshakeRole role;
   private final NodeIdentity self;
+  private final long incarnation;
   private final byte[] selfKey;
   private final byte[] binding;
   private final NodeName expectedPeer;
@@ -73,6 +74,7 @@ public final class AuthHandshake {
   private long deadline;
   private NodeName peer;
   private byte[] peerKey;
+  private long peerIncarnation;
   private TrustVerdict verdict;
   private long challengeTimestamp;
   private long challengeIssuedAt;
@@ -84,6 +86,8 @@ public final class AuthHandshake {
    *
    * @param role which end of the connection this node is
    * @param self this node's identity
+   * @param incarnation when this node's current life began (wall-clock ms, not negative), told to
+   *     the peer in HELLO
    * @param channelBinding SHA-256 of the server's TLS certificate DER as this side sees it; null or
    *     not 32 bytes makes the handshake fail closed at {@link #start}
    * @param expectedPeer the node the client dialed; null on the server or when not known
@@ -92,10 +96,14 @@ public final class AuthHandshake {
    * @param trust a snapshot of the trust store's policy
    * @param nonce 32 fresh bytes from a CSPRNG, never reused
    */
-  public AuthHandshake(HandshakeRole role, NodeIdentity self, byte[] channelBinding, NodeName expectedPeer,
-      AuthConfig config, ClusterSecret secret, TrustPolicy trust, byte[] nonce) {
+  public AuthHandshake(HandshakeRole role, NodeIdentity self, long incarnation, byte[] channelBinding,
+      NodeName expectedPeer, AuthConfig config, ClusterSecret secret, TrustPolicy trust, byte[] nonce) {
     this.role = Objects.requireNonNull(role, "role");
     this.self = Objects.requireNonNull(self, "self");
+    if (incarnation < 0) {
+      throw new IllegalArgumentException("incarnation must not be negative, got " + incarnation);
+    }
+    this.incarnation = incarnation;
     this.selfKey = self.publicKey();
     this.binding = channelBinding == null ? null : channelBinding.clone();
     this.expectedPeer = expectedPeer;
@@ -249,6 +257,7 @@ public final class AuthHandshake {
     }
     peer = claimed;
     peerKey = key;
+    peerIncarnation = hello.incarnation();
     verdict = trusted;
     stage = Stage.AWAIT_CHALLENGE;
     return List.of();
@@ -291,7 +300,7 @@ public final class AuthHandshake {
       return fail(AuthFailureReason.CLUSTER_SECRET_MISMATCH,
           "'" + peer + "' does not prove knowledge of this cluster's secret", true);
     }
-    AuthEffect proven = new AuthEffect.Authenticated(peer, peerKey, verdict);
+    AuthEffect proven = new AuthEffect.Authenticated(peer, peerKey, verdict, peerIncarnation);
     if (role == HandshakeRole.CLIENT) {
       stage = Stage.AWAIT_OK;
       return List.of(new AuthEffect.Send(answer(peerChallenge)), proven);
@@ -301,7 +310,7 @@ public final class AuthHandshake {
   }
 
   private AuthFrame.Hello ownHello() {
-    return new AuthFrame.Hello(AuthFrameCodec.PROTOCOL_VERSION, self.name(), selfKey);
+    return new AuthFrame.Hello(AuthFrameCodec.PROTOCOL_VERSION, self.name(), selfKey, incarnation);
   }
 
   private AuthFrame.Challenge issueChallenge(long nowNanos, long wallMillis) {

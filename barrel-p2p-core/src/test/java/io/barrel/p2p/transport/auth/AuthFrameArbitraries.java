@@ -26,9 +26,12 @@ final class AuthFrameArbitraries {
     return Combinators.combine(first, rest).as((f, r) -> f + r);
   }
 
+  /** HELLOs of every version; those of versions 1 and 2 carry no incarnation (0). */
   static Arbitrary<AuthFrame> hellos() {
-    return Combinators.combine(Arbitraries.integers().between(0, 255), nodeNames(), bytes(32))
-        .as(AuthFrame.Hello::new);
+    return Combinators.combine(Arbitraries.integers().between(0, 255), nodeNames(), bytes(32),
+            Arbitraries.longs().between(0, Long.MAX_VALUE))
+        .as((version, name, key, life) -> new AuthFrame.Hello(version, name, key,
+            version >= AuthFrameCodec.FIRST_VERSION_WITH_INCARNATION ? life : 0));
   }
 
   static Arbitrary<AuthFrame> challenges() {

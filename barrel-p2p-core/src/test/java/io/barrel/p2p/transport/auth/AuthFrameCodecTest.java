@@ -29,11 +29,33 @@ class AuthFrameCodecTest {
 
   @Test
   void helloIsLaidOutAsDrawn() {
-    byte[] encoded = AuthFrameCodec.encode(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY));
+    byte[] encoded = AuthFrameCodec.encode(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY, 0));
 
     assertThat(Arrays.copyOf(encoded, 8)).isEqualTo(hex("0026 01 01 03 61 40 62"));
     assertThat(Arrays.copyOfRange(encoded, 8, encoded.length)).isEqualTo(KEY);
     assertThat(encoded).hasSize(2 + 0x26);
+  }
+
+  @Test
+  void aVersion3HelloEndsWithTheIncarnationBigEndian() throws AuthDecodeException {
+    AuthFrame.Hello hello = new AuthFrame.Hello(3, NodeName.of("a@b"), KEY, 0x0102030405060708L);
+    byte[] encoded = AuthFrameCodec.encode(hello);
+
+    assertThat(Arrays.copyOf(encoded, 8)).isEqualTo(hex("002e 01 03 03 61 40 62"));
+    assertThat(Arrays.copyOfRange(encoded, 8, 40)).isEqualTo(KEY);
+    assertThat(Arrays.copyOfRange(encoded, 40, encoded.length)).isEqualTo(hex("0102030405060708"));
+    assertThat(AuthFrameCodec.decode(withoutPrefix(encoded))).isEqualTo(hello);
+  }
+
+  @Test
+  void anIncarnationBeyondTheSignedRangeIsMalformedAndOnlyVersion3OnCarriesOne() {
+    byte[] body = withoutPrefix(AuthFrameCodec.encode(new AuthFrame.Hello(3, NodeName.of("a@b"), KEY, 1)));
+    body[body.length - 8] = (byte) 0x80;
+    assertDecodeError(body, AuthFailureReason.MALFORMED_FRAME, "incarnation");
+    assertThatThrownBy(() -> new AuthFrame.Hello(3, NodeName.of("a@b"), KEY, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AuthFrame.Hello(2, NodeName.of("a@b"), KEY, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no incarnation");
   }
 
   @Test
@@ -69,7 +91,7 @@ class AuthFrameCodecTest {
   @Test
   void everyFrameRoundTrips() throws AuthDecodeException {
     AuthFrame[] frames = {
-        new AuthFrame.Hello(1, NodeName.of("node-1@10.0.0.1"), KEY),
+        new AuthFrame.Hello(1, NodeName.of("node-1@10.0.0.1"), KEY, 0),
         new AuthFrame.Challenge(NONCE, 1_760_000_000_000L),
         new AuthFrame.Response(filled(64, 1), filled(32, 2)),
         new AuthFrame.Ok(),
@@ -89,8 +111,8 @@ class AuthFrameCodecTest {
 
   @Test
   void helloOfAnotherVersionWithTheSameLayoutDecodesSoTheHandshakeCanRefuseIt() throws AuthDecodeException {
-    // Version 1 had the same HELLO and ran the exchange in another order.
-    byte[] body = withoutPrefix(AuthFrameCodec.encode(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY)));
+    // Version 1 had version 2's HELLO (no incarnation) and ran the exchange in another order.
+    byte[] body = withoutPrefix(AuthFrameCodec.encode(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY, 0)));
 
     assertThat(((AuthFrame.Hello) AuthFrameCodec.decode(body)).version()).isEqualTo(1);
   }
@@ -103,7 +125,7 @@ class AuthFrameCodecTest {
   @Test
   void helloWhoseLengthsDoNotAddUpIsMalformed() {
     byte[] body = withoutPrefix(AuthFrameCodec.encode(new AuthFrame.Hello(AuthFrameCodec.PROTOCOL_VERSION,
-        NodeName.of("a@b"), KEY)));
+        NodeName.of("a@b"), KEY, 1_760_000_000_000L)));
     assertDecodeError(Arrays.copyOf(body, body.length - 1), AuthFailureReason.MALFORMED_FRAME, "do not add up");
     assertDecodeError(Arrays.copyOf(body, body.length + 1), AuthFailureReason.MALFORMED_FRAME, "do not add up");
     body[2] = 0;
@@ -113,7 +135,7 @@ class AuthFrameCodecTest {
   @Test
   void helloWithAnInvalidNameIsRefusedAsSuch() {
     byte[] body = withoutPrefix(AuthFrameCodec.encode(new AuthFrame.Hello(AuthFrameCodec.PROTOCOL_VERSION,
-        NodeName.of("a@b"), KEY)));
+        NodeName.of("a@b"), KEY, 1_760_000_000_000L)));
     body[5] = '@'; // "a@@"
     assertDecodeError(body, AuthFailureReason.INVALID_NODE_NAME, "naming rules");
   }
@@ -157,8 +179,8 @@ class AuthFrameCodecTest {
 
   @Test
   void recordsRefuseFieldsTheWireCannotCarry() {
-    assertThatThrownBy(() -> new AuthFrame.Hello(256, NodeName.of("a@b"), KEY)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new AuthFrame.Hello(1, NodeName.of("a@b"), new byte[31]))
+    assertThatThrownBy(() -> new AuthFrame.Hello(256, NodeName.of("a@b"), KEY, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AuthFrame.Hello(1, NodeName.of("a@b"), new byte[31], 0))
         .hasMessageContaining("public key must be 32 bytes");
     assertThatThrownBy(() -> new AuthFrame.Challenge(null, 0)).hasMessageContaining("nonce must be 32 bytes");
     assertThatThrownBy(() -> new AuthFrame.Response(new byte[63], new byte[32])).hasMessageContaining("signature");
@@ -180,13 +202,13 @@ class AuthFrameCodecTest {
     assertThat(new AuthFrame.Response(filled(64, 1), filled(32, 2)))
         .isEqualTo(new AuthFrame.Response(filled(64, 1), filled(32, 2)))
         .isNotEqualTo(new AuthFrame.Response(filled(64, 1), filled(32, 3)));
-    assertThat(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY))
-        .hasSameHashCodeAs(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY.clone()));
+    assertThat(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY, 0))
+        .hasSameHashCodeAs(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY.clone(), 0));
   }
 
   @Test
   void toStringShowsFingerprintsAndPrefixesNotWholeSecrets() {
-    assertThat(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY).toString()).contains("a@b", "SHA256:");
+    assertThat(new AuthFrame.Hello(1, NodeName.of("a@b"), KEY, 0).toString()).contains("a@b", "SHA256:");
     assertThat(new AuthFrame.Challenge(NONCE, -1).toString()).contains("22222222…", "18446744073709551615");
     assertThat(new AuthFrame.Response(filled(64, 0xab), filled(32, 0xcd)).toString()).contains("abababab…", "cdcdcdcd…");
   }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class AuthFrameReaderTest {
 
-  private static final AuthFrame HELLO = new AuthFrame.Hello(1, NodeName.of("alpha@host1"), new byte[32]);
+  private static final AuthFrame HELLO = new AuthFrame.Hello(1, NodeName.of("alpha@host1"), new byte[32], 0);
   private static final AuthFrame OK = new AuthFrame.Ok();
 
   private static byte[] stream(AuthFrame... frames) {

@@ -82,13 +82,13 @@ class AuthHandshakeAttackTest {
     // Since the server answers first, the oracle signs for the attacker before it proves anything.
     Endpoint victimOfImpersonation = Endpoint.server(beta, config(), tofu());
     victimOfImpersonation.start();
-    victimOfImpersonation.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
+    victimOfImpersonation.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name())));
     victimOfImpersonation.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), Fixtures.WALL));
     AuthFrame.Challenge betaChallenge = (AuthFrame.Challenge) victimOfImpersonation.sent.get(1);
 
     Endpoint oracle = Endpoint.server(alpha, config(), tofu());
     oracle.start();
-    oracle.receive(new AuthFrame.Hello(V, attacker.name(), attacker.publicKey()));
+    oracle.receive(new AuthFrame.Hello(V, attacker.name(), attacker.publicKey(), Fixtures.lifeOf(attacker.name())));
     oracle.receive(betaChallenge);
     AuthFrame.Challenge alphaChallenge = (AuthFrame.Challenge) oracle.sent.get(1);
     AuthFrame.Response reflected = (AuthFrame.Response) oracle.sent.get(2);
@@ -108,7 +108,7 @@ class AuthHandshakeAttackTest {
   void disabledIdentityChecksSkipTheSignatureButNotTheSecret() {
     Endpoint server = Endpoint.server(beta, identityChecksOff(), Fixtures.neverAsked());
     server.start();
-    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name())));
     server.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), Fixtures.WALL));
     AuthFrame.Challenge challenge = (AuthFrame.Challenge) server.sent.get(1);
     byte[] transcript = AuthTranscript.of(HandshakeRole.CLIENT, challenge.nonce(), challenge.timestamp(),
@@ -156,7 +156,7 @@ class AuthHandshakeAttackTest {
         Fixtures.SERVER_NANOS);
 
     server.start();
-    List<AuthEffect> later = server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
+    List<AuthEffect> later = server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name())));
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.CHANNEL_BINDING_UNAVAILABLE);
     assertThat(later).isEmpty();

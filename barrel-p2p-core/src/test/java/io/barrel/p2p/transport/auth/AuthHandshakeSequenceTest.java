@@ -30,11 +30,11 @@ class AuthHandshakeSequenceTest {
   }
 
   private AuthFrame.Hello alphaHello() {
-    return new AuthFrame.Hello(V, alpha.name(), alpha.publicKey());
+    return new AuthFrame.Hello(V, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name()));
   }
 
   private AuthFrame.Hello betaHello() {
-    return new AuthFrame.Hello(V, beta.name(), beta.publicKey());
+    return new AuthFrame.Hello(V, beta.name(), beta.publicKey(), Fixtures.lifeOf(beta.name()));
   }
 
   private static AuthFrame.Challenge challenge() {
@@ -340,14 +340,14 @@ class AuthHandshakeSequenceTest {
 
   @Test
   void nonceMustBeThirtyTwoBytes() {
-    assertThatThrownBy(() -> new AuthHandshake(HandshakeRole.SERVER, beta, Fixtures.SERVER_CERT_HASH, null, config(),
+    assertThatThrownBy(() -> new AuthHandshake(HandshakeRole.SERVER, beta, 1L, Fixtures.SERVER_CERT_HASH, null, config(),
         ClusterSecret.of(Fixtures.SECRET), tofu(), new byte[16])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
   }
 
   @Test
   void failTextSentToThePeerIsPrintableAndBounded() {
     Endpoint server = startedServer();
-    server.receive(new AuthFrame.Hello(7, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(7, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name())));
 
     List<AuthFrame.Fail> fails = server.sentFails();
     assertThat(fails).hasSize(1);

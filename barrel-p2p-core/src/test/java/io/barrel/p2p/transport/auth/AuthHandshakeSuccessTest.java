@@ -26,8 +26,8 @@ class AuthHandshakeSuccessTest {
 
     AuthEffect.Authenticated atClient = pair.client.succeeded();
     AuthEffect.Authenticated atServer = pair.server.succeeded();
-    assertThat(atClient).isEqualTo(new AuthEffect.Authenticated(beta.name(), beta.publicKey(), TrustVerdict.FIRST_USE));
-    assertThat(atServer).isEqualTo(new AuthEffect.Authenticated(alpha.name(), alpha.publicKey(), TrustVerdict.FIRST_USE));
+    assertThat(atClient).isEqualTo(new AuthEffect.Authenticated(beta.name(), beta.publicKey(), TrustVerdict.FIRST_USE, Fixtures.lifeOf(beta.name())));
+    assertThat(atServer).isEqualTo(new AuthEffect.Authenticated(alpha.name(), alpha.publicKey(), TrustVerdict.FIRST_USE, Fixtures.lifeOf(alpha.name())));
   }
 
   @Test
@@ -82,7 +82,7 @@ class AuthHandshakeSuccessTest {
 
     assertThat(effects).hasSize(3);
     assertThat(effects.get(0)).isEqualTo(new AuthEffect.ArmDeadline(Fixtures.CLIENT_NANOS + 10 * Fixtures.SECOND));
-    assertThat(effects.get(1)).isEqualTo(new AuthEffect.Send(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey())));
+    assertThat(effects.get(1)).isEqualTo(new AuthEffect.Send(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name()))));
     assertThat(((AuthEffect.Send) effects.get(2)).frame()).isInstanceOfSatisfying(AuthFrame.Challenge.class,
         challenge -> assertThat(challenge.timestamp()).isEqualTo(Fixtures.WALL));
   }
@@ -120,12 +120,12 @@ class AuthHandshakeSuccessTest {
     assertThat(atClient).hasSize(2);
     assertThat(((AuthEffect.Send) atClient.get(0)).frame()).isInstanceOf(AuthFrame.Response.class);
     assertThat(atClient.get(1)).isEqualTo(
-        new AuthEffect.Authenticated(beta.name(), beta.publicKey(), TrustVerdict.FIRST_USE));
+        new AuthEffect.Authenticated(beta.name(), beta.publicKey(), TrustVerdict.FIRST_USE, Fixtures.lifeOf(beta.name())));
     assertThat(client.machine.isDone()).isFalse();
 
     List<AuthEffect> atServer = server.receiveBytes(client.outbox.poll());
     assertThat(atServer).containsExactly(new AuthEffect.Send(new AuthFrame.Ok()),
-        new AuthEffect.Authenticated(alpha.name(), alpha.publicKey(), TrustVerdict.FIRST_USE),
+        new AuthEffect.Authenticated(alpha.name(), alpha.publicKey(), TrustVerdict.FIRST_USE, Fixtures.lifeOf(alpha.name())),
         new AuthEffect.Completed());
 
     assertThat(client.receiveBytes(server.outbox.poll())).containsExactly(new AuthEffect.Completed());

@@ -51,7 +51,7 @@ class AuthHandshakeTimingTest {
     for (long offset : new long[] {30_001, -30_001}) {
       Endpoint client = Endpoint.client(alpha, beta.name(), config(), tofu());
       client.start();
-      client.receive(new AuthFrame.Hello(AuthFrameCodec.PROTOCOL_VERSION, beta.name(), beta.publicKey()));
+      client.receive(new AuthFrame.Hello(AuthFrameCodec.PROTOCOL_VERSION, beta.name(), beta.publicKey(), Fixtures.lifeOf(beta.name())));
 
       client.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), client.wall + offset));
 
@@ -204,7 +204,7 @@ class AuthHandshakeTimingTest {
     Endpoint server = Endpoint.server(beta, config(), tofu());
     server.start();
     server.advanceNanos(9 * SECOND);
-    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name())));
     server.advanceNanos(SECOND / 2);
     server.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), server.wall));
 
@@ -219,7 +219,7 @@ class AuthHandshakeTimingTest {
     server.start();
     server.advanceNanos(10 * SECOND);
 
-    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name())));
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.TIMEOUT);
     assertThat(server.sent).noneMatch(AuthFrame.Hello.class::isInstance);
@@ -248,7 +248,7 @@ class AuthHandshakeTimingTest {
   private Endpoint serverAwaitingClientChallenge() {
     Endpoint server = Endpoint.server(beta, config(), tofu());
     server.start();
-    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name())));
     return server;
   }
 }

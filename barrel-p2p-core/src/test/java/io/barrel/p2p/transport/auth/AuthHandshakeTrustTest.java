@@ -78,7 +78,7 @@ class AuthHandshakeTrustTest {
     NodeIdentity claimed = identity("alpha@host1");
     Endpoint server = Endpoint.server(beta, exempting("alpha@host1"), strictEmpty());
     server.start();
-    server.receive(new AuthFrame.Hello(V, claimed.name(), claimed.publicKey()));
+    server.receive(new AuthFrame.Hello(V, claimed.name(), claimed.publicKey(), Fixtures.lifeOf(claimed.name())));
     server.receive(new AuthFrame.Challenge(Fixtures.freshNonce(), Fixtures.WALL));
     AuthFrame.Challenge serverChallenge = (AuthFrame.Challenge) server.sent.get(1);
 
@@ -125,7 +125,7 @@ class AuthHandshakeTrustTest {
     Endpoint server = Endpoint.server(beta, config(), neverAsked());
     server.start();
 
-    server.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey())); // the previous version
+    server.receive(new AuthFrame.Hello(1, alpha.name(), alpha.publicKey(), 0)); // the previous version
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.UNSUPPORTED_VERSION);
     assertThat(server.sentFails()).singleElement()
@@ -137,7 +137,7 @@ class AuthHandshakeTrustTest {
     Endpoint client = Endpoint.client(alpha, beta.name(), config(), neverAsked());
     client.start();
 
-    client.receive(new AuthFrame.Hello(0, beta.name(), beta.publicKey()));
+    client.receive(new AuthFrame.Hello(0, beta.name(), beta.publicKey(), 0));
 
     assertThat(client.failed().reason()).isEqualTo(AuthFailureReason.UNSUPPORTED_VERSION);
     assertThat(client.sentFails()).hasSize(1);
@@ -150,7 +150,7 @@ class AuthHandshakeTrustTest {
     });
     server.start();
 
-    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey()));
+    server.receive(new AuthFrame.Hello(V, alpha.name(), alpha.publicKey(), Fixtures.lifeOf(alpha.name())));
 
     assertThat(server.failed().reason()).isEqualTo(AuthFailureReason.INTERNAL);
     assertThat(server.failed().detail()).contains("store is corrupt");

@@ -31,7 +31,7 @@ final class Endpoint {
       TrustPolicy trust, long nanos) {
     this.role = role;
     this.identity = identity;
-    this.machine = new AuthHandshake(role, identity, binding, expectedPeer, config,
+    this.machine = new AuthHandshake(role, identity, Fixtures.lifeOf(identity.name()), binding, expectedPeer, config,
         ClusterSecret.of(config.clusterSecret()), trust, Fixtures.freshNonce());
     this.nanos = nanos;
     this.wall = Fixtures.WALL;

@@ -44,6 +44,11 @@ final class Fixtures {
     return new NodeIdentity(NodeName.of(value), sha("impostor seed of " + value));
   }
 
+  /** The incarnation an identity's endpoint presents: distinct per name, a life begun before {@link #WALL}. */
+  static long lifeOf(NodeName name) {
+    return WALL - 1_000_000L + Math.floorMod(name.hashCode(), 100_000);
+  }
+
   static byte[] freshNonce() {
     return sha("nonce " + (++nonceCounter));
   }
