@@ -839,6 +839,7 @@ public final class Transport implements AutoCloseable {
     PeerConnection loser = null;
     boolean newPeer;
     boolean peerRestarted = false;
+    CloseReason restartReason = null;
     synchronized (table) {
       PeerConnection existing = table.get(peer);
       newPeer = existing == null;
@@ -850,6 +851,8 @@ public final class Transport implements AutoCloseable {
         winner = conn;
         loser = existing == conn ? null : existing;
         peerRestarted = loser != null && loser.peerIncarnation() < conn.peerIncarnation();
+        // Already closing (idle, lost, asked to): its own reason stands; it was still the peer's.
+        restartReason = peerRestarted && loser.isClosing() ? loser.closeReason() : CloseReason.SUPERSEDED;
       } else {
         winner = existing;
         loser = conn;
@@ -864,12 +867,13 @@ public final class Transport implements AutoCloseable {
       loser.close(CloseReason.SUPERSEDED);
       for (ConnectionListener l : connectionListeners) {
         try {
-          l.peerDisconnected(peer, CloseReason.SUPERSEDED);
+          l.peerDisconnected(peer, restartReason);
         } catch (RuntimeException e) {
           log.warn("connection listener {} threw on {} disconnecting", l, peer, e);
         }
       }
-      newPeer = true;
+      // A listener may have closed the new connection in turn: then it never connected.
+      newPeer = table.get(peer) == conn && conn.isUsable();
     } else if (loser != null) {
       log.debug("duplicate connection to {}: keeping the one dialed by {}", peer, winner.dialer());
       loser.close(CloseReason.DUPLICATE);

@@ -193,6 +193,10 @@ public final class AuthFrameCodec {
     if (withIncarnation) {
       incarnation = ByteBuffer.wrap(buffer, keyAt + Ed25519.KEY_SIZE, Long.BYTES).getLong();
       if (incarnation < 0) {
+        if (version != PROTOCOL_VERSION) {
+          throw new AuthDecodeException(AuthFailureReason.UNSUPPORTED_VERSION,
+              "HELLO of protocol version " + version + " (this node speaks " + PROTOCOL_VERSION + ")");
+        }
         throw malformed("HELLO incarnation " + Long.toUnsignedString(incarnation) + " is beyond 2^63-1");
       }
     }

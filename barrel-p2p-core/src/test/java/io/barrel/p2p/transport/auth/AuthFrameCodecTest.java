@@ -52,6 +52,9 @@ class AuthFrameCodecTest {
     byte[] body = withoutPrefix(AuthFrameCodec.encode(new AuthFrame.Hello(3, NodeName.of("a@b"), KEY, 1)));
     body[body.length - 8] = (byte) 0x80;
     assertDecodeError(body, AuthFailureReason.MALFORMED_FRAME, "incarnation");
+    byte[] future = withoutPrefix(AuthFrameCodec.encode(new AuthFrame.Hello(4, NodeName.of("a@b"), KEY, 1)));
+    future[future.length - 8] = (byte) 0x80;
+    assertDecodeError(future, AuthFailureReason.UNSUPPORTED_VERSION, "version 4");
     assertThatThrownBy(() -> new AuthFrame.Hello(3, NodeName.of("a@b"), KEY, -1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new AuthFrame.Hello(2, NodeName.of("a@b"), KEY, 1))
