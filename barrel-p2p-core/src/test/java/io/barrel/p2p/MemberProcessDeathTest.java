@@ -76,6 +76,28 @@ class MemberProcessDeathTest {
     return member;
   }
 
+  /** What each of {@code nodes} hears from its registry about the member service, from now on. */
+  private static Map<NodeName, List<ServiceEvent>> serviceEventsOn(List<P2pNode> nodes) {
+    Map<NodeName, List<ServiceEvent>> events = new ConcurrentHashMap<>();
+    for (P2pNode n : nodes) {
+      List<ServiceEvent> heard = new CopyOnWriteArrayList<>();
+      events.put(n.name(), heard);
+      n.registry().subscribe(ServiceFilter.name(MemberProcess.SERVICE), heard::add);
+    }
+    return events;
+  }
+
+  /** What each of {@code nodes} hears from its membership, from now on. */
+  private static Map<NodeName, List<MembershipEvent>> peerEventsOn(List<P2pNode> nodes) {
+    Map<NodeName, List<MembershipEvent>> events = new ConcurrentHashMap<>();
+    for (P2pNode n : nodes) {
+      List<MembershipEvent> heard = new CopyOnWriteArrayList<>();
+      events.put(n.name(), heard);
+      n.membership().subscribe(heard::add);
+    }
+    return events;
+  }
+
   private static Set<NodeName> registeredAt(P2pNode node) {
     Set<NodeName> at = new HashSet<>();
     node.registry().lookup(MemberProcess.SERVICE).forEach(i -> at.add(i.node()));
@@ -103,14 +125,8 @@ class MemberProcessDeathTest {
     });
     ServiceInstance pInstance = a.registry().lookup(MemberProcess.SERVICE).stream()
         .filter(i -> i.node().equals(pName)).findFirst().orElseThrow();
-    Map<NodeName, List<ServiceEvent>> serviceEvents = new ConcurrentHashMap<>();
-    Map<NodeName, List<MembershipEvent>> peerEvents = new ConcurrentHashMap<>();
-    for (P2pNode n : survivors) {
-      serviceEvents.put(n.name(), new CopyOnWriteArrayList<>());
-      peerEvents.put(n.name(), new CopyOnWriteArrayList<>());
-      n.registry().subscribe(ServiceFilter.name(MemberProcess.SERVICE), serviceEvents.get(n.name())::add);
-      n.membership().subscribe(peerEvents.get(n.name())::add);
-    }
+    Map<NodeName, List<ServiceEvent>> serviceEvents = serviceEventsOn(survivors);
+    Map<NodeName, List<MembershipEvent>> peerEvents = peerEventsOn(survivors);
     NodeProbe probe = a.services().proxy(NodeProbe.class, CallOptions.defaults().withBalancer(LoadBalancer.roundRobin()));
     Set<String> served = new HashSet<>();
     for (int i = 0; i < 10; i++) {
@@ -170,11 +186,7 @@ class MemberProcessDeathTest {
     // dialed, the connection a survivor holds to the dead process must give way to the new one.
     assertThat(survivors).as("a survivor holds a connection it dialed to p (the case where the tie-break of "
         + "simultaneous dials would keep it)").anySatisfy(n -> assertThat(connectionTo(n, pName).outbound()).isTrue());
-    Map<NodeName, List<MembershipEvent>> peerEvents = new ConcurrentHashMap<>();
-    for (P2pNode n : survivors) {
-      peerEvents.put(n.name(), new CopyOnWriteArrayList<>());
-      n.membership().subscribe(peerEvents.get(n.name())::add);
-    }
+    Map<NodeName, List<MembershipEvent>> peerEvents = peerEventsOn(survivors);
 
     // Restarted at once, as a supervisor would: the survivors still hold the dead process's
     // connections, whose idle timeout is far off, when the new process dials them.
@@ -220,14 +232,8 @@ class MemberProcessDeathTest {
       }
     });
     ServiceInstance instance = a.registry().lookup(MemberProcess.SERVICE).get(0);
-    Map<NodeName, List<ServiceEvent>> serviceEvents = new ConcurrentHashMap<>();
-    Map<NodeName, List<MembershipEvent>> peerEvents = new ConcurrentHashMap<>();
-    for (P2pNode n : List.of(a, b)) {
-      serviceEvents.put(n.name(), new CopyOnWriteArrayList<>());
-      peerEvents.put(n.name(), new CopyOnWriteArrayList<>());
-      n.registry().subscribe(ServiceFilter.name(MemberProcess.SERVICE), serviceEvents.get(n.name())::add);
-      n.membership().subscribe(peerEvents.get(n.name())::add);
-    }
+    Map<NodeName, List<ServiceEvent>> serviceEvents = serviceEventsOn(List.of(a, b));
+    Map<NodeName, List<MembershipEvent>> peerEvents = peerEventsOn(List.of(a, b));
 
     assertThat(p.stop()).as("exit code of a graceful stop").isZero();
 
