@@ -9,6 +9,7 @@ import io.barrel.p2p.discovery.Discovery;
 import io.barrel.p2p.discovery.DiscoveryChain;
 import io.barrel.p2p.identity.Fingerprint;
 import io.barrel.p2p.identity.IdentityStore;
+import io.barrel.p2p.identity.IncarnationStore;
 import io.barrel.p2p.identity.NodeIdentity;
 import io.barrel.p2p.identity.RotationResult;
 import io.barrel.p2p.tls.CertificateRotation;
@@ -92,6 +93,8 @@ public final class P2pNode implements AutoCloseable {
     config.auth().warnings().forEach(w -> log.warn("{}", w));
     identityStore = new IdentityStore(config.keyDirectory());
     NodeIdentity identity = identityStore.loadOrCreate(config.name());
+    // Recorded before the node is on the network: a peer must never see two lives with one number.
+    long incarnation = new IncarnationStore(config.keyDirectory()).begin(System.currentTimeMillis());
     tlsStore = new TlsMaterialStore(config.tlsDirectory());
     TlsMaterial tls = tlsStore.loadOrCreate(config.name());
     trustStore = new TrustStore(config.keyDirectory().resolve("trusted"), config.trustMode());
@@ -111,7 +114,7 @@ public final class P2pNode implements AutoCloseable {
       }
     };
     transport = new Transport(config.transport(), identity, tls, config.auth(), trustStore, resolver,
-        config.metrics(), ioExecutor, applicationExecutor);
+        config.metrics(), ioExecutor, applicationExecutor, incarnation);
     boolean registered = false;
     try {
       InetSocketAddress bound = transport.start();

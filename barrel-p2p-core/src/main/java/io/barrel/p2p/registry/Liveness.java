@@ -61,7 +61,8 @@ public final class Liveness {
   private long sequence;
 
   /**
-   * @param incarnation this node's life: its start time in wall-clock milliseconds
+   * @param incarnation this node's life: its start time in wall-clock milliseconds, and above every earlier life
+   *     of the node whatever its clock did ({@link io.barrel.p2p.identity.IncarnationStore})
    */
   public Liveness(NodeName self, long incarnation, LivenessConfig config) {
     this.self = Objects.requireNonNull(self, "self");

@@ -103,7 +103,8 @@ public final class Registry implements AutoCloseable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.applicationExecutor = Objects.requireNonNull(applicationExecutor, "applicationExecutor");
     Clock wall = Clock.systemUTC();
-    this.replica = new RegistryReplica(self, wall.millis(), config, wall::millis,
+    // One life for the node: the transport's, which rises across restarts whatever the clock does.
+    this.replica = new RegistryReplica(self, transport.incarnation(), config, wall::millis,
         Objects.requireNonNull(random, "random"));
   }
 

@@ -98,7 +98,8 @@ public final class RegistryReplica {
   private long emptySince;
 
   /**
-   * @param incarnation this node's life: its start time in wall-clock milliseconds
+   * @param incarnation this node's life: its start time in wall-clock milliseconds, and above every earlier life
+   *     of the node whatever its clock did ({@link io.barrel.p2p.identity.IncarnationStore})
    * @param wallMillis wall-clock time for the OR-Map's hybrid logical clock (which stamps entries
    *     and seeds dot counters)
    * @param random chooses anti-entropy partners and removal jitter

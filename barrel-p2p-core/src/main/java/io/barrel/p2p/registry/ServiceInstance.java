@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param service the service name (by default an interface's fully qualified name)
  * @param node the node that serves it; calls go there
- * @param incarnation the life of the node that registered it (its start time); a restarted node's
+ * @param incarnation the life of the node that registered it (its start time, and above every earlier life); a restarted node's
  *     older registrations are dead at once
  * @param instanceId unique among the node's registrations of this life
  * @param metadata version, tags, weight and free attributes

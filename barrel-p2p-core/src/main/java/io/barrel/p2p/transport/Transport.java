@@ -63,7 +63,7 @@ public final class Transport implements AutoCloseable {
   private final Executor ioExecutor;
   private final Executor applicationExecutor;
   private final IdlePolicy idlePolicy;
-  /** When this transport's life began (wall-clock ms); peers compare lives to spot a restart. */
+  /** This node's life, above its earlier ones; peers compare lives to spot a restart. */
   private final long incarnation;
 
   private final Map<NodeName, PeerConnection> table = new ConcurrentHashMap<>();
@@ -88,10 +88,12 @@ public final class Transport implements AutoCloseable {
   /**
    * @param ioExecutor runs blocking work: address resolution and trust-pin writes
    * @param applicationExecutor runs stream acceptors and listeners (user code)
+   * @param incarnation this life of the node, above every earlier life of its identity (see
+   *     {@link io.barrel.p2p.identity.IncarnationStore}); told to every peer in the handshake
    */
   public Transport(TransportConfig config, NodeIdentity identity, TlsMaterial tls, AuthConfig authConfig,
       TrustStore trustStore, AddressResolver resolver, Metrics metrics, Executor ioExecutor,
-      Executor applicationExecutor) {
+      Executor applicationExecutor, long incarnation) {
     this.config = Objects.requireNonNull(config, "config");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.authConfig = Objects.requireNonNull(authConfig, "authConfig");
@@ -103,7 +105,10 @@ public final class Transport implements AutoCloseable {
     this.ioExecutor = Objects.requireNonNull(ioExecutor, "ioExecutor");
     this.applicationExecutor = Objects.requireNonNull(applicationExecutor, "applicationExecutor");
     this.idlePolicy = new IdlePolicy(config.gcMinIdle());
-    this.incarnation = System.currentTimeMillis();
+    if (incarnation < 0) {
+      throw new IllegalArgumentException("incarnation must not be negative: " + incarnation);
+    }
+    this.incarnation = incarnation;
     this.serverContext = serverContext(tls);
   }
 
@@ -145,9 +150,10 @@ public final class Transport implements AutoCloseable {
   }
 
   /**
-   * When this node's current life began, in wall-clock milliseconds: sent in every handshake, so a
-   * peer still holding a connection to an earlier life of this node (one that crashed) replaces it
-   * with the new one at once instead of waiting for its idle timeout.
+   * This node's current life: when it began, in wall-clock milliseconds, unless the clock went back
+   * since an earlier life, which it always exceeds. Sent in every handshake, so a peer still holding
+   * a connection to an earlier life of this node (one that crashed) replaces it with the new one at
+   * once instead of waiting for its idle timeout; the registry's entries carry it too.
    */
   public long incarnation() {
     return incarnation;

@@ -7,12 +7,15 @@ import static org.awaitility.Awaitility.await;
 import io.barrel.p2p.NodeConfig;
 import io.barrel.p2p.NodeName;
 import io.barrel.p2p.P2pNode;
+import io.barrel.p2p.identity.IncarnationStore;
+import io.barrel.p2p.identity.SecretFile;
 import io.barrel.p2p.membership.MembershipConfig;
 import io.barrel.p2p.metrics.MeterName;
 import io.barrel.p2p.testing.RecordingMetrics;
 import io.barrel.p2p.testing.TestNodes;
 import io.barrel.p2p.testing.UdpPartition;
 import io.barrel.p2p.transport.TransportConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -220,6 +223,37 @@ class RegistryOverQuicTest {
     live.add(reborn);
     ServiceInstance after = reborn.registry().register("search", ServiceMetadata.EMPTY).join().instance();
     assertThat(after.incarnation()).isGreaterThan(before.incarnation());
+
+    await().atMost(DEADLINE).untilAsserted(() -> {
+      for (P2pNode node : live) {
+        assertThat(node.registry().lookup("search")).as("lookup on %s", node.name()).containsExactly(after);
+      }
+    });
+  }
+
+  @Test
+  void aNodeRestartedWithItsClockBehindItsLastLifeStillReplacesIt() throws Exception {
+    // n4's last life is recorded an hour ahead of the clock, as after a start with a clock an hour
+    // fast that a time sync then set back: each restart must still be seen as a later life.
+    LivenessConfig longLeases = new LivenessConfig(Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofHours(1));
+    cluster = new TestNodes(dir);
+    long ahead = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
+    SecretFile.write(cluster.dataDirectory("n4@127.0.0.1").resolve("keys").resolve(IncarnationStore.FILE),
+        (ahead + "\n").getBytes(StandardCharsets.US_ASCII));
+    for (int i = 0; i < 5; i++) {
+      live.add(cluster.start("n" + i + "@127.0.0.1", b -> fast(b, longLeases)));
+    }
+    P2pNode old = live.get(4);
+    ServiceInstance before = old.registry().register("search", ServiceMetadata.EMPTY).join().instance();
+    assertThat(before.incarnation()).isEqualTo(ahead + 1).isEqualTo(old.transport().incarnation());
+    await().atMost(DEADLINE).until(() -> live.stream().allMatch(n -> n.registry().lookup("search").size() == 1));
+
+    old.halt();
+    live.remove(old);
+    P2pNode reborn = cluster.start("n4@127.0.0.1", b -> fast(b, longLeases));
+    live.add(reborn);
+    ServiceInstance after = reborn.registry().register("search", ServiceMetadata.EMPTY).join().instance();
+    assertThat(after.incarnation()).isEqualTo(ahead + 2).isEqualTo(reborn.transport().incarnation());
 
     await().atMost(DEADLINE).untilAsserted(() -> {
       for (P2pNode node : live) {

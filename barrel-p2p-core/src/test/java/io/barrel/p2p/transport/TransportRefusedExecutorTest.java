@@ -56,7 +56,7 @@ class TransportRefusedExecutorTest {
     new SecureRandom().nextBytes(seed);
     Transport t = new Transport(TransportConfig.defaults().withBind("127.0.0.1", 0), new NodeIdentity(node, seed),
         new TlsMaterialStore(dir.resolve(name).resolve("tls")).loadOrCreate(node), TestNodes.auth(), trust,
-        peer -> Optional.empty(), metrics, ioExecutor, Runnable::run);
+        peer -> Optional.empty(), metrics, ioExecutor, Runnable::run, System.currentTimeMillis());
     transports.add(t);
     t.start();
     return t;
