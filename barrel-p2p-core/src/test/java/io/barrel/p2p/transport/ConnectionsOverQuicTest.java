@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.barrel.p2p.NodeConfig;
 import io.barrel.p2p.NodeName;
 import io.barrel.p2p.P2pNode;
 import io.barrel.p2p.discovery.Discovery;
@@ -14,6 +15,7 @@ import io.barrel.p2p.testing.RawHandshake;
 import io.barrel.p2p.testing.RawQuic;
 import io.barrel.p2p.testing.RecordingMetrics;
 import io.barrel.p2p.testing.TestNodes;
+import io.barrel.p2p.testing.UdpPartition;
 import io.barrel.p2p.transport.auth.AuthFailureReason;
 import java.io.ByteArrayOutputStream;
 import java.net.DatagramSocket;
@@ -29,11 +31,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +94,55 @@ class ConnectionsOverQuicTest {
       l.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void aPeerThatCrashedSilentlyAndRestartedReplacesItsDeadConnectionAtOnceWhoeverDialed() throws Exception {
+    // A crash that says nothing, in one JVM: p's datagrams are dropped by the relay in front of it
+    // while it halts, so the CONNECTION_CLOSE of its halt never reaches a, whose connection to p
+    // stays up (idle timeout 2 min). a dialed it and has the smaller name: the tie-break between
+    // two connections to one life would keep that dead connection and refuse the new life's dial.
+    RecordingMetrics metrics = new RecordingMetrics();
+    UnaryOperator<NodeConfig.Builder> longIdle = b -> b.transport(
+        b.build().transport().withIdleTimeout(Duration.ofMinutes(2), Duration.ofSeconds(20)));
+    P2pNode a = nodes.start("a@127.0.0.1", b -> longIdle.apply(b).metrics(metrics));
+    P2pNode p = nodes.start("p@127.0.0.1", longIdle);
+    List<String> heard = new CopyOnWriteArrayList<>();
+    a.addConnectionListener(new ConnectionListener() {
+      @Override
+      public void peerConnected(NodeName peer) {
+        heard.add("up " + peer);
+      }
+
+      @Override
+      public void peerDisconnected(NodeName peer, CloseReason reason) {
+        heard.add("down " + peer + " " + reason.tag());
+      }
+    });
+    try (UdpPartition network = new UdpPartition()) {
+      network.attach(a.name(), a.listenAddress());
+      network.attach(p.name(), p.listenAddress());
+      nodes.addressBook().override(p.name(), network.addressOf(p.name()));
+      a.connect(p.name()).get(10, TimeUnit.SECONDS);
+      InetSocketAddress deadLife = a.connections().get(0).remoteAddress();
+      assertThat(network.relays(deadLife)).as("a reaches p through the relay").isTrue();
+
+      network.split(Set.of(p.name())); // held to the end: nothing of the old p reaches a again
+      p.halt();
+      P2pNode reborn = nodes.start("p@127.0.0.1", longIdle); // same data directory: same key, later life
+      assertThat(a.connections()).singleElement()
+          .satisfies(c -> assertThat(c.remoteAddress()).isEqualTo(deadLife));
+      reborn.connect(a.name()).get(10, TimeUnit.SECONDS); // straight to a, around the relays
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(a.connections()).singleElement()
+            .satisfies(c -> assertThat(c.remoteAddress()).isEqualTo(reborn.listenAddress()));
+        assertThat(metrics.count(MeterName.CONNECTIONS_CLOSED, CloseReason.SUPERSEDED.tag())).isEqualTo(1);
+      });
+      assertThat(heard).containsExactly("up p@127.0.0.1", "down p@127.0.0.1 superseded", "up p@127.0.0.1");
+      assertThat(metrics.count(MeterName.CONNECTIONS_CLOSED, CloseReason.DUPLICATE.tag())).isZero();
+      a.sendControl(p.name(), 7, new byte[] {1}).get(5, TimeUnit.SECONDS);
     }
   }
 
