@@ -8,6 +8,7 @@ import io.barrel.p2p.broadcast.TopicSubscriptions;
 import io.barrel.p2p.discovery.Discovery;
 import io.barrel.p2p.discovery.DiscoveryChain;
 import io.barrel.p2p.identity.Fingerprint;
+import io.barrel.p2p.identity.DataDirectoryLock;
 import io.barrel.p2p.identity.IdentityStore;
 import io.barrel.p2p.identity.IncarnationStore;
 import io.barrel.p2p.identity.NodeIdentity;
@@ -60,6 +61,7 @@ public final class P2pNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(P2pNode.class);
 
   private final NodeConfig config;
+  private DataDirectoryLock dataLock;
   private IdentityStore identityStore;
   private TlsMaterialStore tlsStore;
   private TrustStore trustStore;
@@ -91,6 +93,23 @@ public final class P2pNode implements AutoCloseable {
     }
     config.auth().validate();
     config.auth().warnings().forEach(w -> log.warn("{}", w));
+    // Taken before anything in the directory is read: a second node on it stops here, and the
+    // directory's identity, lives and pins have one writer.
+    dataLock = DataDirectoryLock.acquire(config.dataDirectory());
+    NodeIdentity identity;
+    try {
+      identity = bringUp();
+    } catch (RuntimeException | Error e) {
+      dataLock.close();
+      throw e;
+    }
+    started = true;
+    log.info("node {} started; identity {} ; advertised at {}", config.name(), identity.fingerprint(), advertised);
+    return this;
+  }
+
+  /** Everything {@link #start()} does once it holds the data directory. */
+  private NodeIdentity bringUp() {
     identityStore = new IdentityStore(config.keyDirectory());
     NodeIdentity identity = identityStore.loadOrCreate(config.name());
     // Recorded before the node is on the network: a peer must never see two lives with one number.
@@ -152,9 +171,7 @@ public final class P2pNode implements AutoCloseable {
       shutdownExecutors();
       throw e;
     }
-    started = true;
-    log.info("node {} started; identity {} ; advertised at {}", config.name(), identity.fingerprint(), advertised);
-    return this;
+    return identity;
   }
 
   private String advertisedHost(InetSocketAddress bound) {
@@ -409,6 +426,7 @@ public final class P2pNode implements AutoCloseable {
     transport.close();
     loop.close();
     shutdownExecutors();
+    dataLock.close(); // last: the directory is free once nothing of this node writes to it
     log.info("node {} stopped", config.name());
   }
 

@@ -3,6 +3,8 @@ package io.barrel.p2p;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.barrel.p2p.identity.Fingerprint;
+import io.barrel.p2p.identity.IdentityException;
 import io.barrel.p2p.metrics.MeterName;
 import io.barrel.p2p.metrics.Metrics;
 import io.barrel.p2p.testing.TestNodes;
@@ -72,5 +74,27 @@ class P2pNodeStartTest {
     // The same data directory starts cleanly afterwards.
     P2pNode again = nodes.start(name.toString());
     assertThat(nodes.addressBook().lookup(name)).contains(again.advertisedAddress());
+  }
+
+  @Test
+  void aSecondNodeOnARunningNodesDataDirectoryIsRefusedAndTheDirectoryIsFreeOnceTheFirstHalts() {
+    nodes = new TestNodes(dir);
+    P2pNode first = nodes.start("a@127.0.0.1");
+    long lifeBefore = first.transport().incarnation();
+    Fingerprint identity = first.fingerprint();
+    P2pNode second = new P2pNode(nodes.config("a@127.0.0.1").build());
+
+    assertThatThrownBy(second::start).isInstanceOf(IdentityException.class)
+        .hasMessageContaining(nodes.dataDirectory("a@127.0.0.1") + " is in use by another running node")
+        .hasMessageContaining("process " + ProcessHandle.current().pid());
+    assertThat(second.isRunning()).isFalse();
+    assertThat(first.isRunning()).isTrue();
+    assertThat(nodes.addressBook().lookup(first.name())).contains(first.advertisedAddress());
+
+    first.halt(); // as a crash would, the directory is released
+    P2pNode again = nodes.start("a@127.0.0.1");
+    // Same identity, a later life.
+    assertThat(again.transport().incarnation()).isGreaterThan(lifeBefore);
+    assertThat(again.fingerprint()).isEqualTo(identity);
   }
 }
