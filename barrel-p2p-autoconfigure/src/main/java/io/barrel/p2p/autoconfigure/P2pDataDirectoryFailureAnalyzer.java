@@ -1,5 +1,6 @@
 package io.barrel.p2p.autoconfigure;
 
+import io.barrel.p2p.identity.DataDirectoryInUseException;
 import io.barrel.p2p.identity.IdentityException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -29,7 +30,7 @@ public final class P2pDataDirectoryFailureAnalyzer extends AbstractFailureAnalyz
     String configured = environment == null ? null : environment.getProperty(PROPERTY);
     String description = "barrel-p2p could not use its data directory: " + cause.getMessage() + "\n\n    Property: "
         + PROPERTY + "\n    Value: " + (configured == null ? "(not set: the default, data)" : "\"" + configured + "\"");
-    String action = cause.getMessage().contains("in use by another running node")
+    String action = cause instanceof DataDirectoryInUseException
         ? "Give each instance of the application a data directory of its own (" + PROPERTY + "): it holds the "
             + "node's identity, so two instances on one directory would be one node twice. Or stop the other instance."
         : "Do what the description says about the files under " + PROPERTY + ", or point " + PROPERTY

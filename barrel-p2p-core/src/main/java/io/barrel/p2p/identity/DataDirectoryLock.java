@@ -44,8 +44,8 @@ public final class DataDirectoryLock implements AutoCloseable {
   /**
    * Locks {@code dataDirectory} (created with mode 0700 when missing) for this process.
    *
-   * @throws IdentityException when another node, in this process or another, holds it, or when the
-   *     lock file cannot be created
+   * @throws DataDirectoryInUseException when another node, in this process or another, holds it
+   * @throws IdentityException when the lock file cannot be created or locked
    */
   public static DataDirectoryLock acquire(Path dataDirectory) {
     Path file = dataDirectory.resolve(FILE);
@@ -70,7 +70,7 @@ public final class DataDirectoryLock implements AutoCloseable {
     }
     if (lock == null) {
       closeQuietly(channel);
-      throw new IdentityException(dataDirectory + " is in use by another running node (" + holder(file) + " holds "
+      throw new DataDirectoryInUseException(dataDirectory + " is in use by another running node (" + holder(file) + " holds "
           + file + "): two nodes on one data directory would be one identity twice, each start cutting off the "
           + "other. Stop the other node, or give this one a data directory of its own");
     }
