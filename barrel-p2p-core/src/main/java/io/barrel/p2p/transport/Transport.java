@@ -231,6 +231,16 @@ public final class Transport implements AutoCloseable {
       // A finished attempt whose cleanup has not run yet: a retry must not get its old result.
       pending.remove(peer, shared);
     }
+    // Looked up again now that this attempt is the registered one. A connection is admitted to the
+    // table before its attempt completes and leaves the registry, so a caller that looked above just
+    // before an admission and registered just after its attempt ended finds it here; dialing would
+    // open a second connection to a peer this node is already connected to.
+    PeerConnection admitted = table.get(peer);
+    if (admitted != null && admitted.isUsable()) {
+      pending.remove(peer, created);
+      created.complete(admitted);
+      return created;
+    }
     long limit = config.connectTimeout().toNanos() + authConfig.handshakeTimeout().toNanos();
     ScheduledFuture<?> deadline = endpoint.eventLoop().schedule(() -> created.completeExceptionally(
         new PeerUnreachableException(peer, "could not connect to " + peer + " within " + Duration.ofNanos(limit), null)),

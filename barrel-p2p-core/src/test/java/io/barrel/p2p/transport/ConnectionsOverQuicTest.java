@@ -26,6 +26,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -332,6 +336,70 @@ class ConnectionsOverQuicTest {
     assertThat(metrics.count(MeterName.DIALS, "ok")).isEqualTo(1);
     assertThat(metrics.count(MeterName.CONNECTIONS_OPENED, "outbound")).isEqualTo(1);
     assertThat(a.connections()).hasSize(1);
+  }
+
+  /**
+   * Callers that keep asking while an attempt ends: one that looked for a connection just before
+   * the dial's connection was admitted and reaches the attempt just after it finished must take
+   * that connection, not dial a second time. Two threads ask without pause through each round's
+   * whole attempt, so that some of their calls land in that window.
+   */
+  @Test
+  void callersArrivingAsAnAttemptEndsTakeItsConnectionInsteadOfDialingAgain() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    P2pNode a = nodes.start("a@127.0.0.1", c -> c.metrics(metrics));
+    P2pNode b = nodes.start("b@127.0.0.1");
+    int rounds = 10;
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 1; round <= rounds; round++) {
+        runRound(a, b, threads, metrics, round);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(metrics.count(MeterName.CONNECTIONS_OPENED, "outbound")).isEqualTo(rounds);
+  }
+
+  private static void runRound(P2pNode a, P2pNode b, ExecutorService threads, RecordingMetrics metrics, int round)
+      throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    List<CompletableFuture<Set<CompletableFuture<PeerConnection>>>> callers = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      callers.add(CompletableFuture.supplyAsync(() -> {
+        awaitQuietly(start);
+        // Ask without waiting, again and again, until the connection has answered many calls in a
+        // row: the window is between a caller's look at the table and its look at the attempt.
+        // The transport's own lookup, so that the waiting calls add no callbacks to the attempt.
+        Set<CompletableFuture<PeerConnection>> attempts = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int answeredInARow = 0; answeredInARow < 200; ) {
+          CompletableFuture<PeerConnection> call = a.transport().connection(b.name());
+          attempts.add(call);
+          answeredInARow = call.isDone() ? answeredInARow + 1 : 0;
+        }
+        return attempts;
+      }, threads));
+    }
+    start.countDown();
+    for (CompletableFuture<Set<CompletableFuture<PeerConnection>>> caller : callers) {
+      for (CompletableFuture<PeerConnection> call : caller.get(15, TimeUnit.SECONDS)) {
+        call.get(15, TimeUnit.SECONDS);
+      }
+    }
+
+    assertThat(metrics.count(MeterName.DIALS, "ok")).as("dials after round %d", round).isEqualTo(round);
+    a.transport().disconnect(b.name());
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        .until(() -> a.connections().isEmpty() && b.connections().isEmpty());
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
