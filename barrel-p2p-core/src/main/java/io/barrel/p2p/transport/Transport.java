@@ -241,10 +241,25 @@ public final class Transport implements AutoCloseable {
       created.complete(admitted);
       return created;
     }
+    // close() sets the flag, then fails the attempts registered; one registered after that look
+    // would be failed by nobody (the event loop that would run its deadline is going), so it looks
+    // again itself.
+    if (closed) {
+      pending.remove(peer, created);
+      created.completeExceptionally(new TransportException("transport is closed"));
+      return created;
+    }
     long limit = config.connectTimeout().toNanos() + authConfig.handshakeTimeout().toNanos();
-    ScheduledFuture<?> deadline = endpoint.eventLoop().schedule(() -> created.completeExceptionally(
-        new PeerUnreachableException(peer, "could not connect to " + peer + " within " + Duration.ofNanos(limit), null)),
-        limit, TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> deadline;
+    try {
+      deadline = endpoint.eventLoop().schedule(() -> created.completeExceptionally(
+          new PeerUnreachableException(peer, "could not connect to " + peer + " within " + Duration.ofNanos(limit), null)),
+          limit, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException stopping) {
+      pending.remove(peer, created);
+      created.completeExceptionally(new TransportException("transport is closed"));
+      return created;
+    }
     created.whenComplete((c, e) -> {
       pending.remove(peer, created);
       deadline.cancel(false); // a finished attempt must not stay reachable until its deadline
@@ -538,7 +553,21 @@ public final class Transport implements AutoCloseable {
 
   private void dialAddress(NodeName peer, InetSocketAddress address, CompletableFuture<PeerConnection> result) {
     ConnectionHandler handler = new ConnectionHandler(this, PeerConnection.Direction.OUTBOUND, peer);
-    endpoint.eventLoop().execute(() -> endpoint.dial(address, handler).addListener(f -> {
+    try {
+      endpoint.eventLoop().execute(() -> dialOnLoop(peer, address, handler, result));
+    } catch (RejectedExecutionException stopping) {
+      result.completeExceptionally(new TransportException("transport is closed"));
+    }
+  }
+
+  private void dialOnLoop(NodeName peer, InetSocketAddress address, ConnectionHandler handler,
+      CompletableFuture<PeerConnection> result) {
+    if (result.isDone()) {
+      // Answered before the dial left (a connection the peer dialed was admitted meanwhile, the
+      // deadline, close): a dial now would only open a second connection, closed as a duplicate.
+      return;
+    }
+    endpoint.dial(address, handler).addListener(f -> {
       if (!f.isSuccess()) {
         metrics.increment(MeterName.DIALS, "fail");
         result.completeExceptionally(new PeerUnreachableException(peer,
@@ -563,7 +592,7 @@ public final class Transport implements AutoCloseable {
         }
       });
       startClientHandshake(conn);
-    }));
+    });
   }
 
   private void startClientHandshake(PeerConnection conn) {
@@ -847,10 +876,7 @@ public final class Transport implements AutoCloseable {
 
   void connectionEstablished(PeerConnection conn) {
     NodeName peer = conn.peer();
-    // The attempt this connection answers, taken before the connection is handed out below: a
-    // caller woken by it may disconnect it and start a new attempt at once, and that attempt must
-    // not be completed with the connection it has just closed.
-    CompletableFuture<PeerConnection> waiting = pending.get(peer);
+    CompletableFuture<PeerConnection> waiting;
     PeerConnection winner;
     PeerConnection loser = null;
     boolean newPeer;
@@ -873,6 +899,12 @@ public final class Transport implements AutoCloseable {
         winner = existing;
         loser = conn;
       }
+      // The attempt this connection answers. Read after the table is written: a caller registers
+      // its attempt, then looks at the table, so either it sees this connection there or its
+      // attempt is seen here. And read before the connection is handed out below: a caller woken by
+      // it may disconnect it and start a new attempt at once, and that attempt must not be
+      // completed with the connection it has just closed.
+      waiting = pending.get(peer);
     }
     metrics.increment(MeterName.CONNECTIONS_OPENED,
         conn.direction() == PeerConnection.Direction.OUTBOUND ? "outbound" : "inbound");

@@ -30,6 +30,7 @@ public final class UdpPartition implements AutoCloseable {
   private final Map<NodeName, Channel> relays = new ConcurrentHashMap<>();
   private final Set<InetSocketAddress> ownAddresses = ConcurrentHashMap.newKeySet();
   private volatile Set<NodeName> side;
+  private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
   /** Puts a relay in front of {@code node}, which listens at {@code address}. */
   public void attach(NodeName node, InetSocketAddress address) {
@@ -117,9 +118,18 @@ public final class UdpPartition implements AutoCloseable {
     side = null;
   }
 
+  /** Datagrams dropped at a cut so far: a test can wait until a dial has met the cut. */
+  public long dropped() {
+    return dropped.get();
+  }
+
   private boolean cut(NodeName a, NodeName b) {
     Set<NodeName> s = side;
-    return s != null && a != null && b != null && s.contains(a) != s.contains(b);
+    boolean cut = s != null && a != null && b != null && s.contains(a) != s.contains(b);
+    if (cut) {
+      dropped.incrementAndGet();
+    }
+    return cut;
   }
 
   @Override
