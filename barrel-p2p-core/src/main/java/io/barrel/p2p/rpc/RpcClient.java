@@ -209,8 +209,10 @@ public final class RpcClient {
 
   /** A call holding a slot towards {@code peer} closed its stream. */
   void released(NodeName peer) {
-    inFlight.decrementAndGet();
+    // The slot first: a call waiting for it counts itself in flight as it takes it (on this thread),
+    // so a drain waiting for no call in flight never sees zero in between and returns too early.
     slots.release(peer);
+    inFlight.decrementAndGet();
   }
 
   void record(String service, RpcMethod method, long startNanos, Throwable error) {
@@ -287,6 +289,8 @@ public final class RpcClient {
     /** Set when the call is being ended with its stream reset: the reset's own errors are not the outcome. */
     private volatile boolean abandoning;
     private final Executor delivery;
+    /** The encoded request, kept while the call lasts: a pooled stream lost before it left sends it again. */
+    private byte[] request;
 
     UnaryCall(NodeName peer, String service, RpcMethod method, long timeoutMillis,
         Executor delivery) {
@@ -299,7 +303,6 @@ public final class RpcClient {
     }
 
     void start(byte[] arguments, Map<String, String> headers) {
-      byte[] request;
       try {
         request = frames.encode(new RpcFrame.Request(callId, service, method.id(), method.callMode(), timeoutMillis,
             headers, arguments));
@@ -442,7 +445,18 @@ public final class RpcClient {
         return;
       }
       callStream = cs;
-      cs.stream.write(request).whenComplete((x, writeError) -> {
+      if (ending()) {
+        // Cancelled or expired while it took the stream, before its cancellation could see it.
+        cs.abandon(this);
+        return;
+      }
+      CompletableFuture<Void> write = cs.writeRequest(this, request);
+      if (write == null) {
+        // The stream was taken from the call first: it closed (and sent the call on a new stream,
+        // see CallStream#closed), or the call ended.
+        return;
+      }
+      write.whenComplete((x, writeError) -> {
         if (writeError != null && cs.detach(this)) {
           // QUIC never took the request (the stream closed while idle): the call did not start,
           // so it goes on a new stream.
@@ -460,7 +474,7 @@ public final class RpcClient {
           return;
         }
         CallStream cs = new CallStream(peer, s);
-        cs.attach(this);
+        cs.attachOpened(this);
         callStream = cs;
         s.closeFuture().whenComplete((v, e) -> cs.closed());
         s.listenOnEventLoop(cs);
@@ -469,6 +483,17 @@ public final class RpcClient {
           cs.abandon(this);
         }
       });
+    }
+
+    /**
+     * Its pooled stream closed before the request had left whole: the server cannot have started
+     * the call, so it goes on a new stream, whatever its idempotence.
+     */
+    void resend() {
+      callStream = null;
+      if (!ending()) {
+        openStream(request);
+      }
     }
 
     /** The call's last frame, handed over by its stream: settled on the delivery thread. */
@@ -567,6 +592,11 @@ public final class RpcClient {
     private final AtomicInteger state = new AtomicInteger(BUSY);
     private final AtomicBoolean finished = new AtomicBoolean();
     private UnaryCall current;
+    /**
+     * The write of the current call's request on this stream, null until it is made. A request
+     * whose write has not succeeded never reached the server whole.
+     */
+    private CompletableFuture<Void> requestWrite;
 
     CallStream(NodeName peer, AppStream stream) {
       this.peer = peer;
@@ -589,7 +619,26 @@ public final class RpcClient {
         return false;
       }
       current = call;
+      requestWrite = null;
       return true;
+    }
+
+    /** Makes {@code call}, whose request went out as this new stream's first bytes, its call. */
+    synchronized void attachOpened(UnaryCall call) {
+      current = call;
+      requestWrite = CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Writes {@code call}'s request while the call still holds this stream; null when the stream
+     * was taken from it first. Under the lock, so that {@link #closed} sees either no write or this one.
+     */
+    synchronized CompletableFuture<Void> writeRequest(UnaryCall call, byte[] bytes) {
+      if (current != call) {
+        return null;
+      }
+      requestWrite = stream.write(bytes);
+      return requestWrite;
     }
 
     /** Takes {@code call} off the stream without touching the server (its request never left). */
@@ -629,10 +678,25 @@ public final class RpcClient {
       }
     }
 
-    /** The stream is closed on both sides (or reset). */
+    /**
+     * The stream is closed on both sides (or reset). Its call, if any, fails as lost mid-call,
+     * unless its request had not left whole: a close can overtake a write queued for the event
+     * loop (the connection lost, the peer stopping), and then the call has not started.
+     */
     void closed() {
-      UnaryCall c = takeAndBreak();
-      if (c != null) {
+      UnaryCall c;
+      boolean requestLeft;
+      synchronized (this) {
+        CompletableFuture<Void> write = requestWrite;
+        requestLeft = write != null && write.isDone() && !write.isCompletedExceptionally();
+        c = takeAndBreak();
+      }
+      if (c == null) {
+        return;
+      }
+      if (!requestLeft) {
+        c.resend();
+      } else {
         c.fail(new ConnectionLostMidCallException(peer, c.name, new IllegalStateException("the stream closed")),
             false);
       }

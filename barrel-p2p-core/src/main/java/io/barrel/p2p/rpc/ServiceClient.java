@@ -316,6 +316,10 @@ final class ServiceClient {
         throw e;
       }
       current = attempt;
+      if (result.isCancelled()) {
+        // Cancelled while this attempt was being made: the cancellation read the previous attempt.
+        attempt.cancel(true);
+      }
       attempt.whenComplete((value, error) -> ended(instance, value, error));
     }
 

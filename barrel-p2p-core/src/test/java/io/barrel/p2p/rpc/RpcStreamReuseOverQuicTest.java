@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -87,6 +88,52 @@ class RpcStreamReuseOverQuicTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
         serverMetrics.count(MeterName.RPC_SERVER_CALLS, Greeter.class.getName(), "greet", "ok")).isEqualTo(51));
     assertThat(serverMetrics.total(MeterName.RPC_PROTOCOL_ERRORS)).isZero();
+  }
+
+  /**
+   * The pooled stream a call has just taken closes before the call's request leaves (here: the
+   * connection's close is queued on the client's event loop ahead of the call's write). The request
+   * never reached the server, so the call, though not idempotent, goes on a new stream and runs once.
+   */
+  @Test
+  void aCallWhosePooledStreamClosesBeforeItsRequestLeftGoesOnANewStreamAndRunsOnce() throws Exception {
+    RecordingMetrics serverMetrics = new RecordingMetrics();
+    P2pNode[] pair = pair(new RecordingGreeter("server"), serverMetrics, new RecordingMetrics());
+    P2pNode server = pair[0];
+    P2pNode client = pair[1];
+    Greeter remote = client.services().proxy(Greeter.class, CallOptions.defaults()
+        .withMethodPolicy("greet", CallPolicy.defaults().withMaxAttempts(1)));
+    assertThat(remote.greet("a")).isEqualTo("hello a from server");
+    assertThat(client.rpc().client().idleStreams(server.name())).isEqualTo(1);
+
+    // Stall the client's event loop in an inline listener.
+    server.registerAcceptor("echo", s -> s.listen((st, data) -> st.write(data)));
+    AppStream echo = client.openStream(server.name(), "echo").get(10, TimeUnit.SECONDS);
+    CountDownLatch stalled = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    echo.listenInline((st, data) -> {
+      stalled.countDown();
+      awaitQuietly(release);
+    });
+    echo.write(new byte[] {1});
+    assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
+    // Behind the stall: first the connection's close, then the write of a call on the pooled stream.
+    client.transport().disconnect(server.name());
+    CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> remote.greet("b"));
+    await().atMost(DEADLINE).until(() -> client.rpc().client().idleStreams(server.name()) == 0);
+    release.countDown();
+
+    assertThat(call.get(20, TimeUnit.SECONDS)).isEqualTo("hello b from server");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        serverMetrics.count(MeterName.RPC_SERVER_CALLS, Greeter.class.getName(), "greet", "ok")).isEqualTo(2));
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
