@@ -349,6 +349,22 @@ class ConnectionsOverQuicTest {
     assertThat(a.connectedPeers()).containsExactly(b.name());
   }
 
+  @Test
+  void concurrentCallersShareOneDial() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    P2pNode a = nodes.start("a@127.0.0.1", c -> c.metrics(metrics));
+    P2pNode b = nodes.start("b@127.0.0.1");
+    List<CompletableFuture<Void>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(CompletableFuture.runAsync(() -> a.connect(b.name()).join()));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
+
+    assertThat(metrics.count(MeterName.DIALS, "ok")).isEqualTo(1);
+    assertThat(metrics.count(MeterName.CONNECTIONS_OPENED, "outbound")).isEqualTo(1);
+    assertThat(a.connections()).hasSize(1);
+  }
+
   /**
    * Callers that keep asking while an attempt ends: one that looked for a connection just before
    * the dial's connection was admitted and reaches the attempt just after it finished must take
