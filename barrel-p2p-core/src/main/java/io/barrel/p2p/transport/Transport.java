@@ -245,9 +245,7 @@ public final class Transport implements AutoCloseable {
     // would be failed by nobody (the event loop that would run its deadline is going), so it looks
     // again itself.
     if (closed) {
-      pending.remove(peer, created);
-      created.completeExceptionally(new TransportException("transport is closed"));
-      return created;
+      return withdrawn(peer, created);
     }
     long limit = config.connectTimeout().toNanos() + authConfig.handshakeTimeout().toNanos();
     ScheduledFuture<?> deadline;
@@ -256,9 +254,7 @@ public final class Transport implements AutoCloseable {
           new PeerUnreachableException(peer, "could not connect to " + peer + " within " + Duration.ofNanos(limit), null)),
           limit, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException stopping) {
-      pending.remove(peer, created);
-      created.completeExceptionally(new TransportException("transport is closed"));
-      return created;
+      return withdrawn(peer, created);
     }
     created.whenComplete((c, e) -> {
       pending.remove(peer, created);
@@ -279,6 +275,13 @@ public final class Transport implements AutoCloseable {
       }
     }
     return created;
+  }
+
+  /** Takes back an attempt registered while the transport closed, failing it for its callers. */
+  private CompletableFuture<PeerConnection> withdrawn(NodeName peer, CompletableFuture<PeerConnection> attempt) {
+    pending.remove(peer, attempt);
+    attempt.completeExceptionally(new TransportException("transport is closed"));
+    return attempt;
   }
 
   /**
