@@ -394,7 +394,7 @@ class ConnectionsOverQuicTest {
     List<CompletableFuture<Set<CompletableFuture<PeerConnection>>>> callers = new ArrayList<>();
     for (int t = 0; t < 2; t++) {
       callers.add(CompletableFuture.supplyAsync(() -> {
-        awaitQuietly(start);
+        awaitLatch(start);
         // Ask without waiting, again and again, until the connection has answered many calls in a
         // row: the window is between a caller's look at the table and its look at the attempt.
         // The transport's own lookup, so that the waiting calls add no callbacks to the attempt.
@@ -418,15 +418,6 @@ class ConnectionsOverQuicTest {
     a.transport().disconnect(b.name());
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
         .until(() -> a.connections().isEmpty() && b.connections().isEmpty());
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   @Test
