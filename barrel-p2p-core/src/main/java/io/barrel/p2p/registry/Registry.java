@@ -311,8 +311,15 @@ public final class Registry implements AutoCloseable {
   public void close() {
     closed = true;
     // No effect will end them now: a whereis waiting on the overlay finds nothing.
-    searches.values().forEach(f -> f.complete(Optional.empty()));
-    searches.clear();
+    // Taken out one by one rather than cleared: a search registered on the loop while this runs is
+    // either taken here or, seeing closed, taken and completed by the loop; a clear() could drop one
+    // that neither completes.
+    for (Long search : List.copyOf(searches.keySet())) {
+      CompletableFuture<Optional<ServiceInstance>> waiting = searches.remove(search);
+      if (waiting != null) {
+        waiting.complete(Optional.empty());
+      }
+    }
     List.copyOf(whereisWaiting).forEach(f -> f.complete(Optional.empty()));
     queues.forEach(ServiceEventQueue::close);
   }
