@@ -45,7 +45,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
     if (!stream.isLocalCreated()) {
       reserved = connection.reservePendingHeader(transport.config().maxPendingStreams());
       if (!reserved) {
-        transport.refuseStream(stream, "too_many_pending");
+        transport.inboundStreams().refuse(stream, "too_many_pending");
       }
     }
   }
@@ -77,7 +77,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
       release();
       QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
       ctx.pipeline().remove(this);
-      transport.inboundStream(connection, stream, decoded.header(), buf.isReadable() ? buf.retain() : null);
+      transport.inboundStreams().route(connection, stream, decoded.header(), buf.isReadable() ? buf.retain() : null);
     } catch (StreamHeaderException e) {
       release();
       transport.protocolFailure(connection, "stream_header", e.getMessage());

@@ -15,7 +15,6 @@ import io.barrel.p2p.transport.auth.AuthFailureReason;
 import io.barrel.p2p.transport.auth.AuthenticationException;
 import io.barrel.p2p.transport.auth.ClusterSecret;
 import io.barrel.p2p.transport.auth.HandshakeRole;
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -23,13 +22,10 @@ import io.netty.handler.codec.quic.QuicStreamPriority;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -70,16 +66,15 @@ public final class Transport implements AutoCloseable {
   private final Set<PeerConnection> all = ConcurrentHashMap.newKeySet();
   /** Inbound connections whose QUIC or auth handshake is under way: decides when to ask for a Retry. */
   private final AtomicInteger unfinishedInbound = new AtomicInteger();
-  private final Map<NodeName, CompletableFuture<PeerConnection>> pending = new ConcurrentHashMap<>();
   private final Map<Integer, ControlListener> controlListeners = new ConcurrentHashMap<>();
-  private final Map<String, StreamAcceptor> acceptors = new ConcurrentHashMap<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
-  private final Map<NodeName, ArrayDeque<QueuedControl>> controlQueues = new HashMap<>();
+  private final Dialer dialer;
+  private final ControlOutbox controlOutbox;
+  private final InboundStreams inboundStreams;
 
   private volatile NodeIdentity identity;
   private volatile QuicSslContext serverContext;
   private volatile Predicate<NodeName> activeView = peer -> false;
-  private volatile StreamAcceptor dataAcceptor;
   private QuicEndpoint endpoint;
   private InetSocketAddress boundAddress;
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -110,6 +105,11 @@ public final class Transport implements AutoCloseable {
     }
     this.incarnation = incarnation;
     this.serverContext = serverContext(tls);
+    this.dialer = new Dialer(this, table, resolver, ioExecutor, metrics,
+        config.connectTimeout().plus(authConfig.handshakeTimeout()));
+    this.controlOutbox = new ControlOutbox(MAX_QUEUED_CONTROL_FRAMES, this::usableConnection, this::connection,
+        this::isClosed, metrics);
+    this.inboundStreams = new InboundStreams(this, config, metrics, applicationExecutor);
   }
 
   /** Binds the UDP socket and starts the keep-alive and idle-reaper timers. */
@@ -209,79 +209,13 @@ public final class Transport implements AutoCloseable {
    * (whichever side's dial won), or a failure after connect + handshake timeouts at the latest.
    */
   private CompletableFuture<PeerConnection> connection(NodeName peer, InetSocketAddress address) {
-    if (closed) {
-      return CompletableFuture.failedFuture(new TransportException("transport is closed"));
-    }
-    if (peer.equals(localName())) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("a node does not connect to itself"));
-    }
-    PeerConnection existing = table.get(peer);
-    if (existing != null && existing.isUsable()) {
-      return CompletableFuture.completedFuture(existing);
-    }
-    CompletableFuture<PeerConnection> created = new CompletableFuture<>();
-    while (true) {
-      CompletableFuture<PeerConnection> shared = pending.putIfAbsent(peer, created);
-      if (shared == null) {
-        break;
-      }
-      if (!shared.isDone()) {
-        return shared; // concurrent callers share one attempt
-      }
-      // A finished attempt whose cleanup has not run yet: a retry must not get its old result.
-      pending.remove(peer, shared);
-    }
-    // Looked up again now that this attempt is the registered one. A connection is admitted to the
-    // table before its attempt completes and leaves the registry, so a caller that looked above just
-    // before an admission and registered just after its attempt ended finds it here; dialing would
-    // open a second connection to a peer this node is already connected to.
-    PeerConnection admitted = table.get(peer);
-    if (admitted != null && admitted.isUsable()) {
-      pending.remove(peer, created);
-      created.complete(admitted);
-      return created;
-    }
-    // close() sets the flag, then fails the attempts registered; one registered after that look
-    // would be failed by nobody (the event loop that would run its deadline is going), so it looks
-    // again itself.
-    if (closed) {
-      return withdrawn(peer, created);
-    }
-    long limit = config.connectTimeout().toNanos() + authConfig.handshakeTimeout().toNanos();
-    ScheduledFuture<?> deadline;
-    try {
-      deadline = endpoint.eventLoop().schedule(() -> created.completeExceptionally(
-          new PeerUnreachableException(peer, "could not connect to " + peer + " within " + Duration.ofNanos(limit), null)),
-          limit, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException stopping) {
-      return withdrawn(peer, created);
-    }
-    created.whenComplete((c, e) -> {
-      pending.remove(peer, created);
-      deadline.cancel(false); // a finished attempt must not stay reachable until its deadline
-    });
-    InetSocketAddress known = address != null ? address : addressFromMemory(peer);
-    if (known != null) {
-      dialAddress(peer, known, created);
-    } else {
-      try {
-        ioExecutor.execute(() -> dial(peer, created));
-      } catch (RejectedExecutionException busy) {
-        // The attempt is shared and its callers (a control queue among them) wait on it: it must
-        // end, not leave them waiting behind an exception thrown to whoever happened to start it.
-        metrics.increment(MeterName.DIALS, "fail");
-        created.completeExceptionally(new PeerUnreachableException(peer, "cannot resolve " + peer
-            + ": the I/O executor refused the lookup (" + (closed ? "the node is stopping" : "it is full") + ")", busy));
-      }
-    }
-    return created;
+    return dialer.connection(peer, address);
   }
 
-  /** Takes back an attempt registered while the transport closed, failing it for its callers. */
-  private CompletableFuture<PeerConnection> withdrawn(NodeName peer, CompletableFuture<PeerConnection> attempt) {
-    pending.remove(peer, attempt);
-    attempt.completeExceptionally(new TransportException("transport is closed"));
-    return attempt;
+  /** The usable connection to {@code peer}, or null. */
+  private PeerConnection usableConnection(NodeName peer) {
+    PeerConnection c = table.get(peer);
+    return c != null && c.isUsable() ? c : null;
   }
 
   /**
@@ -332,82 +266,11 @@ public final class Transport implements AutoCloseable {
     if (peer.equals(localName())) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("a node does not connect to itself"));
     }
-    QueuedControl queued = new QueuedControl(new ControlFrame(channel, payload), new CompletableFuture<>(), false);
-    enqueueControl(peer, queued);
-    return queued.done();
+    return controlOutbox.send(peer, new ControlFrame(channel, payload));
   }
 
   /** Frames waiting per peer for a connection before sends fail fast (backpressure). */
   public static final int MAX_QUEUED_CONTROL_FRAMES = 4096;
-
-  /** A control frame on its way out; {@code retried} once it was re-sent after a lost connection. */
-  private record QueuedControl(ControlFrame frame, CompletableFuture<Void> done, boolean retried) {}
-
-  /**
-   * Writes the frame at once when a usable connection exists and nothing is queued before it;
-   * otherwise queues it behind the others and dials. Writes happen under the lock, so their order
-   * on the stream is the order of the calls.
-   */
-  private void enqueueControl(NodeName peer, QueuedControl queued) {
-    boolean dial = false;
-    synchronized (controlQueues) {
-      ArrayDeque<QueuedControl> queue = controlQueues.get(peer);
-      PeerConnection c = table.get(peer);
-      if (queue == null && c != null && c.isUsable()) {
-        writeControl(peer, c, queued);
-        return;
-      }
-      if (queue == null) {
-        queue = new ArrayDeque<>();
-        controlQueues.put(peer, queue);
-        dial = true;
-      }
-      if (queue.size() >= MAX_QUEUED_CONTROL_FRAMES) {
-        queued.done().completeExceptionally(new TransportException(MAX_QUEUED_CONTROL_FRAMES
-            + " control frames already wait for a connection to " + peer));
-        return;
-      }
-      queue.add(queued);
-    }
-    if (dial) {
-      connection(peer).whenComplete((c, error) -> flushControl(peer, c, error));
-    }
-  }
-
-  private void flushControl(NodeName peer, PeerConnection c, Throwable error) {
-    List<QueuedControl> failed = new ArrayList<>();
-    synchronized (controlQueues) {
-      ArrayDeque<QueuedControl> queue = controlQueues.remove(peer);
-      if (queue == null) {
-        return;
-      }
-      if (error != null) {
-        failed.addAll(queue);
-      } else {
-        queue.forEach(q -> writeControl(peer, c, q));
-      }
-    }
-    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-    failed.forEach(q -> q.done().completeExceptionally(cause));
-  }
-
-  /**
-   * Writes one frame. A connection can close between being looked up and being written to (an
-   * operator's disconnect, the idle reaper); then nothing was sent, so the frame goes once more
-   * through the queue onto a fresh connection.
-   */
-  private void writeControl(NodeName peer, PeerConnection c, QueuedControl queued) {
-    metrics.increment(MeterName.CONTROL_FRAMES, "out");
-    c.sendControl(queued.frame()).whenComplete((v, error) -> {
-      if (error == null) {
-        queued.done().complete(null);
-      } else if (error instanceof ConnectionLostException && !c.isUsable() && !closed && !queued.retried()) {
-        enqueueControl(peer, new QueuedControl(queued.frame(), queued.done(), true));
-      } else {
-        queued.done().completeExceptionally(error);
-      }
-    });
-  }
 
   /** Listens to one control channel (1..65535); replaces any previous listener of that channel. */
   public void onControl(int channel, ControlListener listener) {
@@ -447,24 +310,17 @@ public final class Transport implements AutoCloseable {
    * not block: it sets the stream's listener and returns.
    */
   public void onDataStream(StreamAcceptor acceptor) {
-    this.dataAcceptor = acceptor;
+    inboundStreams.dataAcceptor(acceptor);
   }
 
   /** Registers the one acceptor for {@code tag}; throws if the tag is taken or reserved. */
   public void registerAcceptor(String tag, StreamAcceptor acceptor) {
-    new StreamHeader.App(tag); // validates the tag's charset and length
-    if (tag.startsWith(StreamHeader.RESERVED_TAG_PREFIX)) {
-      throw new IllegalArgumentException("stream tag '" + tag + "' uses the reserved prefix '"
-          + StreamHeader.RESERVED_TAG_PREFIX + "'");
-    }
-    if (acceptors.putIfAbsent(tag, acceptor) != null) {
-      throw new IllegalStateException("stream tag '" + tag + "' already has an acceptor");
-    }
+    inboundStreams.register(tag, acceptor);
   }
 
   /** Removes the acceptor for {@code tag}; later streams with it are refused. */
   public boolean unregisterAcceptor(String tag) {
-    return acceptors.remove(tag) != null;
+    return inboundStreams.unregister(tag);
   }
 
   /** Tells the idle reaper which peers the membership layer keeps in its active view. */
@@ -502,7 +358,7 @@ public final class Transport implements AutoCloseable {
     for (PeerConnection c : all) {
       c.close(CloseReason.SHUTDOWN);
     }
-    pending.values().forEach(f -> f.completeExceptionally(new TransportException("transport is closed")));
+    dialer.failAttempts();
     if (endpoint != null) {
       // Give CONNECTION_CLOSE frames a moment to leave before the socket goes.
       try {
@@ -514,91 +370,10 @@ public final class Transport implements AutoCloseable {
     }
   }
 
-  // ---------------------------------------------------------------- dialing
+  // ---------------------------------------------------------------- handshakes and callbacks from connections
 
-  /**
-   * The peer's address if discovery has it in memory, counted as a hit; null when finding it might
-   * block, and {@link #dial} then looks it up on the I/O executor.
-   */
-  private InetSocketAddress addressFromMemory(NodeName peer) {
-    Optional<InetSocketAddress> found;
-    try {
-      found = resolver.resolveFromMemory(peer);
-    } catch (RuntimeException e) {
-      return null; // the full lookup asks again and reports the failure
-    }
-    if (found == null || found.isEmpty() || found.get().isUnresolved()) {
-      return null;
-    }
-    metrics.increment(MeterName.DISCOVERY_LOOKUPS, "hit");
-    return found.get();
-  }
-
-  private void dial(NodeName peer, CompletableFuture<PeerConnection> result) {
-    Optional<InetSocketAddress> address;
-    try {
-      address = resolver.resolve(peer);
-    } catch (RuntimeException e) {
-      metrics.increment(MeterName.DISCOVERY_LOOKUPS, "error");
-      metrics.increment(MeterName.DIALS, "fail");
-      result.completeExceptionally(new PeerUnreachableException(peer, "resolving " + peer + " failed: " + e, e));
-      return;
-    }
-    metrics.increment(MeterName.DISCOVERY_LOOKUPS, address.isPresent() ? "hit" : "miss");
-    if (address.isEmpty()) {
-      metrics.increment(MeterName.DIALS, "fail");
-      result.completeExceptionally(new PeerUnreachableException(peer,
-          "no address known for " + peer + "; add it to static discovery, the discovery directory or DNS", null));
-      return;
-    }
-    dialAddress(peer, address.get(), result);
-  }
-
-  private void dialAddress(NodeName peer, InetSocketAddress address, CompletableFuture<PeerConnection> result) {
-    ConnectionHandler handler = new ConnectionHandler(this, PeerConnection.Direction.OUTBOUND, peer);
-    try {
-      endpoint.eventLoop().execute(() -> dialOnLoop(peer, address, handler, result));
-    } catch (RejectedExecutionException stopping) {
-      result.completeExceptionally(new TransportException("transport is closed"));
-    }
-  }
-
-  private void dialOnLoop(NodeName peer, InetSocketAddress address, ConnectionHandler handler,
-      CompletableFuture<PeerConnection> result) {
-    if (result.isDone()) {
-      // Answered before the dial left (a connection the peer dialed was admitted meanwhile, the
-      // deadline, close): a dial now would only open a second connection, closed as a duplicate.
-      return;
-    }
-    endpoint.dial(address, handler).addListener(f -> {
-      if (!f.isSuccess()) {
-        metrics.increment(MeterName.DIALS, "fail");
-        result.completeExceptionally(new PeerUnreachableException(peer,
-            "QUIC connection to " + peer + " at " + address + " failed: " + f.cause(), f.cause()));
-        return;
-      }
-      PeerConnection conn = handler.connection();
-      conn.established().whenComplete((winner, error) -> {
-        if (winner != null) {
-          metrics.increment(MeterName.DIALS, "ok");
-          result.complete(winner);
-        } else if (error instanceof ConnectionLostException lost && lost.reason() == CloseReason.DUPLICATE) {
-          // The peer kept the connection it dialed. If it is already admitted, use it; otherwise
-          // connectionEstablished() completes this attempt when it is (or the deadline fails it).
-          PeerConnection current = table.get(peer);
-          if (current != null && current.isUsable()) {
-            result.complete(current);
-          }
-        } else {
-          metrics.increment(MeterName.DIALS, "fail");
-          result.completeExceptionally(error);
-        }
-      });
-      startClientHandshake(conn);
-    });
-  }
-
-  private void startClientHandshake(PeerConnection conn) {
+  /** Opens the handshake stream of a connection this node dialed and starts the client's exchange. */
+  void startClientHandshake(PeerConnection conn) {
     AuthExchange exchange = new AuthExchange(conn, this, HandshakeRole.CLIENT);
     conn.channel().createStream(io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL, exchange)
         .addListener(f -> {
@@ -613,7 +388,13 @@ public final class Transport implements AutoCloseable {
         });
   }
 
-  // ---------------------------------------------------------------- callbacks from connections
+  QuicEndpoint endpoint() {
+    return endpoint;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
 
   TransportConfig config() {
     return config;
@@ -682,7 +463,7 @@ public final class Transport implements AutoCloseable {
     if (conn.direction() == PeerConnection.Direction.OUTBOUND) {
       conn.openControlStream(config.maxControlFrameBytes());
     } else {
-      releaseEarlyStreams(conn); // what the dialer sent while its RESPONSE was being verified
+      inboundStreams.releaseHeld(conn); // what the dialer sent while its RESPONSE was being verified
     }
     if (verdict == TrustVerdict.EXEMPT) {
       return; // exempt peers are admitted by the cluster secret and never pinned
@@ -740,137 +521,9 @@ public final class Transport implements AutoCloseable {
     metrics.record(MeterName.AUTH_DURATION, Duration.ofNanos(nanos), r, outcome);
   }
 
-  void inboundStream(PeerConnection conn, QuicStreamChannel stream, StreamHeader header, ByteBuf leftover) {
-    PeerConnection.Phase phase = conn.phase();
-    if (header instanceof StreamHeader.Auth) {
-      if (phase == PeerConnection.Phase.HANDSHAKING && conn.direction() == PeerConnection.Direction.INBOUND
-          && conn.claimAuthStream()) {
-        AuthExchange exchange = new AuthExchange(conn, this, HandshakeRole.SERVER);
-        conn.authExchange(exchange);
-        stream.pipeline().addLast(exchange);
-        exchange.start(stream, leftover);
-        return;
-      }
-      release(leftover);
-      protocolFailure(conn, "auth_stream", "unexpected handshake stream in phase " + phase);
-      return;
-    }
-    if (phase == PeerConnection.Phase.HANDSHAKING) {
-      AuthExchange auth = conn.authExchange();
-      if (auth != null && auth.peerMayHaveFinished()) {
-        // The dialer has sent its RESPONSE and started to use the connection. Hold the stream,
-        // unread (its bytes stay in QUIC's flow-controlled buffers), until the RESPONSE verifies;
-        // if it does not, the connection closes with the stream never read.
-        parkOrFail(conn, stream, header, leftover);
-        return;
-      }
-      release(leftover);
-      protocolFailure(conn, "pre_auth_stream", "the peer opened a " + header.getClass().getSimpleName()
-          + " stream before authenticating");
-      return;
-    }
-    if (header instanceof StreamHeader.Control) {
-      if (phase == PeerConnection.Phase.AUTHENTICATED && conn.direction() == PeerConnection.Direction.INBOUND) {
-        conn.installControlHandlers(stream, config.maxControlFrameBytes());
-        stream.updatePriority(new QuicStreamPriority(PeerConnection.CONTROL_URGENCY, false));
-        conn.controlOpened(stream);
-        if (leftover != null) {
-          stream.pipeline().fireChannelRead(leftover);
-        }
-        releaseEarlyStreams(conn);
-        return;
-      }
-      release(leftover);
-      protocolFailure(conn, "control_stream", "unexpected control stream in phase " + phase);
-      return;
-    }
-    if (phase == PeerConnection.Phase.AUTHENTICATED && conn.direction() == PeerConnection.Direction.INBOUND) {
-      // The dialer opened its control stream first, but QUIC does not order streams: its first
-      // data or app stream may be read here before the control stream is. Hold it (bounded, and
-      // unread, so its bytes stay in QUIC's buffers) until the control stream arrives.
-      parkOrFail(conn, stream, header, leftover);
-      return;
-    }
-    if (phase != PeerConnection.Phase.ESTABLISHED) {
-      release(leftover);
-      protocolFailure(conn, "early_stream", "stream before the control stream");
-      return;
-    }
-    StreamAcceptor acceptor;
-    String tag = null;
-    if (header instanceof StreamHeader.App app) {
-      tag = app.tag();
-      acceptor = acceptors.get(tag);
-      if (acceptor == null) {
-        release(leftover);
-        refuseStream(stream, "unknown_tag");
-        return;
-      }
-    } else {
-      acceptor = dataAcceptor;
-      if (acceptor == null) {
-        release(leftover);
-        refuseStream(stream, "no_acceptor");
-        return;
-      }
-    }
-    AppStream appStream = conn.acceptStream(stream, tag);
-    stream.pipeline().addLast(appStream.inboundHandler());
-    metrics.increment(MeterName.STREAMS_OPENED, header instanceof StreamHeader.App ? "app" : "data", "inbound");
-    StreamAcceptor chosen = acceptor;
-    Runnable accept = () -> {
-      try {
-        chosen.accept(appStream);
-      } catch (RuntimeException e) {
-        log.warn("stream acceptor for tag '{}' threw; resetting the stream from {}", appStream.tag(), conn.peer(), e);
-        appStream.reset();
-      }
-    };
-    if (tag == null) {
-      accept.run(); // the RPC layer's acceptor: non-blocking, on the event loop (see onDataStream)
-    } else {
-      applicationExecutor.execute(accept); // user code
-    }
-    if (leftover != null) {
-      stream.pipeline().fireChannelRead(leftover);
-    }
-  }
-
-  private void parkOrFail(PeerConnection conn, QuicStreamChannel stream, StreamHeader header, ByteBuf leftover) {
-    if (!conn.parkEarlyStream(stream, header, leftover, config.maxPendingStreams())) {
-      release(leftover);
-      protocolFailure(conn, "early_stream", "more than " + config.maxPendingStreams()
-          + " streams before the connection was established");
-    }
-  }
-
-  /**
-   * Hands the held streams on, in arrival order, now that the connection has moved on. A stream
-   * that must still wait (a data stream read before the control stream) is held again, unread.
-   */
-  private void releaseEarlyStreams(PeerConnection conn) {
-    for (PeerConnection.EarlyStream early : conn.takeEarlyStreams()) {
-      if (conn.phase() == PeerConnection.Phase.CLOSED) {
-        release(early.leftover());
-        continue;
-      }
-      inboundStream(conn, early.stream(), early.header(), early.leftover());
-      if (!conn.holdsEarlyStream(early.stream())) {
-        early.stream().config().setAutoRead(true);
-      }
-    }
-  }
-
-  private static void release(ByteBuf buf) {
-    if (buf != null) {
-      buf.release();
-    }
-  }
-
-  void refuseStream(QuicStreamChannel stream, String reason) {
-    metrics.increment(MeterName.STREAMS_REFUSED, reason);
-    stream.shutdown(StreamRefusedException.STREAM_REFUSED);
-    stream.close();
+  /** Where the streams a peer opens are routed. */
+  InboundStreams inboundStreams() {
+    return inboundStreams;
   }
 
   void streamOpened(StreamHeader header, String direction) {
@@ -907,7 +560,7 @@ public final class Transport implements AutoCloseable {
       // attempt is seen here. And read before the connection is handed out below: a caller woken by
       // it may disconnect it and start a new attempt at once, and that attempt must not be
       // completed with the connection it has just closed.
-      waiting = pending.get(peer);
+      waiting = dialer.attemptFor(peer);
     }
     metrics.increment(MeterName.CONNECTIONS_OPENED,
         conn.direction() == PeerConnection.Direction.OUTBOUND ? "outbound" : "inbound");
