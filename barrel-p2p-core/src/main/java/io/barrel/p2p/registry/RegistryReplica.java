@@ -16,7 +16,6 @@ import io.barrel.p2p.crdt.OrMapEntry;
 import io.barrel.p2p.crdt.OrMapUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,11 +80,8 @@ public final class RegistryReplica {
 
   /** This node's registrations by instance id: what it asserts again when others removed it. */
   private final Map<String, ServiceInstance> local = new LinkedHashMap<>();
-  /** Entries reported visible (each announced by a Registered event), by node then dot. */
-  private final Map<NodeName, Shown> visible = new HashMap<>();
-  private int visibleCount;
-  /** Instances removed by anti-entropy while their node's lease still ran: cause not known yet. */
-  private final Map<NodeName, List<ServiceInstance>> undecided = new HashMap<>();
+  /** What subscribers were told is there, and what was hidden with its cause not known yet. */
+  private final VisibleInstances shown = new VisibleInstances();
   /** Expired nodes whose entries a {@link RegistryTimer.RemoveExpired} is due to remove. */
   private final Set<NodeName> removalsDue = new java.util.HashSet<>();
   /** The active view, in the order peers came up; anti-entropy picks a random one. */
@@ -390,19 +386,17 @@ public final class RegistryReplica {
    * node's lease runs): no event has reported them gone; the next heartbeat or the expiry will.
    */
   public List<ServiceInstance> undecided() {
-    List<ServiceInstance> out = new ArrayList<>();
-    undecided.values().forEach(out::addAll);
-    return out;
+    return shown.undecided();
   }
 
   /** Instances visible now (reported by a Registered event and not gone since). */
   public int visibleCount() {
-    return visibleCount;
+    return shown.count();
   }
 
   /** The counts operators see. */
   public RegistryStats stats() {
-    return new RegistryStats(map.size(), visibleCount, local.size(), liveness.trackedNodes(),
+    return new RegistryStats(map.size(), shown.count(), local.size(), liveness.trackedNodes(),
         crdtStats.rejectedDeltas(), crdtStats.rejectedTimestamps());
   }
 
@@ -472,8 +466,8 @@ public final class RegistryReplica {
       return;
     }
     out.add(new RegistryEffect.LeaseDeadline(lease.node(), liveness.deadline(lease.node()).getAsLong()));
-    List<ServiceInstance> pending = undecided.get(lease.node());
-    if (pending != null) {
+    List<ServiceInstance> pending = shown.undecidedOf(lease.node());
+    if (!pending.isEmpty()) {
       decideUndecided(heartbeat, pending, out);
     }
     if (update == Liveness.Update.NEW_INCARNATION) {
@@ -508,18 +502,14 @@ public final class RegistryReplica {
       }
       agrees = count == heartbeat.entries() && hash == heartbeat.fingerprint();
     }
-    for (java.util.Iterator<ServiceInstance> it = pending.iterator(); it.hasNext(); ) {
-      ServiceInstance i = it.next();
+    for (ServiceInstance i : pending) {
       if (i.incarnation() < life) {
-        it.remove();
+        shown.decided(i);
         out.emit(new ServiceEvent.Down(i, RESTARTED));
       } else if (agrees) {
-        it.remove();
+        shown.decided(i);
         out.emit(new ServiceEvent.Unregistered(i));
       }
-    }
-    if (pending.isEmpty()) {
-      undecided.remove(heartbeat.lease().node());
     }
   }
 
@@ -675,11 +665,11 @@ public final class RegistryReplica {
       if (i.node().equals(self) && i.equals(local.get(i.instanceId()))) {
         // This node's own live registration, removed by nodes that expired it while they could not
         // hear it: here it never stopped, so no event; it is put back below.
-        hide(entry.dot(), self);
+        shown.hide(entry.dot(), self);
         lostOwn = true;
         continue;
       }
-      if (hide(entry.dot(), i.node()) != null) {
+      if (shown.hide(entry.dot(), i.node()) != null) {
         if (!i.node().equals(self) && liveness.incarnationOf(i.node()).orElse(0) > i.incarnation()) {
           out.emit(new ServiceEvent.Down(i, RESTARTED));
         } else if (i.node().equals(self) || i.node().equals(author)) {
@@ -689,7 +679,7 @@ public final class RegistryReplica {
         } else {
           // By anti-entropy, author unknown, and the lease still runs here: the node's next heartbeat
           // (it keeps beating for a lease after unregistering) says unregistered, its expiry says down.
-          undecided.computeIfAbsent(i.node(), n -> new ArrayList<>()).add(i);
+          shown.undecided(i);
         }
       }
     }
@@ -713,7 +703,7 @@ public final class RegistryReplica {
         continue; // an earlier life of this node: the start delta removes it everywhere
       }
       if (liveness.isLive(i.node(), i.incarnation(), now)) {
-        if (show(entry.dot(), i)) {
+        if (shown.show(entry.dot(), i)) {
           out.emit(new ServiceEvent.Registered(i));
         }
       } else if (liveness.isExpired(i.node())) {
@@ -743,7 +733,7 @@ public final class RegistryReplica {
         OrMapUpdate<ServiceInstance> update = map.add(instance.service(), instance);
         publish(update.delta(), out);
         for (OrMapEntry<ServiceInstance> added : update.change().added()) {
-          show(added.dot(), added.value());
+          shown.show(added.dot(), added.value());
         }
         touched.add(instance.service());
       }
@@ -763,7 +753,7 @@ public final class RegistryReplica {
       if (e.value().incarnation() < current) {
         old.add(e.dot());
         touched.add(e.value().service());
-        ServiceInstance i = hide(e.dot(), node);
+        ServiceInstance i = shown.hide(e.dot(), node);
         if (i != null) {
           out.emit(new ServiceEvent.Down(i, RESTARTED));
         }
@@ -777,25 +767,15 @@ public final class RegistryReplica {
   }
 
   private void hideNode(NodeName node, String reason, RegistryOutbox out) {
-    List<ServiceInstance> pending = undecided.remove(node);
-    if (pending != null) {
-      for (ServiceInstance i : pending) {
-        if (!isShown(i)) {
-          out.emit(new ServiceEvent.Down(i, reason));
-        }
-      }
-    }
-    Shown shown = visible.remove(node);
-    if (shown == null) {
-      return;
-    }
-    visibleCount -= shown.copies.size();
-    Set<String> touched = new TreeSet<>();
-    for (ServiceInstance i : new java.util.TreeMap<>(shown.byDot).values()) {
-      if (shown.copies.remove(i) != null) {
+    for (ServiceInstance i : shown.takeUndecided(node)) {
+      if (!shown.isShown(i)) {
         out.emit(new ServiceEvent.Down(i, reason));
-        touched.add(i.service());
       }
+    }
+    Set<String> touched = new TreeSet<>();
+    for (ServiceInstance i : shown.hideAll(node)) {
+      out.emit(new ServiceEvent.Down(i, reason));
+      touched.add(i.service());
     }
     touched.forEach(service -> rebuild(service, out));
   }
@@ -805,7 +785,7 @@ public final class RegistryReplica {
     Set<String> touched = new TreeSet<>();
     for (OrMapEntry<ServiceInstance> e : map.entriesOf(node)) {
       ServiceInstance i = e.value();
-      if (liveness.isLive(node, i.incarnation(), now) && show(e.dot(), i)) {
+      if (liveness.isLive(node, i.incarnation(), now) && shown.show(e.dot(), i)) {
         out.emit(new ServiceEvent.Registered(i));
         touched.add(i.service());
       }
@@ -824,79 +804,10 @@ public final class RegistryReplica {
   private java.util.LinkedHashSet<ServiceInstance> shownOf(String service) {
     java.util.LinkedHashSet<ServiceInstance> instances = new java.util.LinkedHashSet<>();
     for (OrMapEntry<ServiceInstance> e : map.entriesAt(service)) {
-      if (isShown(e.dot(), e.value().node())) {
+      if (shown.isShown(e.dot(), e.value().node())) {
         instances.add(e.value());
       }
     }
     return instances;
-  }
-
-  /**
-   * Shows {@code instance} under {@code dot}; true when subscribers are to hear of it: it was not
-   * visible, and not merely hidden while undecided (they never heard it go, so it comes back
-   * silently: a reasserted registration whose old dot's removal came by anti-entropy first).
-   */
-  private boolean show(Dot dot, ServiceInstance instance) {
-    Shown shown = visible.computeIfAbsent(instance.node(), n -> new Shown());
-    if (shown.byDot.putIfAbsent(dot, instance) != null) {
-      return false;
-    }
-    if (shown.copies.merge(instance, 1, Integer::sum) > 1) {
-      return false;
-    }
-    visibleCount++;
-    List<ServiceInstance> pending = undecided.get(instance.node());
-    if (pending != null && pending.remove(instance)) {
-      if (pending.isEmpty()) {
-        undecided.remove(instance.node());
-      }
-      return false;
-    }
-    return true;
-  }
-
-  /**
-   * Stops showing the entry {@code dot}; returns its instance when that made the instance invisible,
-   * null when the dot was not shown or the same instance is still shown under another dot (a
-   * reasserted registration whose old dot is going).
-   */
-  private ServiceInstance hide(Dot dot, NodeName node) {
-    Shown shown = visible.get(node);
-    if (shown == null) {
-      return null;
-    }
-    ServiceInstance removed = shown.byDot.remove(dot);
-    if (removed == null) {
-      return null;
-    }
-    if (shown.copies.merge(removed, -1, Integer::sum) > 0) {
-      return null;
-    }
-    shown.copies.remove(removed);
-    visibleCount--;
-    if (shown.byDot.isEmpty()) {
-      visible.remove(node);
-    }
-    return removed;
-  }
-
-  private boolean isShown(Dot dot, NodeName node) {
-    Shown shown = visible.get(node);
-    return shown != null && shown.byDot.containsKey(dot);
-  }
-
-  private boolean isShown(ServiceInstance instance) {
-    Shown shown = visible.get(instance.node());
-    return shown != null && shown.copies.containsKey(instance);
-  }
-
-  /**
-   * The visible entries of one node, and how many dots show each instance: one, except for a
-   * registration this node reasserted, whose old dot may still be held where the removal has not
-   * arrived. Events follow instances, not dots, so that changes nothing a subscriber sees.
-   */
-  private static final class Shown {
-    final Map<Dot, ServiceInstance> byDot = new HashMap<>();
-    final Map<ServiceInstance, Integer> copies = new HashMap<>();
   }
 }
