@@ -136,10 +136,10 @@ public final class P2pNode implements AutoCloseable {
         config.metrics(), ioExecutor, applicationExecutor, incarnation);
     boolean registered = false;
     try {
-      InetSocketAddress bound = transport.start();
-      advertised = new InetSocketAddress(advertisedHost(bound), bound.getPort());
-      discovery.register(config.name(), advertised);
-      registered = true;
+      // The layers listen before the socket is bound: a peer that still has this node's address (a
+      // restart on the same port) may send as soon as it is, and its first RPC streams, broadcast
+      // and registry frames are taken instead of refused or dropped. Membership starts last, once
+      // the node can dial, as it starts by joining.
       loop = new ProtocolLoop(config.name().toString());
       SecureRandom random = new SecureRandom();
       membership = new Membership(transport, config.membership(), loop, config.metrics(), applicationExecutor, random);
@@ -151,6 +151,10 @@ public final class P2pNode implements AutoCloseable {
       rpc.start();
       broadcaster.start();
       registry.start();
+      InetSocketAddress bound = transport.start();
+      advertised = new InetSocketAddress(advertisedHost(bound), bound.getPort());
+      discovery.register(config.name(), advertised);
+      registered = true;
       membership.start(config.contactNodes());
     } catch (RuntimeException e) {
       if (registered) {
