@@ -165,8 +165,18 @@ public final class P2pNode implements AutoCloseable {
           e.addSuppressed(unregisterFailed);
         }
       }
+      // The layers may have started (they listen before the socket is bound): closed as halt() does.
       if (rpc != null) {
         rpc.close();
+      }
+      if (registry != null) {
+        registry.close();
+      }
+      if (broadcaster != null) {
+        broadcaster.close();
+      }
+      if (membership != null) {
+        membership.close();
       }
       transport.close(); // releases the socket if it was bound
       if (loop != null) {

@@ -61,10 +61,10 @@ class P2pNodeStartTest {
     }
     P2pNode node = new P2pNode(nodes.config(name.toString())
         .transport(io.barrel.p2p.transport.TransportConfig.defaults().withBind("127.0.0.1", port))
-        .metrics(refusing(MeterName.RPC_CLIENT_IN_FLIGHT)).build());
+        .metrics(refusing(MeterName.MEMBERSHIP_VIEW_SIZE)).build());
 
     assertThatThrownBy(node::start).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("refused " + MeterName.RPC_CLIENT_IN_FLIGHT);
+        .hasMessageContaining("refused " + MeterName.MEMBERSHIP_VIEW_SIZE);
 
     assertThat(node.isRunning()).isFalse();
     assertThat(nodes.addressBook().lookup(name)).as("peers must not be sent to a node that never started").isEmpty();

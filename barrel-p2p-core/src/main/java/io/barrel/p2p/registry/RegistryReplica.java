@@ -679,7 +679,7 @@ public final class RegistryReplica {
         } else {
           // By anti-entropy, author unknown, and the lease still runs here: the node's next heartbeat
           // (it keeps beating for a lease after unregistering) says unregistered, its expiry says down.
-          shown.undecided(i);
+          shown.addUndecided(i);
         }
       }
     }

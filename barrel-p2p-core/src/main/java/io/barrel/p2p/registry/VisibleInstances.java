@@ -110,7 +110,7 @@ final class VisibleInstances {
   }
 
   /** Records a hidden instance whose removal's cause is not known yet. */
-  void undecided(ServiceInstance instance) {
+  void addUndecided(ServiceInstance instance) {
     undecided.computeIfAbsent(instance.node(), n -> new ArrayList<>()).add(instance);
   }
 

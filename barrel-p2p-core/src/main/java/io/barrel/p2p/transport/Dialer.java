@@ -83,7 +83,7 @@ final class Dialer {
       created.complete(admitted);
       return created;
     }
-    // close() sets the flag, then fails the attempts registered; one registered after that look
+    // Transport.close() sets the flag, then fails the attempts registered; one registered after that look
     // would be failed by nobody (the event loop that would run its deadline is going), so it looks
     // again itself.
     if (transport.isClosed()) {

@@ -54,7 +54,6 @@ public final class Transport implements AutoCloseable {
   private final AuthConfig authConfig;
   private final ClusterSecret clusterSecret;
   private final TrustStore trustStore;
-  private final AddressResolver resolver;
   private final Metrics metrics;
   private final Executor ioExecutor;
   private final Executor applicationExecutor;
@@ -95,7 +94,6 @@ public final class Transport implements AutoCloseable {
     // Derived once, here: the slow derivation (see ClusterSecret) must never run on a handshake.
     this.clusterSecret = ClusterSecret.of(authConfig.clusterSecret());
     this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
-    this.resolver = Objects.requireNonNull(resolver, "resolver");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.ioExecutor = Objects.requireNonNull(ioExecutor, "ioExecutor");
     this.applicationExecutor = Objects.requireNonNull(applicationExecutor, "applicationExecutor");
@@ -105,7 +103,7 @@ public final class Transport implements AutoCloseable {
     }
     this.incarnation = incarnation;
     this.serverContext = serverContext(tls);
-    this.dialer = new Dialer(this, table, resolver, ioExecutor, metrics,
+    this.dialer = new Dialer(this, table, Objects.requireNonNull(resolver, "resolver"), ioExecutor, metrics,
         config.connectTimeout().plus(authConfig.handshakeTimeout()));
     this.controlOutbox = new ControlOutbox(MAX_QUEUED_CONTROL_FRAMES, this::usableConnection, this::connection,
         this::isClosed, metrics);
