@@ -165,24 +165,7 @@ public final class P2pNode implements AutoCloseable {
           e.addSuppressed(unregisterFailed);
         }
       }
-      // The layers may have started (they listen before the socket is bound): closed as halt() does.
-      if (rpc != null) {
-        rpc.close();
-      }
-      if (registry != null) {
-        registry.close();
-      }
-      if (broadcaster != null) {
-        broadcaster.close();
-      }
-      if (membership != null) {
-        membership.close();
-      }
-      transport.close(); // releases the socket if it was bound
-      if (loop != null) {
-        loop.close();
-      }
-      shutdownExecutors();
+      closeLayers(); // they may have started: they listen before the socket is bound
       throw e;
     }
     return identity;
@@ -433,13 +416,7 @@ public final class P2pNode implements AutoCloseable {
       return;
     }
     stopped = true;
-    rpc.close();
-    registry.close();
-    broadcaster.close();
-    membership.close();
-    transport.close();
-    loop.close();
-    shutdownExecutors();
+    closeLayers();
     dataLock.close(); // last: the directory is free once nothing of this node writes to it
     log.info("node {} stopped", config.name());
   }
@@ -447,6 +424,29 @@ public final class P2pNode implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * Closes every layer built so far, top down, then the transport (releasing the socket if it was
+   * bound), the protocol loop and the executors: for halt() and for a start that failed midway.
+   */
+  private void closeLayers() {
+    for (AutoCloseable layer : new AutoCloseable[] {rpc, registry, broadcaster, membership}) {
+      if (layer != null) {
+        try {
+          layer.close();
+        } catch (Exception e) {
+          log.warn("closing {} of {} failed", layer.getClass().getSimpleName(), config.name(), e);
+        }
+      }
+    }
+    if (transport != null) {
+      transport.close();
+    }
+    if (loop != null) {
+      loop.close();
+    }
+    shutdownExecutors();
   }
 
   private void shutdownExecutors() {

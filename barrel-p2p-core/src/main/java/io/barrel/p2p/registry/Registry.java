@@ -314,7 +314,7 @@ public final class Registry implements AutoCloseable {
     // Taken out one by one rather than cleared: a search registered on the loop while this runs is
     // either taken here or, seeing closed, taken and completed by the loop; a clear() could drop one
     // that neither completes.
-    for (Long search : List.copyOf(searches.keySet())) {
+    for (Long search : searches.keySet()) { // a concurrent map's keys: safe to remove from while iterating
       CompletableFuture<Optional<ServiceInstance>> waiting = searches.remove(search);
       if (waiting != null) {
         waiting.complete(Optional.empty());
