@@ -431,7 +431,8 @@ public final class P2pNode implements AutoCloseable {
    * bound), the protocol loop and the executors: for halt() and for a start that failed midway.
    */
   private void closeLayers() {
-    for (AutoCloseable layer : new AutoCloseable[] {rpc, registry, broadcaster, membership}) {
+    // Each in its own try: one that throws must not leave the socket bound or the threads running.
+    for (AutoCloseable layer : new AutoCloseable[] {rpc, registry, broadcaster, membership, transport, loop}) {
       if (layer != null) {
         try {
           layer.close();
@@ -439,12 +440,6 @@ public final class P2pNode implements AutoCloseable {
           log.warn("closing {} of {} failed", layer.getClass().getSimpleName(), config.name(), e);
         }
       }
-    }
-    if (transport != null) {
-      transport.close();
-    }
-    if (loop != null) {
-      loop.close();
     }
     shutdownExecutors();
   }

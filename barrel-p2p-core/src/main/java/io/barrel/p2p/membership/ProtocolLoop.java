@@ -1,7 +1,9 @@
 package io.barrel.p2p.membership;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -36,6 +38,8 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
   private final ReentrantLock turn = new ReentrantLock();
   /** Tasks handed to the executor (timers once they fire) and not finished yet. */
   private final AtomicInteger queued = new AtomicInteger();
+  /** Calls handed to the executor and not run yet: failed if the loop closes before it runs them. */
+  private final Set<CompletableFuture<?>> waitingCalls = ConcurrentHashMap.newKeySet();
 
   /** Starts the loop's thread, named after the node. */
   public ProtocolLoop(String nodeName) {
@@ -91,8 +95,10 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
       return result;
     }
     queued.incrementAndGet();
+    waitingCalls.add(result);
     try {
       executor.execute(() -> {
+        waitingCalls.remove(result); // running now: it completes the future itself
         turn.lock();
         try {
           complete(result, query);
@@ -103,6 +109,7 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
       });
     } catch (RejectedExecutionException e) {
       queued.decrementAndGet();
+      waitingCalls.remove(result);
       result.completeExceptionally(new IllegalStateException("the protocol loop is closed", e));
     }
     return result;
@@ -123,18 +130,30 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
     return System.nanoTime();
   }
 
-  /** Stops the loop; pending timers are dropped and a running task finishes. */
+  /**
+   * Stops the loop: pending timers are dropped, queued tasks and calls get up to two seconds to run
+   * and a running task finishes. Calls still queued after that fail, so that no caller waits on a
+   * future that would never complete.
+   */
   @Override
   public void close() {
     executor.shutdown();
     try {
       if (!inLoop() && !executor.awaitTermination(2, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
+        abandonQueued();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      executor.shutdownNow();
+      abandonQueued();
     }
+  }
+
+  private void abandonQueued() {
+    executor.shutdownNow();
+    for (CompletableFuture<?> call : waitingCalls) {
+      call.completeExceptionally(new IllegalStateException("the protocol loop closed before this call ran"));
+    }
+    waitingCalls.clear();
   }
 
   private void runInTurn(Runnable task) {

@@ -33,6 +33,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's one UDP socket, serving inbound and outbound QUIC connections at once (see {@link
@@ -52,6 +54,7 @@ final class QuicEndpoint implements AutoCloseable {
   private final SocketRouter router = new SocketRouter();
   private final SecureRandom random = new SecureRandom();
   private final boolean epoll;
+  private final LoopThread loopThread = new LoopThread();
   private EventLoopGroup group;
   // Volatile: set by bind() on the caller's thread, read by SegmentedSends on the event loop.
   private volatile Channel socket;
@@ -60,6 +63,11 @@ final class QuicEndpoint implements AutoCloseable {
 
   /** Datagrams read per socket wake-up before other channels get their turn (Netty's UDP default). */
   private static final int DATAGRAMS_PER_READ = 16;
+
+  /** How long close() waits for the socket to close, and then for the event loop to stop. */
+  private static final int CLOSE_WAIT_SECONDS = 5;
+
+  private static final Logger log = LoggerFactory.getLogger(QuicEndpoint.class);
 
   /**
    * @param serverContext consulted for every inbound connection, so a rotated certificate is used by
@@ -81,7 +89,7 @@ final class QuicEndpoint implements AutoCloseable {
   /** Binds the socket; returns the bound address. */
   InetSocketAddress bind() throws InterruptedException {
     Quic.ensureAvailability();
-    group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("barrel-p2p-quic", true),
+    group = new MultiThreadIoEventLoopGroup(1, loopThread,
         epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     clientContext = QuicSslContextBuilder.forClient()
         .trustManager(AnyCertificateTrustManager.INSTANCE)
@@ -207,13 +215,53 @@ final class QuicEndpoint implements AutoCloseable {
     return builder;
   }
 
+  /**
+   * Closes the socket and stops the event loop, waiting at most {@link #CLOSE_WAIT_SECONDS} for
+   * each. Both need the loop's thread: if it is stuck (a handler that never returns, a native call
+   * that spins), an unbounded wait would hang the caller, and with it a node's halt() or stop(),
+   * forever. Past the bound the loop's thread is left behind (it is a daemon) and where it is stuck
+   * is logged, which is the one clue to what held it.
+   */
   @Override
   public void close() {
-    if (socket != null) {
-      socket.close().syncUninterruptibly();
+    if (socket != null && !socket.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+      log.warn("the UDP socket {} did not close within {} s; its event loop is stuck{}", socket.localAddress(),
+          CLOSE_WAIT_SECONDS, loopThread.whereStuck());
     }
-    if (group != null) {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (group != null && !group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+        .awaitUninterruptibly(CLOSE_WAIT_SECONDS + 2, TimeUnit.SECONDS)) {
+      log.warn("the QUIC event loop did not stop within {} s; leaving its thread behind{}", CLOSE_WAIT_SECONDS + 2,
+          loopThread.whereStuck());
+    }
+  }
+
+  /** The thread factory of the endpoint's event loop, which remembers the thread it made. */
+  private static final class LoopThread extends DefaultThreadFactory {
+    private volatile Thread thread;
+
+    LoopThread() {
+      super("barrel-p2p-quic", true);
+    }
+
+    @Override
+    protected Thread newThread(Runnable r, String name) {
+      Thread t = super.newThread(r, name);
+      thread = t;
+      return t;
+    }
+
+    /** The loop thread's name and current stack, for a log line; empty if it never started. */
+    String whereStuck() {
+      Thread t = thread;
+      if (t == null) {
+        return "";
+      }
+      StringBuilder out = new StringBuilder(": thread ").append(t.getName()).append(" (").append(t.getState())
+          .append(')');
+      for (StackTraceElement frame : t.getStackTrace()) {
+        out.append(System.lineSeparator()).append("\tat ").append(frame);
+      }
+      return out.toString();
     }
   }
 }

@@ -127,6 +127,37 @@ class ProtocolLoopTest {
   }
 
   @Test
+  void callsQueuedWhenTheLoopClosesStillRunIfTheLoopStopsInTime() throws Exception {
+    ProtocolLoop loop = new ProtocolLoop("t");
+    CountDownLatch release = new CountDownLatch(1);
+    loop.execute(() -> awaitLatch(release));
+    CompletableFuture<String> call = loop.call(() -> "ran");
+    Thread closer = new Thread(loop::close);
+    closer.start();
+    release.countDown();
+    closer.join(5_000);
+    assertThat(call).isCompletedWithValue("ran");
+  }
+
+  @Test
+  void aCallStillQueuedWhenTheLoopGivesUpWaitingFailsInsteadOfHangingItsCaller() {
+    ProtocolLoop loop = new ProtocolLoop("t");
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    loop.execute(() -> {
+      started.countDown();
+      awaitLatch(never); // outlives close()'s wait; close() then interrupts it
+    });
+    awaitLatch(started);
+    CompletableFuture<String> call = loop.call(() -> "ran");
+    loop.close();
+    assertThat(call).failsWithin(Duration.ofSeconds(1))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(IllegalStateException.class)
+        .withMessageContaining("closed before this call ran");
+  }
+
+  @Test
   void aFailingTaskDoesNotStopTheLoop() throws Exception {
     try (ProtocolLoop loop = new ProtocolLoop("t")) {
       loop.execute(() -> {
