@@ -225,8 +225,12 @@ final class QuicEndpoint implements AutoCloseable {
   @Override
   public void close() {
     if (socket != null && !socket.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-      log.warn("the UDP socket {} did not close within {} s; its event loop is stuck{}", socket.localAddress(),
-          CLOSE_WAIT_SECONDS, loopThread.whereStuck());
+      log.warn("the UDP socket {} did not close within {} s: its event loop is stuck, so this node stops "
+          + "without waiting for it{}", socket.localAddress(), CLOSE_WAIT_SECONDS, loopThread.whereStuck());
+      if (group != null) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS); // the socket closes if the loop ever comes back
+      }
+      return;
     }
     if (group != null && !group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
         .awaitUninterruptibly(CLOSE_WAIT_SECONDS + 2, TimeUnit.SECONDS)) {
