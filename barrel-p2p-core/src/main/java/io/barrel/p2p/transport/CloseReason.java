@@ -22,6 +22,12 @@ public enum CloseReason {
    * replaced it (nothing is there to receive the close).
    */
   SUPERSEDED(6),
+  /**
+   * This connection reached an earlier life of the peer while a later life of the same identity is
+   * connected and alive: two processes share one identity (a copied data directory or machine
+   * image). The earlier life is refused, and told why.
+   */
+  IDENTITY_IN_USE(7),
   /** The peer closed it, the QUIC idle timeout expired, or the network failed. */
   LOST(-1);
 

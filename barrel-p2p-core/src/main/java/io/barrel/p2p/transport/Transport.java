@@ -68,6 +68,8 @@ public final class Transport implements AutoCloseable {
   private final Map<Integer, ControlListener> controlListeners = new ConcurrentHashMap<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final Dialer dialer;
+  /** Identity conflicts repeat at every redial: one line a minute says it. */
+  private final ThrottledLog identityWarnings;
   private final ControlOutbox controlOutbox;
   private final InboundStreams inboundStreams;
 
@@ -108,6 +110,7 @@ public final class Transport implements AutoCloseable {
     this.controlOutbox = new ControlOutbox(MAX_QUEUED_CONTROL_FRAMES, this::usableConnection, this::connection,
         this::isClosed, metrics);
     this.inboundStreams = new InboundStreams(this, config, metrics, applicationExecutor);
+    this.identityWarnings = new ThrottledLog(TimeUnit.MINUTES.toNanos(1), System::nanoTime);
   }
 
   /** Binds the UDP socket and starts the keep-alive and idle-reaper timers. */
@@ -576,6 +579,14 @@ public final class Transport implements AutoCloseable {
       }
       // A listener may have closed the new connection in turn: then it never connected.
       newPeer = table.get(peer) == conn && conn.isUsable();
+    } else if (loser != null && loser == conn && conn.peerIncarnation() < winner.peerIncarnation()) {
+      // An earlier life connected while a later one is connected and not closing: the earlier one
+      // did not crash, so two processes hold this identity. Refused with its own code, so that
+      // the process that has the earlier life logs why.
+      identityWarnings.warn(log, "{} connected in life {} while its later life {} is connected: two processes appear "
+          + "to share the identity of {} (a copied data directory or machine image); refusing the earlier one",
+          peer, conn.peerIncarnation(), winner.peerIncarnation(), peer);
+      loser.close(CloseReason.IDENTITY_IN_USE);
     } else if (loser != null) {
       log.debug("duplicate connection to {}: keeping the one dialed by {}", peer, winner.dialer());
       loser.close(CloseReason.DUPLICATE);
@@ -635,6 +646,12 @@ public final class Transport implements AutoCloseable {
     conn.closed(peerReason);
     all.remove(conn);
     NodeName peer = conn.peer();
+    if (peerReason == CloseReason.IDENTITY_IN_USE && conn.closeReason() == CloseReason.IDENTITY_IN_USE) {
+      identityWarnings.error(log, "{} refused this node: a later life of this node's identity ({}) is connected to it. "
+          + "Two processes share one identity, most likely because this node's data directory (or its machine "
+          + "image) was copied from another node's; stop one of them, and give a copy a data directory of its own",
+          peer, localName());
+    }
     metrics.increment(MeterName.CONNECTIONS_CLOSED, conn.closeReason().tag());
     if (peer != null && table.remove(peer, conn)) {
       log.debug("connection to {} closed ({})", peer, conn.closeReason().tag());

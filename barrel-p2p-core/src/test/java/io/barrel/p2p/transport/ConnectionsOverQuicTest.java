@@ -151,6 +151,44 @@ class ConnectionsOverQuicTest {
   }
 
   @Test
+  void anEarlierLifeStillRunningBesideALaterLifeOfTheSameIdentityIsRefusedAndToldWhy() throws Exception {
+    // A copied data directory: two processes with one key and one name, each a life of its own.
+    RecordingMetrics atP = new RecordingMetrics();
+    RecordingMetrics atCopy = new RecordingMetrics();
+    P2pNode p = nodes.start("p@127.0.0.1", b -> b.metrics(atP));
+    nodes.start("x@127.0.0.1").stop();
+    Path copyDir = dir.resolve("x-copy");
+    copyTree(nodes.dataDirectory("x@127.0.0.1"), copyDir);
+    P2pNode copy = nodes.start("x@127.0.0.1", b -> b.dataDirectory(copyDir).metrics(atCopy));
+    P2pNode original = nodes.start("x@127.0.0.1");
+    assertThat(original.transport().incarnation()).isGreaterThan(copy.transport().incarnation());
+
+    copy.connect(p.name()).get(10, TimeUnit.SECONDS);
+    original.connect(p.name()).get(10, TimeUnit.SECONDS); // a later life: taken as the copy's restart
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      copy.connect(p.name()).exceptionally(e -> null); // the copy keeps coming back, as a node would
+      assertThat(atP.count(MeterName.CONNECTIONS_CLOSED, CloseReason.IDENTITY_IN_USE.tag())).isPositive();
+      assertThat(atCopy.count(MeterName.CONNECTIONS_CLOSED, CloseReason.IDENTITY_IN_USE.tag()))
+          .as("the copy hears why it was refused").isPositive();
+    });
+    // p stays with the later life all along.
+    assertThat(p.connections()).singleElement()
+        .satisfies(c -> assertThat(c.remoteAddress()).isEqualTo(original.listenAddress()));
+    assertThat(atP.count(MeterName.CONNECTIONS_CLOSED, CloseReason.SUPERSEDED.tag())).isEqualTo(1);
+    original.sendControl(p.name(), 7, new byte[] {1}).get(5, TimeUnit.SECONDS);
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var paths = java.nio.file.Files.walk(from)) {
+      for (Path source : (Iterable<Path>) paths::iterator) {
+        java.nio.file.Files.copy(source, to.resolve(from.relativize(source).toString()),
+            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+  }
+
+  @Test
   void aStreamOpenedRightAfterDisconnectDialsAFreshConnection() throws Exception {
     P2pNode a = nodes.start("a@127.0.0.1");
     P2pNode b = nodes.start("b@127.0.0.1");
