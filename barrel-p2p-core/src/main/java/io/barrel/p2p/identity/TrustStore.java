@@ -120,8 +120,47 @@ public final class TrustStore implements TrustPolicy {
       }
       pins.put(peer, pin);
       LOG.info("Pinned the key of '{}' on first use: {}", peer, pin.fingerprint());
+      warnIfPinnedUnderAnotherName(peer, pin);
       return TrustVerdict.FIRST_USE;
     }
+  }
+
+  /**
+   * A key first seen under a new name that is already pinned under another: either that node was
+   * renamed, or two nodes hold one private key (a copied data directory or machine image), and
+   * either can then speak as the other wherever both names are trusted. Only the operator can tell,
+   * so this says so once, at the first use, without refusing (a rename is legitimate).
+   */
+  private void warnIfPinnedUnderAnotherName(NodeName peer, TrustPin pin) {
+    List<NodeName> others = sharingKeyWith(peer);
+    if (!others.isEmpty()) {
+      NodeName other = others.get(0);
+      LOG.warn("The key first seen from '{}' ({}) is already pinned for '{}': either '{}' was renamed '{}', or two "
+          + "nodes hold one private key (a copied data directory or machine image) and each can speak as the other. "
+          + "If '{}' still runs, give one of them a data directory of its own", peer, pin.fingerprint(), other, other,
+          peer, other);
+    }
+  }
+
+  /**
+   * The other names whose pin holds the same key as {@code node}'s, in name order; empty when
+   * {@code node} has no pin or its key is pinned for it alone. One key under two names means a
+   * renamed node whose old pin remains, or two nodes sharing one private key.
+   */
+  public List<NodeName> sharingKeyWith(NodeName node) {
+    TrustPin pin = pins.get(node);
+    if (pin == null) {
+      return List.of();
+    }
+    byte[] key = pin.publicKey();
+    List<NodeName> out = new ArrayList<>();
+    for (TrustPin other : pins.values()) {
+      if (!other.node().equals(node) && other.matches(key)) {
+        out.add(other.node());
+      }
+    }
+    out.sort(null);
+    return out;
   }
 
   /**

@@ -47,6 +47,28 @@ class TrustStoreTest {
     return Ed25519.publicKeyOf(Ed25519.generateSeed(RANDOM));
   }
 
+  // --- one key under two names ---
+
+  @Test
+  void aKeyFirstSeenUnderASecondNameIsPinnedAndReportedAsSharedWithTheFirst() throws IOException {
+    TrustStore store = store(TrustMode.TOFU);
+    byte[] shared = newKey();
+    NodeName c = NodeName.of("c@h3");
+    assertThat(store.recordSuccess(A, shared)).isEqualTo(TrustVerdict.FIRST_USE);
+    assertThat(store.recordSuccess(c, newKey())).isEqualTo(TrustVerdict.FIRST_USE);
+    assertThat(store.sharingKeyWith(A)).isEmpty();
+
+    // A copied data directory (or a rename): allowed, as only the operator can tell which.
+    assertThat(store.recordSuccess(B, shared)).isEqualTo(TrustVerdict.FIRST_USE);
+
+    assertThat(store.sharingKeyWith(B)).containsExactly(A);
+    assertThat(store.sharingKeyWith(A)).containsExactly(B);
+    assertThat(store.sharingKeyWith(c)).isEmpty();
+    assertThat(store.sharingKeyWith(NodeName.of("nobody@h9"))).isEmpty();
+    // Known after a restart as well: it comes from the pins on disk.
+    assertThat(store(TrustMode.TOFU).sharingKeyWith(B)).containsExactly(A);
+  }
+
   // --- the verdict table ---
 
   @Test
