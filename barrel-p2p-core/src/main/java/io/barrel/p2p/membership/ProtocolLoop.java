@@ -98,10 +98,13 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
     waitingCalls.add(result);
     try {
       executor.execute(() -> {
-        waitingCalls.remove(result); // running now: it completes the future itself
         turn.lock();
         try {
-          complete(result, query);
+          // Whoever takes it out of the waiting set first decides: this task runs the query, or a
+          // close that gave up waiting has failed the call, and then the query must not run.
+          if (waitingCalls.remove(result)) {
+            complete(result, query);
+          }
         } finally {
           turn.unlock();
           queued.decrementAndGet();
@@ -151,9 +154,10 @@ public final class ProtocolLoop implements Executor, AutoCloseable {
   private void abandonQueued() {
     executor.shutdownNow();
     for (CompletableFuture<?> call : waitingCalls) {
-      call.completeExceptionally(new IllegalStateException("the protocol loop closed before this call ran"));
+      if (waitingCalls.remove(call)) {
+        call.completeExceptionally(new IllegalStateException("the protocol loop closed before this call ran"));
+      }
     }
-    waitingCalls.clear();
   }
 
   private void runInTurn(Runnable task) {

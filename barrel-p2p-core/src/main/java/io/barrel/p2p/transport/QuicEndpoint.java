@@ -64,7 +64,7 @@ final class QuicEndpoint implements AutoCloseable {
   /** Datagrams read per socket wake-up before other channels get their turn (Netty's UDP default). */
   private static final int DATAGRAMS_PER_READ = 16;
 
-  /** How long close() waits for the socket to close, and then for the event loop to stop. */
+  /** How long close() waits for the socket to close; the event loop then gets two seconds more to stop. */
   private static final int CLOSE_WAIT_SECONDS = 5;
 
   private static final Logger log = LoggerFactory.getLogger(QuicEndpoint.class);
@@ -216,8 +216,8 @@ final class QuicEndpoint implements AutoCloseable {
   }
 
   /**
-   * Closes the socket and stops the event loop, waiting at most {@link #CLOSE_WAIT_SECONDS} for
-   * each. Both need the loop's thread: if it is stuck (a handler that never returns, a native call
+   * Closes the socket and stops the event loop, waiting at most {@link #CLOSE_WAIT_SECONDS} for the
+   * socket and, once it closed, two seconds more for the loop. Both need the loop's thread: if it is stuck (a handler that never returns, a native call
    * that spins), an unbounded wait would hang the caller, and with it a node's halt() or stop(),
    * forever. Past the bound the loop's thread is left behind (it is a daemon) and where it is stuck
    * is logged, which is the one clue to what held it.

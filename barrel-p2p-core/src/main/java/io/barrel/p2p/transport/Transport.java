@@ -68,8 +68,9 @@ public final class Transport implements AutoCloseable {
   private final Map<Integer, ControlListener> controlListeners = new ConcurrentHashMap<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final Dialer dialer;
-  /** Identity conflicts repeat at every redial: one line a minute says it. */
-  private final ThrottledLog identityWarnings;
+  /** Identity conflicts repeat at every redial: one line a minute says each side of it. */
+  private final ThrottledLog earlierLivesRefused;
+  private final ThrottledLog refusedAsEarlierLife;
   private final ControlOutbox controlOutbox;
   private final InboundStreams inboundStreams;
 
@@ -110,7 +111,8 @@ public final class Transport implements AutoCloseable {
     this.controlOutbox = new ControlOutbox(MAX_QUEUED_CONTROL_FRAMES, this::usableConnection, this::connection,
         this::isClosed, metrics);
     this.inboundStreams = new InboundStreams(this, config, metrics, applicationExecutor);
-    this.identityWarnings = new ThrottledLog(TimeUnit.MINUTES.toNanos(1), System::nanoTime);
+    this.earlierLivesRefused = new ThrottledLog(TimeUnit.MINUTES.toNanos(1), System::nanoTime);
+    this.refusedAsEarlierLife = new ThrottledLog(TimeUnit.MINUTES.toNanos(1), System::nanoTime);
   }
 
   /** Binds the UDP socket and starts the keep-alive and idle-reaper timers. */
@@ -355,19 +357,24 @@ public final class Transport implements AutoCloseable {
       return;
     }
     closed = true;
-    timers.forEach(t -> t.cancel(false));
-    for (PeerConnection c : all) {
-      c.close(CloseReason.SHUTDOWN);
-    }
-    dialer.failAttempts();
-    if (endpoint != null) {
-      // Give CONNECTION_CLOSE frames a moment to leave before the socket goes.
-      try {
-        endpoint.eventLoop().submit(() -> { }).get(1, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // closing anyway
+    try {
+      timers.forEach(t -> t.cancel(false));
+      for (PeerConnection c : all) {
+        c.close(CloseReason.SHUTDOWN);
       }
-      endpoint.close();
+      dialer.failAttempts();
+      if (endpoint != null) {
+        // Give CONNECTION_CLOSE frames a moment to leave before the socket goes.
+        try {
+          endpoint.eventLoop().submit(() -> { }).get(1, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // closing anyway
+        }
+      }
+    } finally {
+      if (endpoint != null) {
+        endpoint.close(); // whatever failed before: the socket must not stay bound
+      }
     }
   }
 
@@ -580,13 +587,7 @@ public final class Transport implements AutoCloseable {
       // A listener may have closed the new connection in turn: then it never connected.
       newPeer = table.get(peer) == conn && conn.isUsable();
     } else if (loser != null && loser == conn && conn.peerIncarnation() < winner.peerIncarnation()) {
-      // An earlier life connected while a later one is connected and not closing: the earlier one
-      // did not crash, so two processes hold this identity. Refused with its own code, so that
-      // the process that has the earlier life logs why.
-      identityWarnings.warn(log, "{} connected in life {} while its later life {} is connected: two processes appear "
-          + "to share the identity of {} (a copied data directory or machine image); refusing the earlier one",
-          peer, conn.peerIncarnation(), winner.peerIncarnation(), peer);
-      loser.close(CloseReason.IDENTITY_IN_USE);
+      refuseEarlierLife(conn, winner);
     } else if (loser != null) {
       log.debug("duplicate connection to {}: keeping the one dialed by {}", peer, winner.dialer());
       loser.close(CloseReason.DUPLICATE);
@@ -631,9 +632,27 @@ public final class Transport implements AutoCloseable {
 
   /** Drops an outbound connection {@link #supersededBy} found redundant; its waiters get {@code kept}. */
   void redundantDial(PeerConnection conn, PeerConnection kept) {
-    log.debug("dropping a redundant connection to {}: keeping the established one this node dialed", conn.peer());
     conn.markEstablishedFuture(kept);
+    if (conn.peerIncarnation() < kept.peerIncarnation()) {
+      refuseEarlierLife(conn, kept); // this dial reached another process with the peer's identity
+      return;
+    }
+    log.debug("dropping a redundant connection to {}: keeping the established one this node dialed", conn.peer());
     conn.close(CloseReason.DUPLICATE);
+  }
+
+  /**
+   * Closes {@code conn}, which reached an earlier life of its peer while {@code later}, a connection
+   * to a later life, is in use and not closing. A crashed life does not connect, so the earlier one
+   * is a process still running with the peer's identity: a copy of its data directory or machine
+   * image, or a restart whose life record went back (restored from a backup). It is refused with
+   * its own code, so that it logs why.
+   */
+  private void refuseEarlierLife(PeerConnection conn, PeerConnection later) {
+    earlierLivesRefused.warn(log, "{} connected in life {} while its later life {} is connected: two processes appear "
+        + "to share the identity of {} (a copied data directory or machine image); refusing the earlier one",
+        conn.peer(), conn.peerIncarnation(), later.peerIncarnation(), conn.peer());
+    conn.close(CloseReason.IDENTITY_IN_USE);
   }
 
   void connectionClosed(PeerConnection conn, CloseReason peerReason) {
@@ -647,9 +666,10 @@ public final class Transport implements AutoCloseable {
     all.remove(conn);
     NodeName peer = conn.peer();
     if (peerReason == CloseReason.IDENTITY_IN_USE && conn.closeReason() == CloseReason.IDENTITY_IN_USE) {
-      identityWarnings.error(log, "{} refused this node: a later life of this node's identity ({}) is connected to it. "
-          + "Two processes share one identity, most likely because this node's data directory (or its machine "
-          + "image) was copied from another node's; stop one of them, and give a copy a data directory of its own",
+      refusedAsEarlierLife.error(log, "{} refused this node: another process with this node's identity ({}), started "
+          + "later, is connected to it. Either a data directory or machine image was copied (one of the two must get "
+          + "a data directory of its own) or this node's life record (keys/incarnation) was restored from an older "
+          + "backup (this node is then refused until that peer's connection to the later life times out)",
           peer, localName());
     }
     metrics.increment(MeterName.CONNECTIONS_CLOSED, conn.closeReason().tag());

@@ -134,6 +134,9 @@ class ProtocolLoopTest {
     CompletableFuture<String> call = loop.call(() -> "ran");
     Thread closer = new Thread(loop::close);
     closer.start();
+    // Released only once close() waits for the loop, so the call is still queued when it begins.
+    await().atMost(Duration.ofSeconds(5)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+    assertThat(call).isNotDone();
     release.countDown();
     closer.join(5_000);
     assertThat(call).isCompletedWithValue("ran");
