@@ -41,4 +41,15 @@ final class DuplicateRule {
     }
     return true; // same dialer: the newer connection replaces a stale one
   }
+
+  /**
+   * True when a connection that lost to {@code keptLife} must be refused as {@link
+   * CloseReason#IDENTITY_IN_USE} rather than dropped as a duplicate: it reached an earlier life of
+   * the peer than the connection kept, which is in use and not closing. A crashed life does not
+   * connect, so the earlier life is a process still running with the peer's identity (a copied data
+   * directory or machine image, or a life record restored from an older backup), and it is told why.
+   */
+  static boolean earlierLifeStillRunning(long keptLife, long loserLife) {
+    return loserLife < keptLife;
+  }
 }

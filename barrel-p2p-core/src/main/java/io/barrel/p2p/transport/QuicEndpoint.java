@@ -217,10 +217,11 @@ final class QuicEndpoint implements AutoCloseable {
 
   /**
    * Closes the socket and stops the event loop, waiting at most {@link #CLOSE_WAIT_SECONDS} for the
-   * socket and, once it closed, two seconds more for the loop. Both need the loop's thread: if it is stuck (a handler that never returns, a native call
-   * that spins), an unbounded wait would hang the caller, and with it a node's halt() or stop(),
-   * forever. Past the bound the loop's thread is left behind (it is a daemon) and where it is stuck
-   * is logged, which is the one clue to what held it.
+   * socket and, once it closed, two seconds more for the loop. Both need the loop's thread: if it is
+   * stuck (a handler that never returns, a native call that spins), an unbounded wait would hang
+   * the caller, and with it a node's halt() or stop(), forever. Past the bound the loop's thread is
+   * left behind (it is a daemon) and where it is stuck is logged, which is the one clue to what
+   * held it.
    */
   @Override
   public void close() {

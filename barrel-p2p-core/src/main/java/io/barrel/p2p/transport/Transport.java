@@ -586,7 +586,7 @@ public final class Transport implements AutoCloseable {
       }
       // A listener may have closed the new connection in turn: then it never connected.
       newPeer = table.get(peer) == conn && conn.isUsable();
-    } else if (loser != null && loser == conn && conn.peerIncarnation() < winner.peerIncarnation()) {
+    } else if (loser == conn && DuplicateRule.earlierLifeStillRunning(winner.peerIncarnation(), conn.peerIncarnation())) {
       refuseEarlierLife(conn, winner);
     } else if (loser != null) {
       log.debug("duplicate connection to {}: keeping the one dialed by {}", peer, winner.dialer());
@@ -633,7 +633,7 @@ public final class Transport implements AutoCloseable {
   /** Drops an outbound connection {@link #supersededBy} found redundant; its waiters get {@code kept}. */
   void redundantDial(PeerConnection conn, PeerConnection kept) {
     conn.markEstablishedFuture(kept);
-    if (conn.peerIncarnation() < kept.peerIncarnation()) {
+    if (DuplicateRule.earlierLifeStillRunning(kept.peerIncarnation(), conn.peerIncarnation())) {
       refuseEarlierLife(conn, kept); // this dial reached another process with the peer's identity
       return;
     }
@@ -642,11 +642,8 @@ public final class Transport implements AutoCloseable {
   }
 
   /**
-   * Closes {@code conn}, which reached an earlier life of its peer while {@code later}, a connection
-   * to a later life, is in use and not closing. A crashed life does not connect, so the earlier one
-   * is a process still running with the peer's identity: a copy of its data directory or machine
-   * image, or a restart whose life record went back (restored from a backup). It is refused with
-   * its own code, so that it logs why.
+   * Closes {@code conn}, which reached an earlier life of its peer than {@code later}, the
+   * connection in use (see {@link DuplicateRule#earlierLifeStillRunning}), with its own code.
    */
   private void refuseEarlierLife(PeerConnection conn, PeerConnection later) {
     earlierLivesRefused.warn(log, "{} connected in life {} while its later life {} is connected: two processes appear "

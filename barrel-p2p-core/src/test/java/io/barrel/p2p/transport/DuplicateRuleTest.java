@@ -47,4 +47,11 @@ class DuplicateRuleTest {
     assertThat(DuplicateRule.candidateWins(B, A, B, A, LIFE + 1, LIFE)).isFalse();
     assertThat(DuplicateRule.candidateWins(A, B, A, A, LIFE + 1, LIFE)).isFalse();
   }
+
+  @Test
+  void onlyALoserThatReachedAnEarlierLifeThanTheKeptConnectionIsAnIdentityConflict() {
+    assertThat(DuplicateRule.earlierLifeStillRunning(LIFE + 1, LIFE)).isTrue();
+    assertThat(DuplicateRule.earlierLifeStillRunning(LIFE, LIFE)).as("same life: a plain duplicate").isFalse();
+    assertThat(DuplicateRule.earlierLifeStillRunning(LIFE, LIFE + 1)).as("a later life never loses").isFalse();
+  }
 }
