@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -79,6 +80,8 @@ final class PeerConnection {
   private volatile CloseReason closeReason = CloseReason.LOST;
   private boolean authStreamSeen;
   private volatile boolean closing;
+  /** The handshake's deadline timer, cancelled once the handshake is over. */
+  private volatile Future<?> handshakeDeadline;
 
   PeerConnection(QuicChannel channel, Direction direction, NodeName expectedPeer, Transport transport) {
     this.channel = channel;
@@ -295,6 +298,7 @@ final class PeerConnection {
     this.control = stream;
     this.phase = Phase.ESTABLISHED;
     this.establishedAt = Instant.now();
+    cancelHandshakeDeadline();
     touch();
     transport.connectionEstablished(this);
   }
@@ -392,6 +396,30 @@ final class PeerConnection {
     return stream;
   }
 
+  /**
+   * Hands over the handshake's deadline timer. It is cancelled as soon as the handshake ends either
+   * way, so it no longer keeps the connection, and with a closed one its buffers, reachable from the
+   * event loop's timer queue for the rest of handshake-timeout; one already over cancels it at once.
+   */
+  void handshakeDeadline(Future<?> timer) {
+    handshakeDeadline = timer;
+    if (phase == Phase.ESTABLISHED || phase == Phase.CLOSED) {
+      cancelHandshakeDeadline();
+    }
+  }
+
+  /** The handshake's deadline timer; null before {@link Transport} armed it. For tests. */
+  Future<?> handshakeDeadline() {
+    return handshakeDeadline;
+  }
+
+  private void cancelHandshakeDeadline() {
+    Future<?> timer = handshakeDeadline;
+    if (timer != null) {
+      timer.cancel(false); // takes it off the event loop's timer queue
+    }
+  }
+
   /** Closes with a reason the peer sees as the application error code. */
   void close(CloseReason reason) {
     synchronized (this) {
@@ -418,6 +446,7 @@ final class PeerConnection {
       closeReason = reasonIfUnset;
     }
     phase = Phase.CLOSED;
+    cancelHandshakeDeadline();
     established.completeExceptionally(new ConnectionLostException(peer != null ? peer : expectedPeer, closeReason));
   }
 

@@ -444,7 +444,7 @@ public final class Transport implements AutoCloseable {
     // dial whose QUIC handshake succeeds and whose authentication then stalls (a partition, a peer
     // that stops answering) frees its callers within this, not connect-timeout later.
     long limit = authConfig.handshakeTimeout().toNanos();
-    conn.channel().eventLoop().schedule(() -> {
+    conn.handshakeDeadline(conn.channel().eventLoop().schedule(() -> {
       if (conn.phase() == PeerConnection.Phase.HANDSHAKING || conn.phase() == PeerConnection.Phase.AUTHENTICATED) {
         recordAuth(conn.direction() == PeerConnection.Direction.OUTBOUND ? HandshakeRole.CLIENT : HandshakeRole.SERVER,
             "fail", AuthFailureReason.TIMEOUT.metricTag(), nanoTime() - conn.createdNanos());
@@ -454,7 +454,7 @@ public final class Transport implements AutoCloseable {
             "handshake did not finish within " + authConfig.handshakeTimeout())));
         conn.close(CloseReason.AUTH_FAILED);
       }
-    }, limit, TimeUnit.NANOSECONDS);
+    }, limit, TimeUnit.NANOSECONDS));
   }
 
   void authenticated(PeerConnection conn, AuthExchange exchange, NodeName peer, byte[] key, TrustVerdict verdict,

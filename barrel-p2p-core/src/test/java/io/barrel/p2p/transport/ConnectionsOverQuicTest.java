@@ -303,6 +303,26 @@ class ConnectionsOverQuicTest {
   }
 
   @Test
+  void theHandshakeDeadlineIsCancelledOnBothSidesOnceTheConnectionIsEstablished() throws Exception {
+    P2pNode a = nodes.start("a@127.0.0.1");
+    P2pNode b = nodes.start("b@127.0.0.1");
+
+    PeerConnection outbound = a.transport().connection(b.name()).get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.transport().connectedPeers().contains(a.name()));
+    PeerConnection inbound = b.transport().connection(a.name()).get(10, TimeUnit.SECONDS);
+
+    // Before, each timer stayed queued on the event loop for handshake-timeout (10 s) after the
+    // handshake, holding its connection; now neither is pending once the connection carries traffic.
+    assertThat(outbound.phase()).isEqualTo(PeerConnection.Phase.ESTABLISHED);
+    assertThat(outbound.handshakeDeadline()).as("the dialer's deadline").isNotNull();
+    assertThat(outbound.handshakeDeadline().isCancelled()).as("the dialer's deadline cancelled").isTrue();
+    assertThat(inbound.phase()).isEqualTo(PeerConnection.Phase.ESTABLISHED);
+    assertThat(inbound.handshakeDeadline()).as("the accepting side's deadline").isNotNull();
+    assertThat(inbound.handshakeDeadline().isCancelled()).as("the accepting side's deadline cancelled").isTrue();
+
+  }
+
+  @Test
   void anAttemptStartedWhileAConnectionIsBeingHandedOutIsNotAnsweredWithIt() throws Exception {
     GatedDiscovery gate = new GatedDiscovery();
     P2pNode a = nodes.start("a@127.0.0.1", c -> c.customDiscovery(List.of(gate, nodes.addressBook())));
