@@ -61,9 +61,6 @@ import java.util.random.RandomGenerator;
  */
 public final class RegistryReplica {
 
-  /** How many nodes remove a dead node's entries at once; the others stand by (see removalDelay). */
-  static final int REMOVERS = 2;
-
   /** The reason of a {@link ServiceEvent.Down} for an instance whose node restarted. */
   public static final String RESTARTED = "restarted";
   /** The reason of a {@link ServiceEvent.Down} for an instance whose node's lease ran out. */
@@ -82,8 +79,8 @@ public final class RegistryReplica {
   private final Map<String, ServiceInstance> local = new LinkedHashMap<>();
   /** What subscribers were told is there, and what was hidden with its cause not known yet. */
   private final VisibleInstances shown = new VisibleInstances();
-  /** Expired nodes whose entries a {@link RegistryTimer.RemoveExpired} is due to remove. */
-  private final Set<NodeName> removalsDue = new java.util.HashSet<>();
+  /** Which expired nodes' entries this node removes, and when. */
+  private final RemovalDuty removals;
   /** The active view, in the order peers came up; anti-entropy picks a random one. */
   private final List<NodeName> neighbours = new ArrayList<>();
   private long instanceCounter;
@@ -112,6 +109,7 @@ public final class RegistryReplica {
     this.map = new OrMap<>(self, clock, codec, crdtStats);
     this.liveness = new Liveness(self, incarnation, config.liveness());
     this.overlay = new OverlaySearch(self, config.overlay(), random);
+    this.removals = new RemovalDuty(self, liveness, config.liveness().heartbeatInterval(), random);
   }
 
   // ------------------------------------------------------------------ inputs
@@ -564,47 +562,12 @@ public final class RegistryReplica {
     out.schedule(RegistryTimer.Periodic.EXPIRY_CHECK, expiryPeriod());
   }
 
-  /**
-   * When to remove the entries of {@code dead}, whose lease just ran out here. Every node hides them
-   * at its own expiry; the removal only tidies the replicas (and tells nodes whose lease has not run
-   * out yet that the node is gone), so one remover is enough, and a removal from every node would
-   * be one broadcast per node per death. The {@value #REMOVERS} nodes that rank first for
-   * {@code dead} (rendezvous hashing over the live nodes whose heartbeats this node hears, itself
-   * included while it beats) remove within a quarter of a heartbeat interval; every other node waits
-   * two to four intervals and removes only what is still held then, in case those were gone too.
-   * Nodes' views of who is live differ a little, so now and then a few more remove; never all.
-   */
-  private long removalDelay(NodeName dead, long now) {
-    int interval = (int) Math.max(4, config.liveness().heartbeatInterval().toMillis());
-    boolean duty = false;
-    if (heartbeating) {
-      long mine = rank(dead, self);
-      int ahead = 0;
-      for (NodeName other : liveness.liveNodes(now)) {
-        if (rank(dead, other) < mine) {
-          ahead++;
-        }
-      }
-      duty = ahead < REMOVERS;
-    }
-    return duty ? random.nextInt(interval / 4) : 2L * interval + random.nextInt(2 * interval);
-  }
-
-  private static long rank(NodeName dead, NodeName candidate) {
-    long z = dead.hashCode() * 0x9E3779B97F4A7C15L + candidate.hashCode();
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
   private void scheduleRemoval(NodeName node, long graceMillis, long now, RegistryOutbox out) {
-    if (removalsDue.add(node)) {
-      out.schedule(new RegistryTimer.RemoveExpired(node), Duration.ofMillis(graceMillis + removalDelay(node, now)));
-    }
+    removals.schedule(node, graceMillis, now, heartbeating, out);
   }
 
   private void removeExpired(NodeName node, long now, RegistryOutbox out) {
-    removalsDue.remove(node);
+    removals.fired(node);
     OptionalLong incarnation = liveness.incarnationOf(node);
     if (incarnation.isPresent() && liveness.isLive(node, incarnation.getAsLong(), now)) {
       return; // revived meanwhile

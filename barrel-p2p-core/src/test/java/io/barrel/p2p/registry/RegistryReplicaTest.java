@@ -198,7 +198,7 @@ class RegistryReplicaTest {
       removers += deltas > 0 ? 1 : 0;
       assertThat(n.stats().entries()).as("entries on %s within a quarter interval of the expiry", n).isEqualTo(7);
     }
-    assertThat(removers).as("nodes that broadcast a removal").isBetween(1, RegistryReplica.REMOVERS);
+    assertThat(removers).as("nodes that broadcast a removal").isBetween(1, RemovalDuty.REMOVERS);
     cluster.advance(10_000);
     for (Node n : cluster.live()) {
       long deltas = n.broadcasts.stream().filter(m -> m instanceof RegistryMessage.Delta).count() - before.get(n);
