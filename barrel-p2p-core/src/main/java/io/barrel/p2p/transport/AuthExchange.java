@@ -18,6 +18,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -42,6 +43,11 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
   private QuicStreamChannel stream;
   private ChannelFuture lastWrite;
   private boolean unflushed;
+  /**
+   * The handshake's deadline timer, cancelled once the handshake is over or its stream is gone: it
+   * holds this exchange, and through it the connection, for as long as it is queued.
+   */
+  private volatile Future<?> deadline;
 
   AuthExchange(PeerConnection connection, Transport transport, HandshakeRole role) {
     this.connection = connection;
@@ -153,6 +159,7 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     streamGone();
+    cancelDeadline();
     ctx.fireChannelInactive();
   }
 
@@ -186,7 +193,8 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
       flush(); // whatever was said goes out before the connection changes state
       if (effect instanceof AuthEffect.ArmDeadline arm) {
         long delay = Math.max(0, arm.deadlineNanos() - transport.nanoTime());
-        stream.eventLoop().schedule(() -> {
+        cancelDeadline();
+        deadline = stream.eventLoop().schedule(() -> {
           if (!handshake.isDone()) {
             apply(handshake.onDeadline(transport.nanoTime()));
           }
@@ -206,6 +214,21 @@ final class AuthExchange extends ChannelInboundHandlerAdapter {
       }
     }
     flush();
+    if (handshake != null && handshake.isDone()) {
+      cancelDeadline();
+    }
+  }
+
+  /** The handshake's last deadline timer, null before one was armed. For tests. */
+  Future<?> deadline() {
+    return deadline;
+  }
+
+  private void cancelDeadline() {
+    Future<?> timer = deadline;
+    if (timer != null) {
+      timer.cancel(false);
+    }
   }
 
   private void flush() {

@@ -16,6 +16,7 @@ import io.barrel.p2p.testing.RawQuic;
 import io.barrel.p2p.testing.RecordingMetrics;
 import io.barrel.p2p.testing.TestNodes;
 import io.barrel.p2p.testing.UdpPartition;
+import io.barrel.p2p.transport.auth.AuthConfig;
 import io.barrel.p2p.transport.auth.AuthFailureReason;
 import java.io.ByteArrayOutputStream;
 import java.net.DatagramSocket;
@@ -312,14 +313,35 @@ class ConnectionsOverQuicTest {
     PeerConnection inbound = b.transport().connection(a.name()).get(10, TimeUnit.SECONDS);
 
     // Before, each timer stayed queued on the event loop for handshake-timeout (10 s) after the
-    // handshake, holding its connection; now neither is pending once the connection carries traffic.
+    // handshake, holding its connection; now both sides' are cancelled once it carries traffic.
     assertThat(outbound.phase()).isEqualTo(PeerConnection.Phase.ESTABLISHED);
     assertThat(outbound.handshakeDeadline()).as("the dialer's deadline").isNotNull();
     assertThat(outbound.handshakeDeadline().isCancelled()).as("the dialer's deadline cancelled").isTrue();
     assertThat(inbound.phase()).isEqualTo(PeerConnection.Phase.ESTABLISHED);
     assertThat(inbound.handshakeDeadline()).as("the accepting side's deadline").isNotNull();
     assertThat(inbound.handshakeDeadline().isCancelled()).as("the accepting side's deadline cancelled").isTrue();
+    // The authentication stream's own deadline goes too, once the exchange is over (the server's
+    // OK may leave just after the connection was established, so this waits for it, well within
+    // the 10 s after which the timer would have fired instead).
+    AuthExchange serverExchange = inbound.authExchange();
+    assertThat(serverExchange.deadline()).as("the authentication stream's deadline").isNotNull();
+    await().atMost(Duration.ofSeconds(5)).until(() -> serverExchange.deadline().isCancelled());
+  }
 
+  @Test
+  void aPeerThatCompletesQuicButNeverAuthenticatesIsClosedAtTheHandshakeDeadline() throws Exception {
+    RecordingMetrics bMetrics = new RecordingMetrics();
+    AuthConfig d = AuthConfig.defaults();
+    AuthConfig shortDeadline = new AuthConfig(d.verifyIdentity(), d.allowUnauthenticated(), d.clusterSecret(),
+        d.timestampWindow(), Duration.ofSeconds(1), d.exemptNodes());
+    P2pNode b = nodes.start("b@127.0.0.1", c -> c.metrics(bMetrics).auth(shortDeadline));
+    try (RawQuic raw = RawQuic.connect(b.listenAddress())) {
+      // QUIC's handshake is done; this peer then says nothing, so only the connection's own
+      // deadline (no authentication stream was ever opened) can end it.
+      assertThat(raw.applicationCloseCode().get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.AUTH_FAILED.code());
+    }
+    assertThat(bMetrics.count(MeterName.AUTH_ATTEMPTS, "server", "fail", AuthFailureReason.TIMEOUT.metricTag()))
+        .isEqualTo(1);
   }
 
   @Test
