@@ -397,15 +397,13 @@ final class PeerConnection {
   }
 
   /**
-   * Hands over the handshake's deadline timer. It is cancelled as soon as the handshake ends either
-   * way, so it no longer keeps the connection, and with a closed one its buffers, reachable from the
-   * event loop's timer queue for the rest of handshake-timeout; one already over cancels it at once.
+   * Hands over the handshake's deadline timer, armed on the event loop as the connection is made,
+   * before its handshake can move on. It is cancelled as soon as the handshake ends either way, so
+   * it no longer keeps the connection, and with a closed one its buffers, reachable from the event
+   * loop's timer queue for the rest of handshake-timeout.
    */
   void handshakeDeadline(Future<?> timer) {
     handshakeDeadline = timer;
-    if (phase == Phase.ESTABLISHED || phase == Phase.CLOSED) {
-      cancelHandshakeDeadline();
-    }
   }
 
   /** The handshake's deadline timer; null before {@link Transport} armed it. For tests. */
