@@ -34,6 +34,7 @@ import io.barrel.p2p.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -88,6 +89,11 @@ public final class P2pNode implements AutoCloseable {
    * socket and registers the node in discovery. Fails loudly on unsafe configuration.
    */
   public synchronized P2pNode start() {
+    if (stopped) {
+      throw new IllegalStateException("node " + config.name() + " was stopped and cannot start again: its"
+          + " connections, registrations and subscriptions are gone; build a new P2pNode (in Spring Boot,"
+          + " restart the application context)");
+    }
     if (started) {
       throw new IllegalStateException("node " + config.name() + " is already started");
     }
@@ -364,9 +370,23 @@ public final class P2pNode implements AutoCloseable {
    * Unpublishes this node's services, waits for the calls being served (at most
    * {@code rpc.drain-timeout}), leaves the cluster gracefully (neighbours report this node down as
    * graceful, not failed; waits at most {@code leave-timeout}), then closes every connection, unregisters from discovery and
-   * releases the socket. Idempotent.
+   * releases the socket. Idempotent. A stopped node cannot start again.
    */
-  public synchronized void stop() {
+  public void stop() {
+    stop(config.rpc().drainTimeout());
+  }
+
+  /**
+   * {@link #stop()} with its own bound on the wait for the calls being served, for a caller that
+   * has drained them already within a budget of its own (Spring's lifecycle does): zero cancels
+   * whatever is still running at once.
+   *
+   * @param drainTimeout the most to wait for the calls being served, instead of {@code rpc.drain-timeout}
+   */
+  public synchronized void stop(Duration drainTimeout) {
+    if (drainTimeout == null || drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("drainTimeout must be zero or positive, got " + drainTimeout);
+    }
     if (!started || stopped) {
       return;
     }
@@ -383,9 +403,9 @@ public final class P2pNode implements AutoCloseable {
     try {
       // Then let the calls being served finish (new ones are turned away as overloaded, so their
       // callers retry elsewhere) before the connections go.
-      if (!rpc.drain(config.rpc().drainTimeout())) {
-        log.warn("{} calls were still running on {} after rpc.drain-timeout ({}); they are cancelled",
-            rpc.callsBeingServed(), config.name(), config.rpc().drainTimeout());
+      if (!rpc.drain(drainTimeout)) {
+        log.warn("{} calls were still running on {} after the drain timeout ({}); they are cancelled",
+            rpc.callsBeingServed(), config.name(), drainTimeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

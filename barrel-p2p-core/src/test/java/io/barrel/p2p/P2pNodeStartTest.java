@@ -97,4 +97,18 @@ class P2pNodeStartTest {
     assertThat(again.transport().incarnation()).isGreaterThan(lifeBefore);
     assertThat(again.fingerprint()).isEqualTo(identity);
   }
+
+  @Test
+  void aStoppedNodeRefusesToStartAgainAndSaysWhatToDoInstead() {
+    nodes = new TestNodes(dir);
+    P2pNode node = nodes.start("a@127.0.0.1");
+    node.stop();
+
+    assertThatThrownBy(node::start).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("was stopped and cannot start again").hasMessageContaining("build a new P2pNode");
+    assertThat(node.isRunning()).isFalse();
+    assertThatThrownBy(() -> node.stop(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    // Its data directory is free for the new node the message asks for.
+    assertThat(nodes.start("a@127.0.0.1").isRunning()).isTrue();
+  }
 }

@@ -25,7 +25,8 @@ import org.springframework.context.SmartLifecycle;
  *   <li>wait for in-flight work: every {@link InFlightDrain} bean, within
  *       {@code barrel.p2p.shutdown.drain-timeout};
  *   <li>leave the cluster (neighbours report this node down as graceful, not failed) and close:
- *       {@link P2pNode#stop()}.
+ *       {@link P2pNode#stop(Duration)}, whose wait for calls still being served gets only what is
+ *       left of the drain timeout (and at most {@code barrel.p2p.rpc.drain-timeout}).
  * </ol>
  */
 public final class P2pNodeLifecycle implements SmartLifecycle {
@@ -38,6 +39,7 @@ public final class P2pNodeLifecycle implements SmartLifecycle {
   private final P2pNode node;
   private final Duration unregisterTimeout;
   private final Duration drainTimeout;
+  private final Duration rpcDrainTimeout;
   private final List<InFlightDrain> drains;
 
   /**
@@ -48,6 +50,7 @@ public final class P2pNodeLifecycle implements SmartLifecycle {
     // The same bound P2pNode.stop() gives the unregistration.
     this.unregisterTimeout = config.leaveTimeout().plusSeconds(1);
     this.drainTimeout = drainTimeout;
+    this.rpcDrainTimeout = config.rpc().drainTimeout();
     this.drains = List.copyOf(drains);
   }
 
@@ -63,14 +66,18 @@ public final class P2pNodeLifecycle implements SmartLifecycle {
     if (!node.isRunning()) {
       return;
     }
+    Duration drainLeft = Duration.ZERO;
     try {
       unregisterServices();
-      drainInFlightWork();
+      drainLeft = drainInFlightWork();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       log.warn("stopping {} was interrupted; leaving the cluster now", node.name());
     }
-    node.stop(); // leave, then close
+    // Leave, then close. The node's own drain gets only what is left of the drain timeout, so the
+    // drain stage stays within barrel.p2p.shutdown.drain-timeout in total instead of waiting
+    // rpc.drain-timeout a second time for a call that outlived the first wait.
+    node.stop(drainLeft.compareTo(rpcDrainTimeout) < 0 ? drainLeft : rpcDrainTimeout);
   }
 
   private void unregisterServices() throws InterruptedException {
@@ -82,15 +89,20 @@ public final class P2pNodeLifecycle implements SmartLifecycle {
     }
   }
 
-  private void drainInFlightWork() throws InterruptedException {
+  /** Runs the drains in order within the drain timeout; returns what is left of it. */
+  private Duration drainInFlightWork() throws InterruptedException {
     long deadline = System.nanoTime() + drainTimeout.toNanos();
     for (InFlightDrain drain : drains) {
-      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-      if (!drain.awaitDrained(left)) {
+      if (!drain.awaitDrained(left(deadline))) {
         log.warn("{}: {} still had work in flight after barrel.p2p.shutdown.drain-timeout ({}); leaving anyway",
             node.name(), drain, drainTimeout);
       }
     }
+    return left(deadline);
+  }
+
+  private static Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
   }
 
   @Override

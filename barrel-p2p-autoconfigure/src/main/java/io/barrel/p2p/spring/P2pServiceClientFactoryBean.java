@@ -3,7 +3,7 @@ package io.barrel.p2p.spring;
 import java.util.Objects;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.FactoryBean;
+import org.springframework.beans.factory.SmartFactoryBean;
 
 /**
  * Makes the proxy bean of one interface of one {@link ImportP2pServices} group, from the
@@ -11,9 +11,13 @@ import org.springframework.beans.factory.FactoryBean;
  * and group, with the interface and the group as constructor arguments, which ahead-of-time
  * processing carries over as they are.
  *
+ * <p>Made eagerly when the starter's clients are there, so an interface the RPC layer cannot carry
+ * fails the application at startup even if nothing injects it yet (it may be reached later through
+ * an {@code ObjectProvider}, {@code @Lazy} or a scanned package).
+ *
  * @param <T> the service interface
  */
-public final class P2pServiceClientFactoryBean<T> implements FactoryBean<T>, BeanFactoryAware {
+public final class P2pServiceClientFactoryBean<T> implements SmartFactoryBean<T>, BeanFactoryAware {
 
   private final Class<T> serviceInterface;
   private final String group;
@@ -39,6 +43,15 @@ public final class P2pServiceClientFactoryBean<T> implements FactoryBean<T>, Bea
           + " along with the node; is barrel.p2p.enabled=false, or its auto-configuration excluded?");
     }
     return clients.client(group, serviceInterface);
+  }
+
+  /**
+   * Eager when there is a {@link P2pServiceClients} bean to check the interface with; without one
+   * (the starter turned off), only an injection point fails, saying why.
+   */
+  @Override
+  public boolean isEagerInit() {
+    return beanFactory != null && beanFactory.getBeanProvider(P2pServiceClients.class).getIfAvailable() != null;
   }
 
   @Override

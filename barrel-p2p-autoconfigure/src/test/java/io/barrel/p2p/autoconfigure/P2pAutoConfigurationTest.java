@@ -220,6 +220,10 @@ class P2pAutoConfigurationTest {
     assertFailure("barrel.p2p.broadcast.max-graft-attempts=100", "barrel.p2p.broadcast.max-graft-attempts must be 1..64");
     assertFailure("barrel.p2p.discovery.dns-attempts=11", "barrel.p2p.discovery.dns-attempts is 11; use 1 to 10");
     assertFailure("barrel.p2p.auth.cluster-secret=short", "barrel.p2p.auth.cluster-secret is 5 characters long");
+    // Boot's binder keeps a placeholder it cannot resolve as text: unset, the variable the docs show
+    // would make this text every such node's secret.
+    assertFailure("barrel.p2p.auth.cluster-secret=${BARREL_P2P_SECRET_NOT_SET_IN_THIS_TEST}",
+        "barrel.p2p.auth.cluster-secret is the placeholder ${BARREL_P2P_SECRET_NOT_SET_IN_THIS_TEST}");
     assertFailure("barrel.p2p.auth.exempt-nodes=ops", "invalid exempt node pattern 'ops'");
     assertFailure("barrel.p2p.node-name=no-at-sign", "invalid node name 'no-at-sign'");
     assertFailure("barrel.p2p.contact-nodes=b@127.0.0.1", "barrel.p2p.single-node=true but barrel.p2p.contact-nodes");

@@ -297,6 +297,35 @@ class ThreeNodeClusterTest {
         .hasMessageContaining("version '1.*'");
   }
 
+  @Test
+  void aCallThatOutlivesTheShutdownDrainTimeoutIsCancelledThenNotWaitedForASecondTime() {
+    // s's drain stage may take 1 s in all; its rpc.drain-timeout alone would allow 30 s.
+    ConfigurableApplicationContext server = start("s", "", "test.serve-inventory=true", "test.inventory-version=1.0",
+        "barrel.p2p.shutdown.drain-timeout=1s", "barrel.p2p.rpc.drain-timeout=30s");
+    ConfigurableApplicationContext caller = start("k", "s@127.0.0.1", "barrel.p2p.client.stock.deadline=90s",
+        "barrel.p2p.client.stock.max-attempts=1");
+    await().atMost(DEADLINE).until(() -> node(caller).registry().lookup(Inventory.class.getName()).size() == 1);
+    Inventory proxy = caller.getBean(Shop.class).inventory();
+    CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> {
+      try {
+        return proxy.hold(60_000);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    P2pNode stopping = node(server);
+    await().atMost(DEADLINE).until(() -> stopping.rpc().callsBeingServed() == 1);
+
+    long started = System.nanoTime();
+    server.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(stopping.isRunning()).isFalse();
+    assertThat(took).as("the stop waited for the call within shutdown.drain-timeout (1 s), then left; not another"
+        + " rpc.drain-timeout (30 s)").isLessThan(Duration.ofSeconds(15));
+    assertThat(held).as("the call still running was cancelled").failsWithin(DEADLINE);
+  }
+
   private static io.barrel.p2p.registry.ServiceInstance findInstance(List<Object> events, String service) {
     return events.stream().filter(ServiceEvent.Registered.class::isInstance).map(e -> ((ServiceEvent) e).instance())
         .filter(i -> i.service().equals(service)).findFirst().orElseThrow();

@@ -1,6 +1,10 @@
 package io.barrel.p2p.autoconfigure.rpc;
 
+import io.barrel.p2p.P2pNode;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -8,13 +12,22 @@ import java.util.Set;
 /**
  * The interfaces a {@code @P2pService} bean is published under: those named in the annotation, or
  * else every interface its class and superclasses implement directly, without infrastructure (JDK,
- * Spring, Kotlin, Groovy). A service interface's own super-interfaces come with it, not as services.
+ * Jakarta, Spring, Micrometer, Kotlin, Groovy, and barrel-p2p's own, such as {@code InFlightDrain}).
+ * A service interface's own super-interfaces come with it, not as services.
  */
 final class ServiceInterfaces {
 
   /** Packages whose interfaces are infrastructure, never services. */
-  static final List<String> INFRASTRUCTURE = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
-      "org.springframework.", "kotlin.", "groovy.");
+  static final List<String> INFRASTRUCTURE = List.of("java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.",
+      "org.springframework.", "io.micrometer.", "kotlin.", "groovy.");
+
+  /**
+   * Where barrel-p2p's own classes are loaded from (its core and this module). Their interfaces
+   * (drains, listeners, SPIs) are never services: published, {@code InFlightDrain} would let any peer
+   * hold a serving slot with {@code awaitDrained}. Told by where a class comes from rather than by
+   * package, as applications and their tests may use packages under {@code io.barrel.p2p} too.
+   */
+  private static final Set<String> OWN_CODE = ownCode();
 
   private ServiceInterfaces() {}
 
@@ -51,7 +64,7 @@ final class ServiceInterfaces {
     if (found.isEmpty()) {
       throw new IllegalStateException("@P2pService bean '" + bean + "' (" + targetClass.getName() + ") implements no"
           + " service interface; callers need one: implement an interface with the methods to publish (those"
-          + " in " + INFRASTRUCTURE + " do not count)");
+          + " in " + INFRASTRUCTURE + " and barrel-p2p's own do not count)");
     }
     return new ArrayList<>(found);
   }
@@ -63,6 +76,25 @@ final class ServiceInterfaces {
         return true;
       }
     }
-    return false;
+    String where = codeSource(type);
+    return where != null && OWN_CODE.contains(where);
+  }
+
+  private static Set<String> ownCode() {
+    Set<String> own = new HashSet<>();
+    for (Class<?> type : List.of(P2pNode.class, ServiceInterfaces.class)) {
+      String where = codeSource(type);
+      if (where != null) {
+        own.add(where);
+      }
+    }
+    return Set.copyOf(own);
+  }
+
+  /** The location {@code type} was loaded from, as text (a URL's equals would resolve host names). */
+  private static String codeSource(Class<?> type) {
+    ProtectionDomain domain = type.getProtectionDomain();
+    CodeSource source = domain == null ? null : domain.getCodeSource();
+    return source == null || source.getLocation() == null ? null : source.getLocation().toString();
   }
 }

@@ -28,6 +28,8 @@ import io.barrel.p2p.spring.P2pServiceClients;
 import io.barrel.p2p.spring.P2pServicesRegistrar;
 import java.io.Serializable;
 import java.nio.file.Path;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -232,6 +234,41 @@ class P2pRpcAutoConfigurationTest {
     NotAnInventory notAnInventory() {
       return new NotAnInventory();
     }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class GreeterWithHooks {
+    /** A greeter that also drains at shutdown and binds meters: neither hook is a service. */
+    @P2pService
+    static class Hooked implements Greeter, InFlightDrain, MeterBinder {
+      @Override
+      public String greet(String name) {
+        return name;
+      }
+
+      @Override
+      public boolean awaitDrained(Duration timeout) {
+        return true;
+      }
+
+      @Override
+      public void bindTo(MeterRegistry registry) {}
+    }
+
+    @Bean
+    Hooked hooked() {
+      return new Hooked();
+    }
+  }
+
+  @Test
+  void barrelP2psOwnAndMicrometersInterfacesAreNeverPublished() {
+    runner().withUserConfiguration(GreeterWithHooks.class).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(P2pNode.class).rpc().publications()).extracting(Publication::service)
+          .as("InFlightDrain would let any peer hold a serving slot; MeterBinder is Micrometer's")
+          .containsExactly(Greeter.class.getName());
+    });
   }
 
   @Configuration(proxyBeanMethods = false)
@@ -472,6 +509,18 @@ class P2pRpcAutoConfigurationTest {
       out.add(String.valueOf(t.getMessage()));
     }
     return out;
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ImportP2pServices(group = "streams", types = Streaming.class)
+  static class UnusedBadClient {}
+
+  @Test
+  void anImportedInterfaceTheRpcLayerCannotCarryFailsStartupEvenIfNothingInjectsIt() {
+    runner().withUserConfiguration(UnusedBadClient.class).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(messages(context)).anyMatch(m -> m.contains(Streaming.class.getName()));
+    });
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -102,6 +102,16 @@ public record AuthConfig(
       throw new UnsafeConfigurationException("barrel.p2p.auth.cluster-secret is empty; set it to the same"
           + " random value (at least " + MIN_SECRET_LENGTH + " characters) on every node");
     }
+    if (clusterSecret.contains("${")) {
+      // A placeholder no one resolved (Spring Boot's binder leaves an unset ${VAR} as it is): every
+      // node deployed without the variable would share this text, which is in the docs, as its secret.
+      boolean wholePlaceholder = clusterSecret.startsWith("${")
+          && clusterSecret.indexOf('}') == clusterSecret.length() - 1;
+      throw new UnsafeConfigurationException("barrel.p2p.auth.cluster-secret "
+          + (wholePlaceholder ? "is the placeholder " + clusterSecret : "contains \"${\"")
+          + ", which was not resolved: the environment variable or property it names is not set on this node."
+          + " Set it to the same random value (at least " + MIN_SECRET_LENGTH + " characters) on every node");
+    }
     if (!usesDefaultSecret() && clusterSecret.length() < MIN_SECRET_LENGTH) {
       throw new UnsafeConfigurationException("barrel.p2p.auth.cluster-secret is " + clusterSecret.length()
           + " characters long; use at least " + MIN_SECRET_LENGTH + " random characters, the same on every node");

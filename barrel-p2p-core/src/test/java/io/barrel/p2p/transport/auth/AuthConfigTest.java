@@ -87,6 +87,18 @@ class AuthConfigTest {
   }
 
   @Test
+  void anUnresolvedPlaceholderAsSecretIsRefusedWithoutShowingAnyRealSecret() {
+    assertThatThrownBy(new AuthConfig(true, false, "${BARREL_P2P_SECRET}", WINDOW, TIMEOUT, List.of())::validate)
+        .isInstanceOf(UnsafeConfigurationException.class)
+        .hasMessageContaining("cluster-secret is the placeholder ${BARREL_P2P_SECRET}")
+        .hasMessageContaining("not resolved");
+    // Mixed with other text the value may be a real secret: the message does not repeat it.
+    assertThatThrownBy(new AuthConfig(true, false, "prefix-0123456789-${X}", WINDOW, TIMEOUT, List.of())::validate)
+        .isInstanceOf(UnsafeConfigurationException.class).hasMessageContaining("contains \"${\"")
+        .hasMessageNotContaining("prefix-0123456789");
+  }
+
+  @Test
   void nonPositiveDurationsAreRefused() {
     assertThatThrownBy(new AuthConfig(true, false, GOOD_SECRET, Duration.ZERO, TIMEOUT, List.of())::validate)
         .isInstanceOf(UnsafeConfigurationException.class).hasMessageContaining("timestamp-window");
