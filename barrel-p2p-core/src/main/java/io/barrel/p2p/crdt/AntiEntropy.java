@@ -29,15 +29,37 @@ final class AntiEntropy {
 
   private AntiEntropy() {}
 
-  static <V> Digest digest(DotStore<V> store, Map<NodeName, RangeSet> context) {
-    TreeMap<NodeName, Digest.NodeSummary> out = new TreeMap<>();
+  /**
+   * The digest of {@code context}, within the codec's bounds ({@code max-nodes} lines and
+   * {@code max-total-bytes}). A replica whose context names more nodes than that (every node that
+   * ever wrote stays in it) leaves lines out rather than failing the exchange: the nodes whose
+   * entries it holds first, then those it knows only removals of, each group in name order. A line
+   * left out reads to the peer as "knows nothing of that node", so its answer carries that node's
+   * whole context and entries: more bytes, still a valid fragment, never a wrong one.
+   */
+  static <V> Digest digest(DotStore<V> store, Map<NodeName, RangeSet> context, CrdtConfig config) {
+    TreeMap<NodeName, Digest.NodeSummary> holding = new TreeMap<>();
+    TreeMap<NodeName, Digest.NodeSummary> removalsOnly = new TreeMap<>();
     context.forEach((node, set) -> {
       long prefix = set.prefix();
       if (prefix > 0) {
         Collection<OrMapEntry<V>> held = store.of(node, 1, prefix).values();
-        out.put(node, new Digest.NodeSummary(prefix, held.size(), fingerprint(held)));
+        (held.isEmpty() ? removalsOnly : holding).put(node, new Digest.NodeSummary(prefix, held.size(),
+            fingerprint(held)));
       }
     });
+    TreeMap<NodeName, Digest.NodeSummary> out = new TreeMap<>();
+    long budget = config.maxTotalBytes() - OrMapCodec.HEADER_BYTES;
+    for (Map<NodeName, Digest.NodeSummary> group : List.of(holding, removalsOnly)) {
+      for (Map.Entry<NodeName, Digest.NodeSummary> line : group.entrySet()) {
+        long bytes = DigestFormat.lineBytes(line.getKey());
+        if (out.size() == config.maxNodes() || bytes > budget) {
+          return new Digest(out);
+        }
+        budget -= bytes;
+        out.put(line.getKey(), line.getValue());
+      }
+    }
     return new Digest(out);
   }
 

@@ -18,7 +18,7 @@ final class DigestFormat {
     }
     long size = OrMapCodec.HEADER_BYTES;
     for (NodeName node : digest.nodes().keySet()) {
-      size += NODE_FIXED_BYTES + node.toBytes().length;
+      size += lineBytes(node);
     }
     if (size > config.maxTotalBytes()) {
       throw new IllegalArgumentException("digest of " + size + " bytes exceeds the " + config.maxTotalBytes()
@@ -32,6 +32,11 @@ final class DigestFormat {
           .putLong(summary.liveHash());
     });
     return out.array();
+  }
+
+  /** The bytes {@code node}'s line takes in a digest. */
+  static long lineBytes(NodeName node) {
+    return NODE_FIXED_BYTES + node.toBytes().length;
   }
 
   static Digest decode(byte[] bytes, CrdtConfig config) throws CrdtDecodeException {

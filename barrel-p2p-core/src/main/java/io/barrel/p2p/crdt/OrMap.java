@@ -362,9 +362,13 @@ public final class OrMap<V> {
     return new OrMapDelta<>(entries(), context());
   }
 
-  /** This replica's digest, for a peer's {@link #missingFor}. */
+  /**
+   * This replica's digest, for a peer's {@link #missingFor}; within the codec's bounds, so it always
+   * encodes (lines left out when the context names too many nodes cost the peer's answer more bytes,
+   * never correctness).
+   */
   public Digest digest() {
-    return AntiEntropy.digest(store, context);
+    return AntiEntropy.digest(store, context, codec.config());
   }
 
   /**

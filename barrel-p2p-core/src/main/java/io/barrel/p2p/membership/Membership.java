@@ -260,7 +260,13 @@ public final class Membership implements AutoCloseable {
       log.info("{}: peer {} up", hyParView.self(), event.peer());
     }
     for (Consumer<MembershipEvent> listener : loopListeners) {
-      listener.accept(event);
+      // A layer above (broadcast, registry) that fails on an event must not cost this turn the rest
+      // of HyParView's effects, nor leave the view snapshots behind the core.
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        log.error("{}: a membership listener failed on {}; membership goes on", hyParView.self(), event, e);
+      }
     }
     for (Subscriber s : subscribers) {
       s.delivery().execute(() -> s.listener().accept(event));

@@ -172,4 +172,37 @@ class OrMapAntiEntropyTest {
     long counter = a.map.entries().get(0).dot().counter();
     assertThat(summary.liveHash()).isEqualTo(Digest.NodeSummary.fingerprint(0, counter));
   }
+
+  @Test
+  void aContextNamingMoreNodesThanADigestMayHoldStillEncodesAndTheExchangeStillConverges() throws Exception {
+    // SMALL allows 4 nodes per digest; seven nodes wrote, two of them have removed all they wrote.
+    Replica hub = new Replica("hub", Crdts.EPOCH, Crdts.SMALL_CODEC);
+    for (int n = 0; n < 7; n++) {
+      Replica writer = new Replica("w" + n, Crdts.EPOCH + n, Crdts.SMALL_CODEC);
+      hub.map.merge(writer.map.startDelta());
+      hub.map.merge(writer.map.add("k" + n, instance("i" + n)).delta());
+      if (n >= 5) {
+        hub.map.merge(writer.map.remove("k" + n).delta());
+      }
+    }
+
+    Digest digest = hub.map.digest();
+
+    assertThat(digest.nodes()).hasSize(Crdts.SMALL.maxNodes());
+    assertThat(digest.nodes().keySet()).as("nodes whose entries it holds come first")
+        .allSatisfy(node -> assertThat(hub.map.entriesOf(node)).isNotEmpty());
+    assertThat(Crdts.SMALL_CODEC.decodeDigest(Crdts.SMALL_CODEC.encode(digest))).isEqualTo(digest);
+
+    Replica fresh = new Replica("fresh", Crdts.EPOCH, Crdts.SMALL_CODEC);
+    for (int round = 0; round < 3; round++) {
+      for (Replica[] pair : new Replica[][] {{hub, fresh}, {fresh, hub}}) {
+        Digest asked = Crdts.SMALL_CODEC.decodeDigest(Crdts.SMALL_CODEC.encode(pair[1].map.digest()));
+        for (byte[] chunk : Crdts.SMALL_CODEC.encodeChunks(pair[0].map.missingFor(asked))) {
+          assertThat(pair[1].map.ingest(chunk)).isInstanceOf(IngestResult.Accepted.class);
+        }
+      }
+    }
+    assertThat(fresh.map.entries()).isEqualTo(hub.map.entries()).hasSize(5);
+    assertThat(fresh.map.context()).isEqualTo(hub.map.context());
+  }
 }

@@ -72,6 +72,25 @@ class MembershipOverQuicTest {
   }
 
   @Test
+  void aLoopListenerThatFailsCostsNeitherTheListenersAfterItNorTheViews() {
+    List<P2pNode> nodes = startCluster(1, b -> b);
+    P2pNode a = nodes.get(0);
+    List<MembershipEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    a.membership().addLoopListener(e -> {
+      throw new IllegalStateException("a layer above failed on " + e);
+    });
+    a.membership().addLoopListener(seen::add);
+
+    P2pNode b = cluster.start("n1@127.0.0.1", c -> c.membership(fastMembership()).contactNodes("n0@127.0.0.1"));
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(seen).contains(new MembershipEvent.PeerUp(b.name()));
+      assertThat(a.membership().activeView()).containsExactly(b.name());
+      assertThat(b.membership().activeView()).containsExactly(a.name());
+    });
+  }
+
+  @Test
   void sixteenNodesBootstrapFromOneContactIntoOneSymmetricOverlay() {
     startCluster(NODES, b -> b);
 

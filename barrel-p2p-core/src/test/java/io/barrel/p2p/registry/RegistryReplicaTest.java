@@ -601,4 +601,30 @@ class RegistryReplicaTest {
     assertThat(b.stats().entries()).isZero();
     assertThat(b.stats().rejectedDeltas()).isEqualTo(1);
   }
+
+  @Test
+  void moreNodesThanADigestMayNameStillLeaveAntiEntropyWorkingAndALateJoinerGetsEverything() {
+    // A digest may name 3 nodes here; four nodes register (in production: more than max-nodes names
+    // over a cluster's life, pod addresses changing with each deploy).
+    io.barrel.p2p.crdt.CrdtConfig c = ReplicaCluster.CONFIG.crdt();
+    ReplicaCluster small = new ReplicaCluster(7, ReplicaCluster.CONFIG.withCrdt(c.withLimits(c.maxEntries(),
+        c.maxKeyBytes(), c.maxValueBytes(), c.maxTotalBytes(), c.maxContextRanges(), 3)));
+    List<Node> writers = List.of(small.start("a@h"), small.start("b@h"), small.start("c@h"), small.start("d@h"));
+    List<ServiceInstance> registered = new java.util.ArrayList<>();
+    for (Node n : writers) {
+      registered.add(n.register("svc-" + n.name.toString().charAt(0)));
+    }
+    small.advance(1_000);
+
+    List<RegistryEffect> tick = writers.get(0).replica.onTimer(RegistryTimer.Periodic.ANTI_ENTROPY, small.now);
+    assertThat(tick).as("the periodic exchange goes on")
+        .contains(new RegistryEffect.Schedule(RegistryTimer.Periodic.ANTI_ENTROPY,
+            ReplicaCluster.CONFIG.antiEntropyInterval()));
+
+    Node late = small.start("e@h"); // offers its digest to every node, which answers with theirs
+    small.advance(1_000);
+    for (ServiceInstance instance : registered) {
+      assertThat(late.lookup(instance.service())).as(instance.service()).containsExactly(instance);
+    }
+  }
 }
