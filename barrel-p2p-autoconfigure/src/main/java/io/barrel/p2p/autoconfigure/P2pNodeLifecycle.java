@@ -89,16 +89,21 @@ public final class P2pNodeLifecycle implements SmartLifecycle {
     }
   }
 
-  /** Runs the drains in order within the drain timeout; returns what is left of it. */
+  /**
+   * Runs the drains in order within the drain timeout. Returns what is left of it for the node's
+   * own wait, or zero when a drain gave up: the calls it waited for would not end in a second wait.
+   */
   private Duration drainInFlightWork() throws InterruptedException {
     long deadline = System.nanoTime() + drainTimeout.toNanos();
+    boolean drained = true;
     for (InFlightDrain drain : drains) {
       if (!drain.awaitDrained(left(deadline))) {
+        drained = false;
         log.warn("{}: {} still had work in flight after barrel.p2p.shutdown.drain-timeout ({}); leaving anyway",
             node.name(), drain, drainTimeout);
       }
     }
-    return left(deadline);
+    return drained ? left(deadline) : Duration.ZERO;
   }
 
   private static Duration left(long deadline) {

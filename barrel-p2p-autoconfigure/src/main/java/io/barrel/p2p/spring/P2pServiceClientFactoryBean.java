@@ -3,6 +3,7 @@ package io.barrel.p2p.spring;
 import java.util.Objects;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartFactoryBean;
 
 /**
@@ -51,7 +52,10 @@ public final class P2pServiceClientFactoryBean<T> implements SmartFactoryBean<T>
    */
   @Override
   public boolean isEagerInit() {
-    return beanFactory != null && beanFactory.getBeanProvider(P2pServiceClients.class).getIfAvailable() != null;
+    // Asks without creating anything: the clients (and the node behind them) are made when the
+    // proxy is, not by this question.
+    return beanFactory instanceof ListableBeanFactory listable
+        && listable.getBeanNamesForType(P2pServiceClients.class, true, false).length > 0;
   }
 
   @Override

@@ -205,4 +205,29 @@ class OrMapAntiEntropyTest {
     assertThat(fresh.map.entries()).isEqualTo(hub.map.entries()).hasSize(5);
     assertThat(fresh.map.context()).isEqualTo(hub.map.context());
   }
+
+  @Test
+  void aDigestFillsItsByteBudgetExactlyAndNotOneLineMore() throws Exception {
+    // Ten writers with names of one length: each line takes 25 bytes plus the name's 36.
+    int line = 25 + 36;
+    for (int fit : new int[] {8, 7}) {
+      for (int spare : new int[] {0, line - 1}) {
+        CrdtConfig config = Crdts.SMALL.withLimits(8, 16, 64, 4 + fit * line + spare, 16, 100);
+        OrMapCodec<ServiceInstance> codec = new OrMapCodec<>(ServiceInstance.CODEC, config);
+        Replica hub = new Replica("hub", Crdts.EPOCH, codec);
+        for (int n = 0; n < 10; n++) {
+          Replica writer = new Replica(String.format("w%02d-%s", n, "x".repeat(30)), Crdts.EPOCH + n, codec);
+          hub.map.merge(writer.map.startDelta());
+          hub.map.merge(writer.map.add("k", instance("i" + n)).delta());
+        }
+
+        Digest digest = hub.map.digest();
+        byte[] bytes = codec.encode(digest);
+
+        assertThat(digest.nodes()).as("budget %d + %d spare", fit, spare).hasSize(fit);
+        assertThat(bytes).hasSize(4 + fit * line);
+        assertThat(codec.decodeDigest(bytes)).isEqualTo(digest);
+      }
+    }
+  }
 }

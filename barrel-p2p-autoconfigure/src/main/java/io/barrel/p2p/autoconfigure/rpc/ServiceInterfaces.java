@@ -1,6 +1,7 @@
 package io.barrel.p2p.autoconfigure.rpc;
 
 import io.barrel.p2p.P2pNode;
+import io.barrel.p2p.autoconfigure.InFlightDrain;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
@@ -21,11 +22,16 @@ final class ServiceInterfaces {
   static final List<String> INFRASTRUCTURE = List.of("java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.",
       "org.springframework.", "io.micrometer.", "kotlin.", "groovy.");
 
+  /** barrel-p2p's own extension points, never services whatever loads them. */
+  private static final Set<Class<?>> OWN_HOOKS = Set.of(InFlightDrain.class);
+
   /**
    * Where barrel-p2p's own classes are loaded from (its core and this module). Their interfaces
    * (drains, listeners, SPIs) are never services: published, {@code InFlightDrain} would let any peer
-   * hold a serving slot with {@code awaitDrained}. Told by where a class comes from rather than by
-   * package, as applications and their tests may use packages under {@code io.barrel.p2p} too.
+   * hold a serving slot with {@code awaitDrained}. An interface counts as barrel-p2p's own when its
+   * package is under {@code io.barrel.p2p} and it comes from there: applications and their tests may
+   * use packages under {@code io.barrel.p2p} too, and a shaded jar or a native image gives every
+   * class one location.
    */
   private static final Set<String> OWN_CODE = ownCode();
 
@@ -75,6 +81,12 @@ final class ServiceInterfaces {
       if (name.startsWith(prefix)) {
         return true;
       }
+    }
+    if (OWN_HOOKS.contains(type)) {
+      return true;
+    }
+    if (!name.startsWith("io.barrel.p2p.")) {
+      return false;
     }
     String where = codeSource(type);
     return where != null && OWN_CODE.contains(where);

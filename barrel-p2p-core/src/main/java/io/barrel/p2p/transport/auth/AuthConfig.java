@@ -105,6 +105,7 @@ public record AuthConfig(
     if (clusterSecret.contains("${")) {
       // A placeholder no one resolved (Spring Boot's binder leaves an unset ${VAR} as it is): every
       // node deployed without the variable would share this text, which is in the docs, as its secret.
+      // A real secret of that shape is refused too, on purpose: telling the two apart is guesswork.
       boolean wholePlaceholder = clusterSecret.startsWith("${")
           && clusterSecret.indexOf('}') == clusterSecret.length() - 1;
       throw new UnsafeConfigurationException("barrel.p2p.auth.cluster-secret "
